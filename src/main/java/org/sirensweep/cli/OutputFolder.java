@@ -1,0 +1,95 @@
+package org.sirensweep.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+
+/**
+ * A command's output folder, written in a hidden sibling staging folder and moved into place only when complete, so
+ * a failed or interrupted command leaves nothing half-written. Checked before any work starts.
+ */
+final class OutputFolder {
+    private final Path target;
+    private final Path staging;
+
+    private OutputFolder(Path target, Path staging) {
+        this.target = target;
+        this.staging = staging;
+    }
+
+    /** Validates {@code target} (for option {@code option}) and creates the staging folder. */
+    static OutputFolder prepare(CommandLine cli, String option, Path target, boolean overwrite) {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+            throw new CommandLine.ParameterException(cli, option + " " + target + " is a file, not a folder");
+        }
+        if (isNonEmptyFolder(absolute) && !overwrite) {
+            throw new CommandLine.ParameterException(cli, option + " " + target
+                    + " already holds results (pass --overwrite to replace them)");
+        }
+        Path parent = absolute.getParent();
+        try {
+            Files.createDirectories(parent);
+            Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+            return new OutputFolder(absolute, staging);
+        } catch (IOException | SecurityException e) {
+            throw new CommandLine.ParameterException(cli, option + " " + target + " cannot be written: " + e);
+        }
+    }
+
+    private static boolean isNonEmptyFolder(Path path) {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(path)) {
+            return entries.findAny().isPresent();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Where to write a file now; it appears in the target folder at {@link #commit}. */
+    Path file(String name) {
+        return staging.resolve(name);
+    }
+
+    Path target() {
+        return target;
+    }
+
+    /** Replaces the target folder with the staged one. */
+    void commit() throws IOException {
+        if (Files.exists(target)) {
+            Path old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            delete(old);
+        } else {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Removes the staging folder (after a failure). */
+    void discard() {
+        try {
+            delete(staging);
+        } catch (IOException e) {
+            System.err.println("could not remove " + staging + ": " + e.getMessage());
+        }
+    }
+
+    private static void delete(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.sirensweep.model;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A SIREN's architecture and parameters. The parameters live in one flat vector so the optimiser updates them in a
+ * single pass; {@link #weight} and {@link #bias} are views onto it.
+ */
+public final class Siren {
+    private final SirenConfig config;
+    private final ParameterViews parameters;
+
+    private Siren(SirenConfig config, INDArray flat) {
+        this.config = config;
+        this.parameters = new ParameterViews(config, flat);
+    }
+
+    /**
+     * SIREN initialisation from {@code seed}: first layer W ~ U(±1/fan_in), later W ~ U(±sqrt(6/fan_in)/omega0),
+     * biases U(±sqrt(1/fan_in)) (PyTorch's Linear default, as Siren-Jax). Draws go layer by layer, W then b.
+     */
+    public static Siren initialise(SirenConfig config, long seed, DataType dataType) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] values = new double[Math.toIntExact(config.parameterCount())];
+        for (int k = 0; k < config.layers(); k++) {
+            int fanIn = config.fanIn(k);
+            double weightBound = k == 0 ? 1.0 / fanIn : Math.sqrt(6.0 / fanIn) / config.omega0();
+            double biasBound = Math.sqrt(1.0 / fanIn);
+            int w = (int) config.weightOffset(k);
+            int b = (int) config.biasOffset(k);
+            // The flat layout is f-order within each weight matrix; the draw order does not matter for the law.
+            for (int i = w; i < b; i++) {
+                values[i] = random.nextDouble(-weightBound, weightBound);
+            }
+            for (int i = b; i < b + config.fanOut(k); i++) {
+                values[i] = random.nextDouble(-biasBound, biasBound);
+            }
+        }
+        return new Siren(config, Nd4j.createFromArray(values).castTo(dataType).reshape(1, values.length));
+    }
+
+    /** A network over a copy of the given flat parameter vector. */
+    public static Siren of(SirenConfig config, INDArray flatParameters) {
+        return new Siren(config, flatParameters.reshape(1, flatParameters.length()).dup('f'));
+    }
+
+    public SirenConfig config() {
+        return config;
+    }
+
+    public DataType dataType() {
+        return parameters.flat().dataType();
+    }
+
+    /** The flat parameter vector, {@code [1, parameterCount]}; updates to it change the network. */
+    public INDArray parameters() {
+        return parameters.flat();
+    }
+
+    public INDArray weight(int layer) {
+        return parameters.weight(layer);
+    }
+
+    public INDArray bias(int layer) {
+        return parameters.bias(layer);
+    }
+
+    /** A copy of this network in another precision. */
+    public Siren castTo(DataType dataType) {
+        return new Siren(config, parameters.flat().castTo(dataType).dup('f'));
+    }
+}

@@ -1,0 +1,240 @@
+package org.sirensweep.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Every array one forward/backward pass over a batch of points needs, allocated once per trial and reused every
+ * step. All are f-order and contiguous so that {@code Nd4j.gemm} runs at BLAS speed into them. A workspace built
+ * for {@code capacity} points can be {@link #resized} to fewer points over the same memory (a short last batch).
+ *
+ * <p>Names follow {@link SirenPass}: per sine layer k, {@code sine[k] = sin(ω u)}, {@code cosine[k] = ω cos(ω u)},
+ * {@code preTangent[k][i] = t_i W} and {@code tangent[k][i]}, {@code preLaplacian[k] = L W} and {@code laplacian[k]}.
+ */
+public final class Workspace {
+    final SirenConfig config;
+    final Derivatives derivatives;
+    final int rows;
+    private final int capacity;
+    private final List<DataBuffer> memory;
+
+    /** Network input coordinates, {@code [rows, inputs]}. */
+    final INDArray input;
+    /** The input coordinates' own tangents: column i is one, the rest zero. */
+    final INDArray[] inputTangent;
+    /** A column of ones, for bias gradients as a matrix product. */
+    final INDArray ones;
+
+    final INDArray[] sine;
+    final INDArray[] cosine;
+    final INDArray[][] preTangent;
+    final INDArray[][] tangent;
+    final INDArray[] preLaplacian;
+    final INDArray[] laplacian;
+
+    final INDArray output;
+    final INDArray[] outputGradient;
+    final INDArray outputLaplacian;
+
+    /** Adjoints of the loss with respect to the outputs, written by the loss. */
+    final INDArray outputAdjoint;
+    final INDArray[] outputGradientAdjoint;
+    final INDArray outputLaplacianAdjoint;
+
+    /** Adjoints of one layer's outputs (value, tangents, Laplacian); two sets, swapped layer by layer. */
+    final INDArray[][] adjoint;
+    final INDArray scratch0;
+    final INDArray scratch1;
+    final INDArray scratch2;
+
+    /** Targets of the current batch, filled by the trainer: values, per-axis gradients, Laplacians. */
+    final INDArray targetValues;
+    final INDArray[] targetGradient;
+    final INDArray targetLaplacian;
+
+    private int next;
+
+    /** Allocates a workspace for batches of up to {@code capacity} points. */
+    public static Workspace allocate(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
+                                     boolean backward) {
+        return new Workspace(config, derivatives, capacity, capacity, new ArrayList<>(), dataType, backward);
+    }
+
+    /** The same memory viewed as a batch of {@code rows ≤ capacity} points. */
+    public Workspace resized(int rows) {
+        if (rows == this.rows) {
+            return this;
+        }
+        return new Workspace(config, derivatives, rows, capacity, memory, input.dataType(), outputAdjoint != null);
+    }
+
+    private Workspace(SirenConfig config, Derivatives derivatives, int rows, int capacity, List<DataBuffer> memory,
+                      DataType dataType, boolean backward) {
+        if (rows < 1 || rows > capacity) {
+            throw new IllegalArgumentException("batch of " + rows + " points does not fit a workspace of " + capacity);
+        }
+        this.config = config;
+        this.derivatives = derivatives;
+        this.rows = rows;
+        this.capacity = capacity;
+        this.memory = memory;
+        int n = config.inputs();
+        int w = config.width();
+        int c = config.outputs();
+        int sineLayers = config.depth() + 1;
+        boolean grad = derivatives.gradient();
+        boolean lap = derivatives.laplacian();
+
+        input = matrix(n, dataType);
+        inputTangent = grad ? new INDArray[n] : null;
+        // Constants are small and not shared between batch sizes (their layout depends on the row count).
+        for (int i = 0; grad && i < n; i++) {
+            inputTangent[i] = Nd4j.zeros(dataType, rows, n).dup('f');
+            inputTangent[i].getColumn(i).assign(1);
+        }
+        ones = Nd4j.ones(dataType, rows, 1).dup('f');
+
+        sine = new INDArray[sineLayers];
+        cosine = new INDArray[sineLayers];
+        preTangent = grad ? new INDArray[sineLayers][n] : null;
+        tangent = grad ? new INDArray[sineLayers][n] : null;
+        preLaplacian = lap ? new INDArray[sineLayers] : null;
+        laplacian = lap ? new INDArray[sineLayers] : null;
+        for (int k = 0; k < sineLayers; k++) {
+            sine[k] = matrix(w, dataType);
+            cosine[k] = matrix(w, dataType);
+            for (int i = 0; grad && i < n; i++) {
+                preTangent[k][i] = matrix(w, dataType);
+                tangent[k][i] = matrix(w, dataType);
+            }
+            if (lap) {
+                // The first layer's input has no Laplacian, so it has no pre-activation Laplacian either.
+                preLaplacian[k] = k == 0 ? null : matrix(w, dataType);
+                laplacian[k] = matrix(w, dataType);
+            }
+        }
+        output = matrix(c, dataType);
+        outputGradient = grad ? matrices(n, c, dataType) : null;
+        outputLaplacian = lap ? matrix(c, dataType) : null;
+
+        if (backward) {
+            outputAdjoint = matrix(c, dataType);
+            outputGradientAdjoint = grad ? matrices(n, c, dataType) : null;
+            outputLaplacianAdjoint = lap ? matrix(c, dataType) : null;
+            adjoint = new INDArray[2][];
+            for (int set = 0; set < 2; set++) {
+                // [0] value, [1..n] tangents, [n+1] Laplacian
+                adjoint[set] = new INDArray[n + 2];
+                adjoint[set][0] = matrix(w, dataType);
+                for (int i = 1; grad && i <= n; i++) {
+                    adjoint[set][i] = matrix(w, dataType);
+                }
+                adjoint[set][n + 1] = lap ? matrix(w, dataType) : null;
+            }
+            scratch0 = grad ? matrix(w, dataType) : null;
+            scratch1 = matrix(w, dataType);
+            scratch2 = lap ? matrix(w, dataType) : null;
+            targetValues = matrix(c, dataType);
+            targetGradient = grad ? matrices(n, c, dataType) : null;
+            targetLaplacian = lap ? matrix(c, dataType) : null;
+        } else {
+            outputAdjoint = null;
+            outputGradientAdjoint = null;
+            outputLaplacianAdjoint = null;
+            adjoint = null;
+            scratch0 = null;
+            scratch1 = lap ? matrix(w, dataType) : null;
+            scratch2 = null;
+            targetValues = null;
+            targetGradient = null;
+            targetLaplacian = null;
+        }
+    }
+
+    /** The number of points in this batch. */
+    public int rows() {
+        return rows;
+    }
+
+    /** The most points this workspace's memory holds. */
+    public int capacity() {
+        return capacity;
+    }
+
+    public SirenConfig config() {
+        return config;
+    }
+
+    public Derivatives derivatives() {
+        return derivatives;
+    }
+
+    /** Input coordinates, {@code [rows, inputs]}: fill before {@link SirenPass#forward}. */
+    public INDArray input() {
+        return input;
+    }
+
+    /** The network's values after a forward pass, {@code [rows, outputs]}. */
+    public INDArray output() {
+        return output;
+    }
+
+    /** d output / d input_i after a forward pass with the gradient stream. */
+    public INDArray outputGradient(int axis) {
+        return outputGradient[axis];
+    }
+
+    /** Σ_i d² output / d input_i² after a forward pass with the Laplacian stream. */
+    public INDArray outputLaplacian() {
+        return outputLaplacian;
+    }
+
+    public INDArray targetValues() {
+        return targetValues;
+    }
+
+    public INDArray targetGradient(int axis) {
+        return targetGradient[axis];
+    }
+
+    public INDArray targetLaplacian() {
+        return targetLaplacian;
+    }
+
+    /** Bytes of ND4J memory a workspace of this shape takes (for estimates before allocating). */
+    public static long bytes(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
+                             boolean backward) {
+        int n = config.inputs();
+        long w = config.width();
+        long c = config.outputs();
+        long layers = config.depth() + 1;
+        int streams = 1 + (derivatives.gradient() ? n : 0) + (derivatives.laplacian() ? 1 : 0);
+        long columns = 2 * layers * w + (derivatives.gradient() ? 2 * layers * n * w : 0)
+                + (derivatives.laplacian() ? (2 * layers - 1) * w : 0) + streams * c;
+        if (backward) {
+            columns += 2 * streams * c + 2 * streams * w + 3 * w;
+        }
+        return columns * capacity * dataType.width();
+    }
+
+    private INDArray[] matrices(int count, int columns, DataType dataType) {
+        INDArray[] out = new INDArray[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = matrix(columns, dataType);
+        }
+        return out;
+    }
+
+    /** The next f-order {@code [rows, columns]} matrix, over memory shared with every resized sibling. */
+    private INDArray matrix(int columns, DataType dataType) {
+        if (next == memory.size()) {
+            memory.add(Nd4j.createBuffer(dataType, (long) capacity * columns, true));
+        }
+        DataBuffer buffer = memory.get(next++);
+        return Nd4j.create(buffer, new long[] {rows, columns}, new long[] {1, rows}, 0, 'f', dataType);
+    }
+}

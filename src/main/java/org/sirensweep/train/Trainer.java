@@ -1,0 +1,144 @@
+package org.sirensweep.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.sirensweep.image.PixelImage;
+import org.sirensweep.image.TrainingTargets;
+import org.sirensweep.model.Derivatives;
+import org.sirensweep.model.ParameterViews;
+import org.sirensweep.model.Siren;
+import org.sirensweep.model.SirenPass;
+import org.sirensweep.model.SupervisedLoss;
+import org.sirensweep.model.Workspace;
+
+/**
+ * Fits a SIREN to an image with Adam (ND4J's updater over the flat parameter vector). Every buffer is allocated
+ * before the first step; a step is forward, loss, backward and update. A loss that is not finite stops the training
+ * with status {@link TrainingStatus#DIVERGED} instead of failing.
+ */
+public final class Trainer {
+    /** Steps left out of the step-time median as warm-up (JIT, first-touch of buffers). */
+    private static final int WARM_UP_STEPS = 3;
+
+    private Trainer() {
+    }
+
+    /** Trains {@code network} (updated in place) to fit {@code image} at its own size. */
+    public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress) {
+        if (network.config().outputs() != image.channels()) {
+            throw new IllegalArgumentException("network has " + network.config().outputs() + " outputs for an image of "
+                    + image.channels() + " channels");
+        }
+        TrainingTargets targets = TrainingTargets.of(image, config.supervision());
+        Derivatives derivatives = Derivatives.of(config.supervision());
+        BatchSchedule schedule = new BatchSchedule(targets.points(), config.batchSize(), config.shuffle(),
+                new SplittableRandom(config.seed()).split());
+        Workspace capacity = Workspace.allocate(network.config(), derivatives, schedule.largestBatch(),
+                network.dataType(), true);
+        long parameters = network.config().parameterCount();
+        ParameterViews gradient = new ParameterViews(network.config(), Nd4j.zeros(network.dataType(), 1, parameters));
+        GradientUpdater<?> adam = new Adam(config.learningRate(), TrainingConfig.BETA1, TrainingConfig.BETA2,
+                TrainingConfig.EPSILON).instantiate(Nd4j.zeros(network.dataType(), 1, 2 * parameters), true);
+        Renderer evaluator = new Renderer(network, Derivatives.VALUE_ONLY);
+        SirenPass.OutputAdjoints adjoints = SupervisedLoss.adjoints(config.supervision());
+
+        long totalSteps = (long) config.epochs() * schedule.batches();
+        long[] stepNanos = new long[(int) Math.min(totalSteps, Integer.MAX_VALUE)];
+        List<CurvePoint> curve = new ArrayList<>();
+        long step = 0;
+        long trainNanos = 0;
+        double epochLoss = Double.NaN;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            schedule.beginEpoch();
+            double lossSum = 0;
+            for (int batch = 0; batch < schedule.batches(); batch++) {
+                long start = System.nanoTime();
+                Workspace ws = capacity.resized(schedule.batchSize(batch));
+                if (!schedule.isStatic() || step == 0) {
+                    fill(ws, targets, schedule, batch);
+                }
+                SirenPass.forward(network, ws);
+                double loss = SupervisedLoss.apply(config.supervision(), ws);
+                if (!Double.isFinite(loss)) {
+                    trainNanos += System.nanoTime() - start;
+                    return new TrainingResult(network, TrainingStatus.DIVERGED, step + 1, step, loss, Double.NaN,
+                            Double.NaN, List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
+                }
+                SirenPass.backward(network, ws, gradient, adjoints);
+                adam.applyUpdater(gradient.flat(), (int) step, epoch - 1);
+                network.parameters().subi(gradient.flat());
+                lossSum += loss;
+                long elapsed = System.nanoTime() - start;
+                trainNanos += elapsed;
+                if (step < stepNanos.length) {
+                    stepNanos[(int) step] = elapsed;
+                }
+                step++;
+                progress.step(step, totalSteps);
+            }
+            epochLoss = lossSum / schedule.batches();
+            if (epoch % config.curveInterval() == 0 || epoch == config.epochs()) {
+                Evaluation.Quality quality = Evaluation.quality(evaluator.render(image.height(), image.width()), image);
+                CurvePoint point = new CurvePoint(step, epoch, epochLoss, quality.psnr(), quality.psnrAffine(),
+                        trainNanos / 1e9);
+                curve.add(point);
+                progress.curve(point);
+            }
+        }
+        CurvePoint last = curve.get(curve.size() - 1);
+        return new TrainingResult(network, TrainingStatus.OK, -1, step, epochLoss, last.psnr(), last.psnrAffine(),
+                List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
+    }
+
+    /** Copies one batch's coordinates and targets into the workspace (f-order: column j at offset j·rows). */
+    private static void fill(Workspace ws, TrainingTargets targets, BatchSchedule schedule, int batch) {
+        int rows = ws.rows();
+        double[] xy = targets.coordinates();
+        DataBuffer input = ws.input().data();
+        for (int r = 0; r < rows; r++) {
+            int p = schedule.point(batch, r);
+            input.put(r, xy[p * 2]);
+            input.put(rows + r, xy[p * 2 + 1]);
+        }
+        if (targets.values() != null) {
+            fillColumns(ws.targetValues(), targets.values(), schedule, batch);
+        }
+        for (int axis = 0; targets.gradients() != null && axis < 2; axis++) {
+            fillColumns(ws.targetGradient(axis), targets.gradients()[axis], schedule, batch);
+        }
+        if (targets.laplacians() != null) {
+            fillColumns(ws.targetLaplacian(), targets.laplacians(), schedule, batch);
+        }
+    }
+
+    private static void fillColumns(INDArray target, double[][] planes, BatchSchedule schedule, int batch) {
+        int rows = (int) target.rows();
+        DataBuffer data = target.data();
+        for (int c = 0; c < planes.length; c++) {
+            for (int r = 0; r < rows; r++) {
+                data.put((long) c * rows + r, planes[c][schedule.point(batch, r)]);
+            }
+        }
+    }
+
+    /** Median step time in ms, leaving out the warm-up steps when there are enough steps to spare them. */
+    private static double medianMillis(long[] nanos, long steps) {
+        int n = (int) Math.min(steps, nanos.length);
+        if (n == 0) {
+            return Double.NaN;
+        }
+        int from = n > 2 * WARM_UP_STEPS ? WARM_UP_STEPS : 0;
+        long[] kept = Arrays.copyOfRange(nanos, from, n);
+        Arrays.sort(kept);
+        int m = kept.length;
+        double median = m % 2 == 1 ? kept[m / 2] : (kept[m / 2 - 1] + kept[m / 2]) / 2.0;
+        return median / 1e6;
+    }
+}

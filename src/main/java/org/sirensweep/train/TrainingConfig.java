@@ -1,0 +1,36 @@
+package org.sirensweep.train;
+
+import org.sirensweep.image.Supervision;
+
+/**
+ * How a SIREN is trained: Adam with {@code learningRate} (β1 0.9, β2 0.999, ε 1e-8) for {@code epochs} passes over
+ * all points, in batches of {@code batchSize} points (0 = full batch). With {@code shuffle} the points are permuted
+ * afresh every epoch from {@code seed}; without it, batches are contiguous runs of points (what Siren-Jax actually
+ * does: its permutation is computed and never used). The learning curve is sampled every {@code curveInterval}
+ * epochs and at the end.
+ */
+public record TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
+                             long seed, int curveInterval) {
+
+    public static final double BETA1 = 0.9;
+    public static final double BETA2 = 0.999;
+    public static final double EPSILON = 1e-8;
+
+    public TrainingConfig {
+        if (supervision == null) {
+            throw new IllegalArgumentException("supervision is required");
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batch size must be 0 (full batch) or positive, got " + batchSize);
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
+        }
+        if (curveInterval < 1) {
+            throw new IllegalArgumentException("curve interval must be at least 1 epoch, got " + curveInterval);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.sirensweep.train;
+
+import java.util.List;
+import org.sirensweep.model.Siren;
+
+/**
+ * What a training produced: the trained network, how it ended ({@code divergedAtStep} is the step whose loss was not
+ * finite, or -1), the final epoch's loss and PSNRs, the curve, and its cost ({@code msPerStep} is the median step
+ * time after warm-up).
+ */
+public record TrainingResult(Siren network, TrainingStatus status, long divergedAtStep, long steps, double finalLoss,
+                             double psnr, double psnrAffine, List<CurvePoint> curve, double trainSeconds,
+                             double msPerStep) {
+}

@@ -1,0 +1,138 @@
+package org.sirensweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sirensweep.image.PngCodec;
+import picocli.CommandLine;
+
+/** The train and render commands end to end, and their one-line refusals of bad input. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        CommandLine cli = SirenSweep.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void trainWritesWeightsPicturesAndResultThenRenderDrawsTheWeights() throws Exception {
+        Path out = dir.resolve("run");
+        Run train = run("train", "--image", "data/astronaut.png", "--resolution", "32", "--width", "32",
+                "--epochs", "20", "--supervision", "gradient", "--render-size", "48", "--out", out.toString());
+        assertEquals(0, train.exit(), train.err());
+        for (String name : List.of("params.npz", "result.json", "target.png", "value.png", "value-affine.png",
+                "gradient.png", "laplacian.png", "48-value.png", "48-gradient.png", "48-laplacian.png")) {
+            assertTrue(Files.isRegularFile(out.resolve(name)), name);
+        }
+        assertEquals(48, PngCodec.read(out.resolve("48-value.png")).width());
+        assertEquals(3, PngCodec.read(out.resolve("value.png")).channels());
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        assertEquals("ok", result.get("status").asText());
+        assertEquals("gradient", result.get("settings").get("supervision").asText());
+        assertEquals(20, result.get("steps").asInt());
+        assertTrue(result.get("curve").size() >= 2);
+        assertTrue(result.get("timings").get("ms_per_step").asDouble() > 0);
+        assertTrue(train.out().contains("results: "), train.out());
+
+        Path rendered = dir.resolve("render");
+        Run render = run("render", "--params", out.resolve("params.npz").toString(), "--size", "40",
+                "--out", rendered.toString());
+        assertEquals(0, render.exit(), render.err());
+        assertEquals(40, PngCodec.read(rendered.resolve("value.png")).height());
+        assertTrue(Files.isRegularFile(rendered.resolve("laplacian.png")));
+
+        Run again = run("render", "--params", out.resolve("params.npz").toString(), "--out", rendered.toString());
+        assertEquals(SirenSweep.BAD_INPUT, again.exit());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "missing image        | --image @/nope.png                | image not found",
+        "not a PNG            | --image @/notes.png               | not a PNG file",
+        "truncated PNG        | --image @/truncated.png           | corrupt or truncated PNG",
+        "unknown supervision  | --supervision sobel               | unknown supervision 'sobel'",
+        "zero learning rate   | --lr 0                            | learning rate must be a positive number",
+        "negative lr          | --lr -1e-4                        | learning rate must be a positive number",
+        "NaN learning rate    | --lr NaN                          | learning rate must be a positive number",
+        "resolution too large | --resolution 1024                 | resolution 1024 is larger than the image",
+        "zero epochs          | --epochs 0                        | epochs must be at least 1",
+        "zero depth           | --depth 0                         | depth must be at least 1",
+        "zero width           | --width 0                         | width must be at least 1",
+        "batch > pixels       | --resolution 16 --batch-size 300  | is larger than the 256 pixels",
+        "negative batch       | --batch-size -5                   | batch size must be 0",
+        "out is a file        | --out @/afile                     | is a file, not a folder",
+        "out under a file     | --out @/afile/sub                 | cannot be written",
+        "not a number         | --epochs many                     | 'many'",
+        "zero render size     | --render-size 0                   | --render-size must be positive",
+    })
+    void badTrainArgumentsGiveOneLineExitTwoAndWriteNothing(String name, String args, String expected) throws Exception {
+        byte[] png = Files.readAllBytes(Path.of("data/camera.png"));
+        Files.write(dir.resolve("truncated.png"), Arrays.copyOf(png, 2000));
+        Files.writeString(dir.resolve("notes.png"), "hello");
+        Files.writeString(dir.resolve("afile"), "x");
+        Map<String, String> options = new LinkedHashMap<>(Map.of("--image", "data/camera.png", "--resolution", "32",
+                "--epochs", "1", "--out", dir.resolve("out").toString()));
+        String[] overrides = args.replace("@", dir.toString()).trim().split("\\s+");
+        for (int i = 0; i < overrides.length; i += 2) {
+            options.put(overrides[i], overrides[i + 1]);
+        }
+        List<String> argv = new ArrayList<>(List.of("train"));
+        options.forEach((option, value) -> {
+            argv.add(option);
+            argv.add(value);
+        });
+        List<Path> before = listing();
+        Run run = run(argv.toArray(String[]::new));
+        assertEquals(SirenSweep.BAD_INPUT, run.exit(), name + ": " + run.err());
+        String err = run.err().trim();
+        assertFalse(err.contains("\n"), name + ": more than one line: " + err);
+        assertTrue(err.contains(expected), name + ": " + err);
+        assertEquals(before, listing(), name + ": files changed");
+    }
+
+    @Test
+    void renderRefusesAMissingOrCorruptWeightsFile() throws Exception {
+        Run missing = run("render", "--params", dir.resolve("none.npz").toString(), "--out", dir.resolve("r").toString());
+        assertEquals(SirenSweep.BAD_INPUT, missing.exit());
+        assertTrue(missing.err().contains("weights file not found"), missing.err());
+        Path junk = dir.resolve("junk.npz");
+        Files.writeString(junk, "not a zip");
+        Run corrupt = run("render", "--params", junk.toString(), "--out", dir.resolve("r").toString());
+        assertEquals(SirenSweep.BAD_INPUT, corrupt.exit(), corrupt.err());
+        assertFalse(Files.exists(dir.resolve("r")));
+    }
+
+    private List<Path> listing() throws Exception {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.sirensweep.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class NpzWeightsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writeThenReadGivesTheSameNetwork() throws Exception {
+        Siren net = Siren.initialise(SirenConfig.forImage(3, 10, 2, 25), 4, DataType.FLOAT);
+        Path file = dir.resolve("params.npz");
+        NpzWeights.write(net, file);
+        Siren back = NpzWeights.read(file);
+        assertEquals(net.config(), back.config());
+        assertEquals(net.parameters(), back.parameters());
+    }
+
+    /** NumPy must open the archive with the documented keys, shapes and dtype (needs python3 with numpy). */
+    @Test
+    void numpyLoadsTheArchive() throws Exception {
+        Siren net = Siren.initialise(SirenConfig.forImage(1, 8, 3, 30), 1, DataType.FLOAT);
+        Path file = dir.resolve("params.npz");
+        NpzWeights.write(net, file);
+        String script = String.join("\n",
+                "import sys, numpy as np",
+                "z = np.load(sys.argv[1])",
+                "assert sorted(z.files) == sorted(['w0','b0','w1','b1','w2','b2','w3','b3','w4','b4','omega0']), z.files",
+                "assert z['w0'].shape == (2, 8) and z['w0'].dtype == np.float32, (z['w0'].shape, z['w0'].dtype)",
+                "assert z['b0'].shape == (8,) and z['w4'].shape == (8, 1) and z['b4'].shape == (1,)",
+                "print(repr(float(z['w1'][3, 5])), repr(float(z['b2'][6])), float(z['omega0']))");
+        Process p = new ProcessBuilder("python3", "-c", script, file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        p.waitFor(60, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), out);
+        String[] values = out.split(" ");
+        assertEquals(net.weight(1).getFloat(3, 5), Float.parseFloat(values[0]));
+        assertEquals(net.bias(2).getFloat(0, 6), Float.parseFloat(values[1]));
+        assertEquals(30.0, Double.parseDouble(values[2]));
+    }
+}
