@@ -205,22 +205,6 @@ public final class Workspace {
         return targetLaplacian;
     }
 
-    /** Bytes of ND4J memory a workspace of this shape takes (for estimates before allocating). */
-    public static long bytes(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
-                             boolean backward) {
-        int n = config.inputs();
-        long w = config.width();
-        long c = config.outputs();
-        long layers = config.depth() + 1;
-        int streams = 1 + (derivatives.gradient() ? n : 0) + (derivatives.laplacian() ? 1 : 0);
-        long columns = 2 * layers * w + (derivatives.gradient() ? 2 * layers * n * w : 0)
-                + (derivatives.laplacian() ? (2 * layers - 1) * w : 0) + streams * c;
-        if (backward) {
-            columns += 2 * streams * c + 2 * streams * w + 3 * w;
-        }
-        return columns * capacity * dataType.width();
-    }
-
     private INDArray[] matrices(int count, int columns, DataType dataType) {
         INDArray[] out = new INDArray[count];
         for (int i = 0; i < count; i++) {
