@@ -52,17 +52,30 @@ final class OutputFolder {
         }
     }
 
+    /** Writes a folder's contents. */
+    interface Contents {
+        void writeTo(OutputFolder folder) throws IOException;
+    }
+
+    /** Stages {@code contents} and moves them into place; on any failure, removes the staging folder and rethrows. */
+    Path write(Contents contents) throws IOException {
+        try {
+            contents.writeTo(this);
+            commit();
+            return target;
+        } catch (IOException | RuntimeException | Error e) {
+            discard();
+            throw e;
+        }
+    }
+
     /** Where to write a file now; it appears in the target folder at {@link #commit}. */
     Path file(String name) {
         return staging.resolve(name);
     }
 
-    Path target() {
-        return target;
-    }
-
     /** Replaces the target folder with the staged one. */
-    void commit() throws IOException {
+    private void commit() throws IOException {
         if (Files.exists(target)) {
             Path old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -74,7 +87,7 @@ final class OutputFolder {
     }
 
     /** Removes the staging folder (after a failure). */
-    void discard() {
+    private void discard() {
         try {
             delete(staging);
         } catch (IOException e) {

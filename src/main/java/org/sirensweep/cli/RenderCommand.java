@@ -3,15 +3,18 @@ package org.sirensweep.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.NpzWeights;
 import org.sirensweep.model.Siren;
 import org.sirensweep.train.Renderer;
+import org.sirensweep.trial.TrialImage;
+import org.sirensweep.trial.TrialSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,16 +29,15 @@ public final class RenderCommand implements Callable<Integer> {
     Path params;
     @Option(names = "--size", defaultValue = "512", description = "Square render size (px). Default: ${DEFAULT-VALUE}.")
     int size;
-    @Option(names = "--out", required = true, description = "Output folder.")
-    Path out;
-    @Option(names = "--overwrite", description = "Replace the output folder if it already holds results.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
-        if (size < 1 || size > 16384) {
-            throw new CommandLine.ParameterException(cli, "--size must be between 1 and 16384, got " + size);
+        if (size < 1 || size > TrialSettings.MAX_RENDER_SIZE) {
+            throw new CommandLine.ParameterException(cli, "--size must be between 1 and "
+                    + TrialSettings.MAX_RENDER_SIZE + ", got " + size);
         }
         if (!Files.isRegularFile(params)) {
             throw new CommandLine.ParameterException(cli, "--params: weights file not found: " + params);
@@ -46,17 +48,17 @@ public final class RenderCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CommandLine.ParameterException(cli, "--params: " + e.getMessage());
         }
-        OutputFolder folder = OutputFolder.prepare(cli, "--out", out, overwrite);
-        try {
-            Map<String, String> files = new LinkedHashMap<>();
-            RenderFiles.write(new Renderer(network, Derivatives.ALL).render(size, size), null, "", folder::file, files);
-            folder.commit();
-            cli.getOut().printf("rendered %dx%d: %s in %s%n", size, size, String.join(", ", files.keySet()), folder.target());
-            cli.getOut().flush();
-            return 0;
-        } catch (IOException | RuntimeException | Error e) {
-            folder.discard();
-            throw e;
-        }
+        OutputFolder out = output.prepare(cli);
+        List<TrialImage> images = new ArrayList<>();
+        Path folder = out.write(staged -> {
+            images.addAll(TrialImage.of(new Renderer(network, Derivatives.ALL).render(size, size), null));
+            for (TrialImage image : images) {
+                Files.write(staged.file(image.kind() + ".png"), image.png());
+            }
+        });
+        cli.getOut().printf("rendered %dx%d: %s in %s%n", size, size,
+                String.join(", ", images.stream().map(i -> i.kind() + ".png").toList()), folder);
+        cli.getOut().flush();
+        return 0;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,29 +15,21 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.sirensweep.image.ImageFormatException;
-import org.sirensweep.image.PixelImage;
-import org.sirensweep.image.PngCodec;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.image.TrainingImage;
-import org.sirensweep.model.Derivatives;
-import org.sirensweep.model.NpzWeights;
-import org.sirensweep.model.Siren;
-import org.sirensweep.model.SirenConfig;
 import org.sirensweep.train.CurvePoint;
-import org.sirensweep.train.Evaluation;
-import org.sirensweep.train.Renderer;
-import org.sirensweep.train.Rendering;
-import org.sirensweep.train.Trainer;
-import org.sirensweep.train.TrainingConfig;
 import org.sirensweep.train.TrainingProgress;
-import org.sirensweep.train.TrainingResult;
 import org.sirensweep.train.TrainingStatus;
+import org.sirensweep.trial.TrialImage;
+import org.sirensweep.trial.TrialOutcome;
+import org.sirensweep.trial.TrialRunner;
+import org.sirensweep.trial.TrialSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
 
 /** {@code siren-sweep train}: fits one SIREN to one image and writes its weights, pictures and a result.json. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -74,81 +67,49 @@ public final class TrainCommand implements Callable<Integer> {
     int curveInterval;
     @Option(names = "--render-size", split = ",", description = "Extra render sizes (px), e.g. 512 for the upscale test.")
     List<Integer> renderSizes = new ArrayList<>();
-    @Option(names = "--out", required = true, description = "Output folder.")
-    Path out;
-    @Option(names = "--overwrite", description = "Replace the output folder if it already holds results.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
-        TrainingConfig config = trainingConfig(cli);
-        sirenConfig(cli, 1); // checks depth, width and omega0 before the image is read
-        for (int size : renderSizes) {
-            if (size < 1) {
-                throw new CommandLine.ParameterException(cli, "--render-size must be positive, got " + size);
-            }
-        }
-        PixelImage picture = loadImage(cli);
-        if (config.batchSize() > picture.pixels()) {
-            throw new CommandLine.ParameterException(cli, "--batch-size " + batchSize + " is larger than the "
-                    + picture.pixels() + " pixels of a " + resolution + "x" + resolution + " image");
-        }
-        OutputFolder folder = OutputFolder.prepare(cli, "--out", out, overwrite);
+        TrialSettings settings = settings(cli);
+        TrialRunner runner;
         try {
-            long setupStart = System.nanoTime();
-            Siren network = Siren.initialise(sirenConfig(cli, picture.channels()), seed, DataType.FLOAT);
-            double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
-            TrainingResult result;
-            Instant started = Instant.now();
+            runner = TrialRunner.prepare(settings);
+        } catch (ImageFormatException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
+        }
+        OutputFolder folder = output.prepare(cli);
+        Instant started = Instant.now();
+        TrialOutcome[] outcome = new TrialOutcome[1];
+        Path written = folder.write(staged -> {
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName(supervision).setInitialMax(1)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                     .showSpeed().build()) {
-                result = Trainer.train(network, picture, config, progressBar(bar));
+                outcome[0] = runner.run(1, progressBar(bar));
             }
-            long renderStart = System.nanoTime();
-            Map<String, String> files = writeArtefacts(folder, network, picture, result);
-            double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
-            Map<String, Object> report = report(config, network.config(), result, files, started, setupSeconds,
-                    renderSeconds);
-            mapper().writeValue(folder.file("result.json").toFile(), report);
-            folder.commit();
-            PrintSummary.of(result, folder.target(), spec.commandLine().getOut());
-            return result.status() == TrainingStatus.OK ? 0 : DIVERGED;
-        } catch (IOException | RuntimeException | Error e) {
-            folder.discard();
-            throw e;
-        }
+            Map<String, String> files = new LinkedHashMap<>();
+            Files.write(staged.file("params.npz"), outcome[0].weightsNpz());
+            files.put("params.npz", "weights (NumPy .npz)");
+            for (TrialImage image : outcome[0].images()) {
+                String name = image.fileName(resolution);
+                Files.write(staged.file(name), image.png());
+                files.put(name, image.description());
+            }
+            mapper().writeValue(staged.file("result.json").toFile(), report(outcome[0], files, started));
+        });
+        PrintSummary.of(outcome[0], written, cli.getOut());
+        return outcome[0].status() == TrainingStatus.OK ? 0 : DIVERGED;
     }
 
-    private TrainingConfig trainingConfig(CommandLine cli) {
-        Supervision kind;
+    private TrialSettings settings(CommandLine cli) {
         try {
-            kind = Supervision.parse(supervision);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, "--supervision: " + e.getMessage());
-        }
-        int interval = curveInterval == 0 ? Math.max(1, epochs / 50) : curveInterval;
-        try {
-            return new TrainingConfig(kind, epochs, batchSize, shuffle, learningRate, seed, interval);
+            int interval = curveInterval == 0 ? TrialSettings.defaultCurveInterval(epochs) : curveInterval;
+            return new TrialSettings(image.toString(), resolution, Supervision.parse(supervision), epochs, batchSize,
+                    shuffle, learningRate, depth, width, omega0, seed, interval, renderSizes, null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
-        }
-    }
-
-    private SirenConfig sirenConfig(CommandLine cli, int channels) {
-        try {
-            return SirenConfig.forImage(channels, width, depth, omega0);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, e.getMessage());
-        }
-    }
-
-    private PixelImage loadImage(CommandLine cli) {
-        try {
-            return TrainingImage.load(image, resolution);
-        } catch (ImageFormatException | IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
         }
     }
 
@@ -170,54 +131,32 @@ public final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    /** Renders at the training size (and any extra sizes) and writes every file; returns name → description. */
-    private Map<String, String> writeArtefacts(OutputFolder folder, Siren network, PixelImage picture,
-                                               TrainingResult result) throws IOException {
-        Map<String, String> files = new LinkedHashMap<>();
-        NpzWeights.write(network, folder.file("params.npz"));
-        files.put("params.npz", "weights (NumPy .npz)");
-        PngCodec.write(picture, folder.file("target.png"));
-        files.put("target.png", "the training image at " + resolution + "x" + resolution);
-        if (result.status() == TrainingStatus.DIVERGED) {
-            return files;
-        }
-        Renderer renderer = new Renderer(network, Derivatives.ALL);
-        Rendering training = renderer.render(picture.height(), picture.width());
-        Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
-        RenderFiles.write(training, affine, "", folder::file, files);
-        for (int size : renderSizes) {
-            RenderFiles.write(renderer.render(size, size), affine, size + "-", folder::file, files);
-        }
-        return files;
-    }
-
-    private Map<String, Object> report(TrainingConfig config, SirenConfig net, TrainingResult result,
-                                       Map<String, String> files, Instant started, double setupSeconds,
-                                       double renderSeconds) {
+    private static Map<String, Object> report(TrialOutcome outcome, Map<String, String> files, Instant started) {
+        TrialSettings s = outcome.settings();
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("image", image.toString());
-        settings.put("resolution", resolution);
-        settings.put("channels", net.outputs());
-        settings.put("supervision", config.supervision().id());
-        settings.put("epochs", config.epochs());
-        settings.put("batch_size", config.batchSize());
-        settings.put("shuffle", config.shuffle());
-        settings.put("lr", config.learningRate());
-        settings.put("depth", net.depth());
-        settings.put("width", net.width());
-        settings.put("omega0", net.omega0());
-        settings.put("seed", config.seed());
-        settings.put("curve_interval", config.curveInterval());
-        settings.put("render_sizes", renderSizes);
+        settings.put("image", s.image());
+        settings.put("resolution", s.resolution());
+        settings.put("channels", outcome.channels());
+        settings.put("supervision", s.supervision().id());
+        settings.put("epochs", s.epochs());
+        settings.put("batch_size", s.batchSize());
+        settings.put("shuffle", s.shuffle());
+        settings.put("lr", s.learningRate());
+        settings.put("depth", s.depth());
+        settings.put("width", s.width());
+        settings.put("omega0", s.omega0());
+        settings.put("seed", s.seed());
+        settings.put("curve_interval", s.curveInterval());
+        settings.put("render_sizes", s.renderSizes());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("settings", settings);
-        report.put("status", result.status().id());
-        report.put("diverged_at_step", result.divergedAtStep() < 0 ? null : result.divergedAtStep());
-        report.put("steps", result.steps());
-        report.put("final_loss", finite(result.finalLoss()));
-        report.put("psnr", finite(result.psnr()));
-        report.put("psnr_affine", finite(result.psnrAffine()));
-        report.put("curve", result.curve().stream().map(p -> {
+        report.put("status", outcome.status().id());
+        report.put("diverged_at_step", outcome.divergedAtStep() < 0 ? null : outcome.divergedAtStep());
+        report.put("steps", outcome.steps());
+        report.put("final_loss", finite(outcome.finalLoss()));
+        report.put("psnr", finite(outcome.psnr()));
+        report.put("psnr_affine", finite(outcome.psnrAffine()));
+        report.put("curve", outcome.curve().stream().map(p -> {
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("step", p.step());
             point.put("epoch", p.epoch());
@@ -228,14 +167,16 @@ public final class TrainCommand implements Callable<Integer> {
             return point;
         }).toList());
         Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("setup_s", setupSeconds);
-        timings.put("train_s", result.trainSeconds());
-        timings.put("ms_per_step", finite(result.msPerStep()));
-        timings.put("render_s", renderSeconds);
+        timings.put("setup_s", outcome.timings().setupSeconds());
+        timings.put("train_s", outcome.timings().trainSeconds());
+        timings.put("ms_per_step", finite(outcome.timings().msPerStep()));
+        timings.put("render_s", outcome.timings().renderSeconds());
         report.put("timings", timings);
         report.put("started_at", started.toString());
         report.put("finished_at", Instant.now().toString());
-        report.put("machine", Machine.describe());
+        Map<String, Object> machine = Machine.describe();
+        machine.put("device", outcome.device());
+        report.put("machine", machine);
         report.put("files", files);
         return report;
     }

@@ -91,7 +91,7 @@ class CliTest {
         "out is a file        | --out @/afile                     | is a file, not a folder",
         "out under a file     | --out @/afile/sub                 | cannot be written",
         "not a number         | --epochs many                     | 'many'",
-        "zero render size     | --render-size 0                   | --render-size must be positive",
+        "zero render size     | --render-size 0                   | render size must be between 1",
     })
     void badTrainArgumentsGiveOneLineExitTwoAndWriteNothing(String name, String args, String expected) throws Exception {
         byte[] png = Files.readAllBytes(Path.of("data/camera.png"));

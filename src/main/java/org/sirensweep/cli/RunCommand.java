@@ -1,0 +1,193 @@
+package org.sirensweep.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.spark.SweepRunner;
+import org.sirensweep.spark.TaskReport;
+import org.sirensweep.spark.TrialResult;
+import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.SweepFile;
+import org.sirensweep.sweep.SweepFileException;
+import org.sirensweep.sweep.Trial;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code siren-sweep run}: expands a sweep file into trials and runs those without a result yet on Spark, one trial per
+ * task, each committing one Parquet row to the sweep's dataset folder.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a sweep on Spark (local mode unless spark-submit or --master gives a master).",
+                "Each trial writes one row to <output>/<trial id>.parquet; running again resumes."})
+public final class RunCommand implements Callable<Integer> {
+    /** Exit code when some trials failed (their rows say why); the others are stored. */
+    public static final int SOME_FAILED = 4;
+    /** Exit code when Spark's job stopped before every trial had a row; running again resumes. */
+    public static final int INCOMPLETE = 5;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SWEEP_FILE", description = "The sweep file (YAML), e.g. sweeps/quickstart.yaml.")
+    Path sweepFile;
+    @Option(names = "--output", paramLabel = "DIR", description = "Dataset folder (default: runs/<sweep name>). On a "
+            + "cluster it must be a path every executor can write (a shared file system).")
+    Path output;
+    @Option(names = "--master", description = "Spark master URL, e.g. local[2] or spark://host:7077 (default: "
+            + "spark-submit's, else local[*], or one slot per GPU on a CUDA build).")
+    String master;
+    @Option(names = "--dry-run", description = "Print the trials and the work they add up to, then exit.")
+    boolean dryRun;
+    @Option(names = "--retry-failed", description = "Also run again the trials whose row says failed (replacing it).")
+    boolean retryFailed;
+    @Option(names = "--max-trials", defaultValue = "10000", description = "Refuse grids larger than this. Default: ${DEFAULT-VALUE}.")
+    int maxTrials;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cli = spec.commandLine();
+        PrintWriter out = cli.getOut();
+        if (maxTrials < 1) {
+            throw new CommandLine.ParameterException(cli, "--max-trials must be at least 1, got " + maxTrials);
+        }
+        Sweep sweep;
+        try {
+            sweep = SweepFile.read(sweepFile, maxTrials);
+        } catch (SweepFileException e) {
+            throw new CommandLine.ParameterException(cli, e.getMessage());
+        }
+        Path dataset = output != null ? output : Path.of("runs", sweep.name());
+        try {
+            ResultDataset.check(dataset, sweep.name());
+        } catch (ResultDataset.DatasetException e) {
+            throw new CommandLine.ParameterException(cli, "--output: " + e.getMessage());
+        }
+        if (dryRun) {
+            printTrials(sweep, out);
+            out.printf("sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n", sweep.name(),
+                    sweep.trials().size(), sweep.totalSteps(), dataset);
+            out.flush();
+            return 0;
+        }
+        try (ResultDataset results = ResultDataset.open(dataset, sweep.name(), sweepFile)) {
+            return run(sweep, results, out);
+        } catch (ResultDataset.DatasetException e) {
+            throw new CommandLine.ParameterException(cli, "--output: " + e.getMessage());
+        }
+    }
+
+    private int run(Sweep sweep, ResultDataset results, PrintWriter out) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        Map<String, ResultDataset.Row> rows = results.rows(warnings);
+        warnings.forEach(w -> System.err.println("warning: " + w));
+        List<Trial> todo = sweep.trials().stream().filter(t -> {
+            ResultDataset.Row row = rows.get(t.id());
+            return row == null || (retryFailed && TrialResult.FAILED.equals(row.status()));
+        }).toList();
+        int done = sweep.trials().size() - todo.size();
+        out.printf("sweep %s: %d trials, %d already in %s, %d to run%n", sweep.name(), sweep.trials().size(), done,
+                results.folder(), todo.size());
+        out.flush();
+        String jobError = null;
+        Map<String, TaskReport> reports = new LinkedHashMap<>();
+        if (!todo.isEmpty()) {
+            SweepRunner runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
+            try {
+                out.println("Spark UI: " + runner.spark().sparkContext().uiWebUrl().getOrElse(() -> "off"));
+                out.flush();
+                SweepRunner.RunSummary summary = runner.run(sweep, results, todo, System.out);
+                summary.reports().forEach(r -> reports.put(r.trialId(), r));
+                jobError = summary.jobError();
+            } finally {
+                runner.spark().stop();
+            }
+            results.removeStaging();
+        }
+        Map<String, ResultDataset.Row> after = results.rows(new ArrayList<>());
+        printResults(sweep, after, reports, out);
+        long failed = after.values().stream().filter(r -> TrialResult.FAILED.equals(r.status())).count();
+        long missing = sweep.trials().stream().filter(t -> !after.containsKey(t.id())).count();
+        out.printf("results: %s (%d rows; pandas.read_parquet(\"%s\"), spark.read.parquet, or DuckDB "
+                + "'%s/*.parquet')%n", results.folder(), after.size(), results.folder(), results.folder());
+        if (jobError != null || missing > 0) {
+            out.printf("incomplete: %d trials have no row%s; run the same command again to resume%n", missing,
+                    jobError == null ? "" : " (Spark: " + jobError + ")");
+            out.flush();
+            return INCOMPLETE;
+        }
+        if (failed > 0) {
+            out.printf("%d trials failed (their rows hold the error); --retry-failed runs them again%n", failed);
+        }
+        out.flush();
+        return failed > 0 ? SOME_FAILED : 0;
+    }
+
+    private static void printTrials(Sweep sweep, PrintWriter out) {
+        List<String> header = new ArrayList<>(List.of("trial_id"));
+        header.addAll(sweep.gridKeys());
+        header.add("steps");
+        List<List<String>> table = new ArrayList<>();
+        for (Trial t : sweep.trials()) {
+            List<String> row = new ArrayList<>(List.of(t.id()));
+            sweep.gridKeys().forEach(k -> row.add(display(t.values().get(k))));
+            row.add(String.format("%,d", t.settings().totalSteps()));
+            table.add(row);
+        }
+        printTable(header, table, out);
+    }
+
+    private static void printResults(Sweep sweep, Map<String, ResultDataset.Row> rows, Map<String, TaskReport> reports,
+                                     PrintWriter out) {
+        List<String> header = new ArrayList<>(List.of("trial_id"));
+        header.addAll(sweep.gridKeys());
+        header.addAll(List.of("status", "psnr", "psnr_affine", "seconds"));
+        List<List<String>> table = new ArrayList<>();
+        for (Trial t : sweep.trials()) {
+            List<String> row = new ArrayList<>(List.of(t.id()));
+            sweep.gridKeys().forEach(k -> row.add(display(t.values().get(k))));
+            ResultDataset.Row stored = rows.get(t.id());
+            TaskReport report = reports.get(t.id());
+            row.add(stored == null ? "missing" : stored.status());
+            row.add(report == null ? (stored == null ? "" : "(earlier run)") : String.format("%.2f", report.psnr()));
+            row.add(report == null ? "" : String.format("%.2f", report.psnrAffine()));
+            row.add(report == null ? "" : String.format("%.1f", report.seconds()));
+            table.add(row);
+        }
+        printTable(header, table, out);
+    }
+
+    /** A setting as a person writes it: 0.0001 rather than 1.0E-4. */
+    private static String display(Object value) {
+        return value instanceof Double d ? java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
+                : String.valueOf(value);
+    }
+
+    private static void printTable(List<String> header, List<List<String>> rows, PrintWriter out) {
+        int[] widths = header.stream().mapToInt(String::length).toArray();
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> row : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(String.format("%-" + widths[i] + "s", row.get(i))).append(i + 1 < row.size() ? "  " : "");
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

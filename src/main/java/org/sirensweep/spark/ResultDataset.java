@@ -1,0 +1,197 @@
+package org.sirensweep.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A sweep's dataset folder, as the driver sees it: one {@code <trial id>.parquet} per finished trial, a {@code
+ * _sweep.json} naming the sweep it belongs to, and a {@code _lock} held while a run writes to it, so two runs of a
+ * sweep cannot interleave (the second is refused). Names starting with '_' are skipped by Spark, pyarrow and DuckDB
+ * globs of {@code *.parquet}.
+ */
+public final class ResultDataset implements AutoCloseable {
+    private static final String MARKER = "_sweep.json";
+    private static final String LOCK = "_lock";
+    private static final Pattern RESULT_NAME = Pattern.compile("[0-9a-f]{16}\\.parquet");
+
+    private final Path folder;
+    private final String sweep;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private ResultDataset(Path folder, String sweep, FileChannel lockChannel, FileLock lock) {
+        this.folder = folder;
+        this.sweep = sweep;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Checks that {@code folder} can hold {@code sweep}'s results without creating anything: it is a folder (or
+     * absent), writable, and not another sweep's. The message of the exception is one line naming the problem.
+     */
+    public static void check(Path folder, String sweep) throws DatasetException {
+        Path absolute = folder.toAbsolutePath().normalize();
+        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+            throw new DatasetException(folder + " is a file, not a dataset folder");
+        }
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new DatasetException(folder + " cannot be created or written (" + existing + " is not a writable folder)");
+        }
+        Path marker = absolute.resolve(MARKER);
+        if (Files.isRegularFile(marker)) {
+            String owner = ownerOf(marker);
+            if (!sweep.equals(owner)) {
+                throw new DatasetException(folder + " holds the results of sweep '" + owner + "', not '" + sweep
+                        + "'; choose another --output");
+            }
+        } else if (Files.isDirectory(absolute) && hasResultFiles(absolute)) {
+            throw new DatasetException(folder + " holds Parquet files but no " + MARKER
+                    + ": not a siren-sweep dataset; choose another --output");
+        }
+    }
+
+    /** Creates (or reopens) the folder for {@code sweep} and takes its lock. */
+    public static ResultDataset open(Path folder, String sweep, Path sweepFile) throws DatasetException, IOException {
+        check(folder, sweep);
+        Path absolute = Files.createDirectories(folder.toAbsolutePath().normalize());
+        FileChannel channel = FileChannel.open(absolute.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new DatasetException(folder + " is being written by another run of sweep '" + sweep
+                    + "' (its " + LOCK + " is held); wait for it to finish");
+        }
+        ResultDataset dataset = new ResultDataset(absolute, sweep, channel, lock);
+        Path marker = absolute.resolve(MARKER);
+        if (!Files.exists(marker)) {
+            Map<String, Object> about = new LinkedHashMap<>();
+            about.put("sweep", sweep);
+            about.put("sweep_file", sweepFile.toAbsolutePath().normalize().toString());
+            about.put("created_at", Instant.now().toString());
+            Path temporary = absolute.resolve(MARKER + ".tmp");
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), about);
+            Files.move(temporary, marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        dataset.removeStaging();
+        return dataset;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    /** A result file already in the folder, as its footer describes it. */
+    public record Row(String trialId, String status, Path file) {
+    }
+
+    /**
+     * The rows in the folder, by trial id. Files that are not this sweep's results (foreign or damaged) are skipped
+     * and reported to {@code warnings}, one line each; a damaged row of a trial counts as absent, so it is re-run.
+     */
+    public Map<String, Row> rows(List<String> warnings) throws IOException {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (Path file : listFiles()) {
+            String name = file.getFileName().toString();
+            if (name.startsWith("_") || name.startsWith(".")) {
+                continue;
+            }
+            if (!RESULT_NAME.matcher(name).matches()) {
+                warnings.add("ignoring " + file + ": not a trial result file");
+                continue;
+            }
+            try {
+                ResultFiles.Summary summary = ResultFiles.summary(file);
+                String id = name.substring(0, name.length() - ResultFiles.SUFFIX.length());
+                if (!summary.trialId().equals(id) || !summary.sweep().equals(sweep)) {
+                    warnings.add("ignoring " + file + ": it holds trial " + summary.trialId() + " of sweep '"
+                            + summary.sweep() + "'");
+                    continue;
+                }
+                rows.put(id, new Row(id, summary.status(), file));
+            } catch (IOException e) {
+                warnings.add("ignoring " + file + ": " + e.getMessage().lines().findFirst().orElse("unreadable")
+                        + " (its trial will run again)");
+            }
+        }
+        return rows;
+    }
+
+    /** Deletes what unfinished writes left behind (their trials had no row and will run again). */
+    public void removeStaging() throws IOException {
+        Path staging = folder.resolve(ResultFiles.STAGING);
+        if (!Files.exists(staging)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(staging)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.release();
+        lockChannel.close();
+    }
+
+    private List<Path> listFiles() throws IOException {
+        try (Stream<Path> list = Files.list(folder)) {
+            return new ArrayList<>(list.filter(Files::isRegularFile).sorted().toList());
+        }
+    }
+
+    private static boolean hasResultFiles(Path folder) {
+        try (Stream<Path> list = Files.list(folder)) {
+            return list.anyMatch(p -> p.getFileName().toString().endsWith(ResultFiles.SUFFIX));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String ownerOf(Path marker) throws DatasetException {
+        try {
+            JsonNode about = new ObjectMapper().readTree(marker.toFile());
+            if (about == null || !about.path("sweep").isTextual()) {
+                throw new DatasetException(marker + " does not name a sweep; is this a siren-sweep dataset?");
+            }
+            return about.get("sweep").textValue();
+        } catch (IOException e) {
+            throw new DatasetException(marker + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** A dataset folder that cannot take this sweep's results. */
+    public static final class DatasetException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public DatasetException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package org.sirensweep.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.sirensweep.train.CurvePoint;
+import org.sirensweep.trial.TrialImage;
+import org.sirensweep.trial.TrialOutcome;
+import org.sirensweep.trial.TrialSettings;
+
+/**
+ * Stores each {@link TrialResult} as its own Parquet file, {@code <trial id>.parquet}, in the sweep's dataset folder.
+ * The file is written under {@code _staging/} and renamed into place, so it appears whole or not at all, and a trial
+ * can never have two rows: a second write of the same id replaces the first. The footer also carries the sweep name,
+ * trial id and status, so a resuming driver learns what is done without reading the rows.
+ */
+public final class ResultFiles {
+    /** Folder (inside the dataset) for files being written; readers skip names starting with '_'. */
+    public static final String STAGING = "_staging";
+    public static final String SUFFIX = ".parquet";
+    static final String META_SWEEP = "siren_sweep.sweep";
+    static final String META_TRIAL = "siren_sweep.trial_id";
+    static final String META_STATUS = "siren_sweep.status";
+
+    /** The row's columns; README.md documents each. */
+    public static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+            message trial_result {
+              required binary sweep (STRING);
+              required binary trial_id (STRING);
+              required binary status (STRING);
+              optional binary error (STRING);
+              required binary image (STRING);
+              required binary image_path (STRING);
+              required binary image_sha256 (STRING);
+              required int32 resolution;
+              required binary supervision (STRING);
+              required int32 epochs;
+              required int32 batch_size;
+              required boolean shuffle;
+              required double lr;
+              required int32 depth;
+              required int32 width;
+              required double omega0;
+              required int64 seed;
+              required int32 curve_interval;
+              required group render_sizes (LIST) { repeated group list { required int32 element; } }
+              optional binary inject_fault (STRING);
+              optional int32 channels;
+              optional int64 steps;
+              optional int64 diverged_at_step;
+              optional double final_loss;
+              optional double psnr;
+              optional double psnr_affine;
+              optional group curve (LIST) {
+                repeated group list {
+                  required group element {
+                    required int64 step;
+                    required int32 epoch;
+                    required double loss;
+                    required double psnr;
+                    required double psnr_affine;
+                    required double seconds;
+                  }
+                }
+              }
+              optional double setup_s;
+              optional double train_s;
+              optional double ms_per_step;
+              optional double render_s;
+              optional binary device (STRING);
+              optional binary gpu (STRING);
+              required binary host (STRING);
+              required binary executor_id (STRING);
+              required int32 attempt;
+              required int64 started_at (TIMESTAMP(MILLIS,true));
+              required int64 finished_at (TIMESTAMP(MILLIS,true));
+              required binary siren_sweep_version (STRING);
+              required binary nd4j_version (STRING);
+              required binary spark_version (STRING);
+              required binary java_version (STRING);
+              optional group images (LIST) {
+                repeated group list {
+                  required group element {
+                    required binary kind (STRING);
+                    required int32 size;
+                    required binary png;
+                  }
+                }
+              }
+              optional binary weights_npz;
+            }
+            """);
+
+    private static final Properties VERSIONS = loadVersions();
+
+    private ResultFiles() {
+    }
+
+    /** Where the row of trial {@code trialId} lives. */
+    public static Path fileOf(Path dataset, String trialId) {
+        return dataset.resolve(trialId + SUFFIX);
+    }
+
+    /** Writes {@code result} under a temporary name and renames it into place (replacing an older row of the trial). */
+    public static Path write(Path dataset, TrialResult result) throws IOException {
+        Path staging = Files.createDirectories(dataset.resolve(STAGING));
+        String id = result.trial().id();
+        Path temporary = staging.resolve(id + ".attempt" + result.place().attempt() + "." + UUID.randomUUID() + SUFFIX);
+        try {
+            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(temporary))
+                    .withType(SCHEMA)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withWriteMode(ParquetFileWriter.Mode.CREATE)
+                    .withExtraMetaData(Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status()))
+                    .build()) {
+                writer.write(toGroup(result));
+            }
+            Path target = fileOf(dataset, id);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** What a result file's footer says: its sweep, trial id and status. */
+    public record Summary(String sweep, String trialId, String status) {
+    }
+
+    /** Reads a result file's footer; a file that is not one of ours, or is damaged, throws with the reason. */
+    public static Summary summary(Path file) throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            Map<String, String> meta = reader.getFileMetaData().getKeyValueMetaData();
+            if (!meta.containsKey(META_TRIAL) || !meta.containsKey(META_STATUS) || !meta.containsKey(META_SWEEP)) {
+                throw new IOException("not a siren-sweep result file (no trial id in its footer)");
+            }
+            if (reader.getRecordCount() != 1) {
+                throw new IOException("holds " + reader.getRecordCount() + " rows, expected 1");
+            }
+            return new Summary(meta.get(META_SWEEP), meta.get(META_TRIAL), meta.get(META_STATUS));
+        } catch (RuntimeException e) {
+            throw new IOException("unreadable Parquet: " + e.getMessage(), e);
+        }
+    }
+
+    private static Group toGroup(TrialResult r) {
+        Group row = new SimpleGroupFactory(SCHEMA).newGroup();
+        TrialSettings s = r.trial().settings();
+        row.append("sweep", r.sweep()).append("trial_id", r.trial().id()).append("status", r.status());
+        if (r.error() != null) {
+            row.append("error", r.error());
+        }
+        row.append("image", r.trial().image()).append("image_path", s.image())
+                .append("image_sha256", r.trial().imageSha256())
+                .append("resolution", s.resolution()).append("supervision", s.supervision().id())
+                .append("epochs", s.epochs()).append("batch_size", s.batchSize()).append("shuffle", s.shuffle())
+                .append("lr", s.learningRate()).append("depth", s.depth()).append("width", s.width())
+                .append("omega0", s.omega0()).append("seed", s.seed()).append("curve_interval", s.curveInterval());
+        Group sizes = row.addGroup("render_sizes");
+        s.renderSizes().forEach(size -> sizes.addGroup("list").append("element", size));
+        if (s.injectedFault() != null) {
+            row.append("inject_fault", s.injectedFault());
+        }
+        TrialOutcome o = r.outcome();
+        if (o != null) {
+            row.append("channels", o.channels()).append("steps", o.steps());
+            if (o.divergedAtStep() >= 0) {
+                row.append("diverged_at_step", o.divergedAtStep());
+            }
+            row.append("final_loss", o.finalLoss()).append("psnr", o.psnr()).append("psnr_affine", o.psnrAffine());
+            Group curve = row.addGroup("curve");
+            for (CurvePoint p : o.curve()) {
+                curve.addGroup("list").addGroup("element").append("step", p.step()).append("epoch", p.epoch())
+                        .append("loss", p.loss()).append("psnr", p.psnr()).append("psnr_affine", p.psnrAffine())
+                        .append("seconds", p.seconds());
+            }
+            TrialOutcome.Timings t = o.timings();
+            row.append("setup_s", t.setupSeconds()).append("train_s", t.trainSeconds())
+                    .append("ms_per_step", t.msPerStep()).append("render_s", t.renderSeconds())
+                    .append("device", o.device());
+        }
+        if (r.place().gpu() != null) {
+            row.append("gpu", r.place().gpu());
+        }
+        row.append("host", r.place().host()).append("executor_id", r.place().executorId())
+                .append("attempt", r.place().attempt())
+                .append("started_at", r.startedAt().toEpochMilli()).append("finished_at", r.finishedAt().toEpochMilli())
+                .append("siren_sweep_version", VERSIONS.getProperty("siren_sweep", "unknown"))
+                .append("nd4j_version", VERSIONS.getProperty("nd4j", "unknown"))
+                .append("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION())
+                .append("java_version", System.getProperty("java.version"));
+        if (o != null) {
+            Group images = row.addGroup("images");
+            for (TrialImage image : o.images()) {
+                images.addGroup("list").addGroup("element").append("kind", image.kind()).append("size", image.size())
+                        .append("png", Binary.fromConstantByteArray(image.png()));
+            }
+            row.append("weights_npz", Binary.fromConstantByteArray(o.weightsNpz()));
+        }
+        return row;
+    }
+
+    private static Properties loadVersions() {
+        Properties p = new Properties();
+        try (InputStream in = ResultFiles.class.getResourceAsStream("/siren-sweep.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,168 @@
+package org.sirensweep.spark;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.Trial;
+import org.sirensweep.trial.Compute;
+
+/**
+ * Runs a sweep's trials on Spark, one trial per task, each task committing its own row, while the driver prints a
+ * progress line. Without a master from spark-submit or {@code --master}, Spark runs embedded in local mode on all
+ * cores, or with one concurrent trial per GPU when the CUDA build sees GPUs.
+ */
+public final class SweepRunner {
+    /** Spark setting: train on the CPU when a CPU build is given GPUs (instead of refusing). */
+    public static final String CPU_WITH_GPUS = "spark.sirensweep.cpuWithGpus";
+    private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
+
+    private final SparkSession spark;
+    private final int localGpus;
+
+    private SweepRunner(SparkSession spark, int localGpus) {
+        this.spark = spark;
+        this.localGpus = localGpus;
+    }
+
+    /**
+     * Starts (or joins) the Spark session: the master is {@code master} if given, else spark-submit's, else local
+     * mode. Spark's own console progress bar is off; the runner prints its own.
+     */
+    public static SweepRunner start(String appName, String master) {
+        SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false");
+        int gpus = 0;
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            gpus = Compute.gpuCount();
+            conf.setMaster(gpus > 0 ? "local[" + gpus + "]" : "local[*]");
+        }
+        boolean local = conf.get("spark.master").startsWith("local");
+        return new SweepRunner(SparkSession.builder().config(conf).getOrCreate(), local ? gpus : 0);
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    /** What a run did: the tasks' reports, and the error that stopped Spark's job if it did not finish. */
+    public record RunSummary(List<TaskReport> reports, String jobError) {
+    }
+
+    /** Runs {@code todo} (trials of {@code sweep} without a row yet) and writes their rows into {@code dataset}. */
+    public RunSummary run(Sweep sweep, ResultDataset dataset, List<Trial> todo, PrintStream log) {
+        if (todo.isEmpty()) {
+            return new RunSummary(List.of(), null);
+        }
+        SparkContext sc = spark.sparkContext();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+        Map<String, byte[]> images = new HashMap<>();
+        todo.forEach(t -> images.put(t.settings().image(), sweep.images().get(t.settings().image())));
+        TrialTask.Progress progress = new TrialTask.Progress(sc.longAccumulator("ok"), sc.longAccumulator("diverged"),
+                sc.longAccumulator("failed"), sc.longAccumulator("steps"));
+        TrialTask task = new TrialTask(sweep.name(), dataset.folder(), jsc.broadcast(images), maxAttempts(sc),
+                localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress);
+        long totalSteps = todo.stream().mapToLong(t -> t.settings().totalSteps()).sum();
+        jsc.setJobDescription("sweep " + sweep.name() + ": " + todo.size() + " trials");
+        JavaFutureAction<List<TaskReport>> job = jsc.parallelize(todo, todo.size()).mapPartitions(task).collectAsync();
+        ProgressLine line = new ProgressLine(sweep.name(), todo.size(), totalSteps, log);
+        while (true) {
+            try {
+                List<TaskReport> reports = job.get(1, TimeUnit.SECONDS);
+                line.update(progress, 0, true);
+                return new RunSummary(reports, null);
+            } catch (TimeoutException e) {
+                line.update(progress, running(jsc), false);
+            } catch (ExecutionException e) {
+                line.update(progress, 0, true);
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                return new RunSummary(List.of(), cause.getMessage().lines().findFirst().orElse(cause.toString()));
+            } catch (InterruptedException e) {
+                job.cancel(true);
+                Thread.currentThread().interrupt();
+                return new RunSummary(List.of(), "interrupted");
+            }
+        }
+    }
+
+    /** Attempts Spark makes of a task: {@code local[n, f]} gives f, plain local mode 1, a cluster spark.task.maxFailures. */
+    static int maxAttempts(SparkContext sc) {
+        String master = sc.master();
+        if (master.startsWith("local")) {
+            Matcher m = LOCAL_WITH_RETRIES.matcher(master);
+            return m.matches() ? Integer.parseInt(m.group(1)) : 1;
+        }
+        return sc.getConf().getInt("spark.task.maxFailures", 4);
+    }
+
+    private static int running(JavaSparkContext jsc) {
+        int running = 0;
+        for (int stage : jsc.statusTracker().getActiveStageIds()) {
+            SparkStageInfo info = jsc.statusTracker().getStageInfo(stage);
+            running += info == null ? 0 : info.numActiveTasks();
+        }
+        return running;
+    }
+
+    /** "sweep x: 3/8 done (ok 2, diverged 1, failed 0), 2 running, 1m20s, ETA 2m40s", on one line where a terminal allows. */
+    private static final class ProgressLine {
+        private final String sweep;
+        private final int trials;
+        private final long totalSteps;
+        private final PrintStream out;
+        private final long start = System.nanoTime();
+        private final boolean terminal = System.console() != null;
+        private String last = "";
+        private long lastPrinted;
+
+        ProgressLine(String sweep, int trials, long totalSteps, PrintStream out) {
+            this.sweep = sweep;
+            this.trials = trials;
+            this.totalSteps = totalSteps;
+            this.out = out;
+        }
+
+        void update(TrialTask.Progress p, int running, boolean finished) {
+            long ok = p.ok().value();
+            long diverged = p.diverged().value();
+            long failed = p.failed().value();
+            long done = ok + diverged + failed;
+            running = (int) Math.min(running, trials - done); // a finishing task still counts as active for a moment
+            long elapsed = System.nanoTime() - start;
+            long stepsDone = p.steps().value();
+            String eta = stepsDone == 0 || finished ? "" : ", ETA "
+                    + format(Duration.ofNanos((long) (elapsed * (double) (totalSteps - stepsDone) / stepsDone)));
+            String counts = String.format("sweep %s: %d/%d done (ok %d, diverged %d, failed %d), %d running", sweep,
+                    done, trials, ok, diverged, failed, running);
+            // Logs get a line when the counts change (or every minute); a terminal gets one line rewritten in place.
+            boolean changed = !counts.equals(last);
+            if (terminal || changed || finished || elapsed - lastPrinted > 60e9) {
+                String text = counts + ", " + format(Duration.ofNanos(elapsed)) + eta;
+                out.print(terminal ? "\r" + text + "   " + (finished ? "\n" : "") : text + "\n");
+                out.flush();
+                last = counts;
+                lastPrinted = elapsed;
+            }
+        }
+
+        private static String format(Duration d) {
+            long s = d.toSeconds();
+            return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
+                    : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+        }
+    }
+}

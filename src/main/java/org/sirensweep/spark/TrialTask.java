@@ -1,0 +1,146 @@
+package org.sirensweep.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
+import org.sirensweep.sweep.Trial;
+import org.sirensweep.train.TrainingProgress;
+import org.sirensweep.trial.Compute;
+import org.sirensweep.trial.TrialOutcome;
+import org.sirensweep.trial.TrialRunner;
+
+/**
+ * The body of a sweep's Spark task: trains the partition's one trial on the task's CPUs (or its GPU) and commits its
+ * row to the dataset. A training that throws is retried by Spark while attempts remain and recorded as a {@code
+ * failed} row by the last one, so every trial ends with exactly one row.
+ */
+final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
+    private static final long serialVersionUID = 1L;
+
+    private final String sweep;
+    private final String dataset;
+    private final Broadcast<Map<String, byte[]>> images;
+    private final int maxAttempts;
+    private final int localGpus;
+    private final boolean cpuWithGpus;
+    private final Progress progress;
+
+    /** Counters the driver's progress line reads; Spark merges a task's updates when it succeeds. */
+    record Progress(LongAccumulator ok, LongAccumulator diverged, LongAccumulator failed, LongAccumulator steps)
+            implements java.io.Serializable {
+    }
+
+    /**
+     * @param maxAttempts attempts Spark makes of a task ({@code spark.task.maxFailures}); the last records failures
+     * @param localGpus   GPUs to lend out in local mode (0: none, or Spark assigns them)
+     * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (a CPU build on GPU nodes; tests)
+     */
+    TrialTask(String sweep, Path dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, int localGpus,
+              boolean cpuWithGpus, Progress progress) {
+        this.sweep = sweep;
+        this.dataset = dataset.toString();
+        this.images = images;
+        this.maxAttempts = maxAttempts;
+        this.localGpus = localGpus;
+        this.cpuWithGpus = cpuWithGpus;
+        this.progress = progress;
+    }
+
+    @Override
+    public Iterator<TaskReport> call(Iterator<Trial> trials) throws Exception {
+        if (!trials.hasNext()) {
+            return List.<TaskReport>of().iterator();
+        }
+        Trial trial = trials.next();
+        if (trials.hasNext()) {
+            throw new IllegalStateException("a sweep task got more than one trial; trials must be one per partition");
+        }
+        TaskContext context = TaskContext.get();
+        Compute.limitThreads(context.cpus());
+        OptionalInt assigned = GpuAssignment.fromResources(context.resourcesJMap());
+        DevicePool pool = assigned.isEmpty() && localGpus > 0 ? DevicePool.local(localGpus) : null;
+        int gpu = assigned.isPresent() ? assigned.getAsInt() : pool != null ? pool.borrow() : -1;
+        try {
+            if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
+                Compute.useGpu(gpu);
+            }
+            return List.of(runAndCommit(trial, context, gpu)).iterator();
+        } finally {
+            if (pool != null) {
+                pool.giveBack(gpu);
+            }
+        }
+    }
+
+    private TaskReport runAndCommit(Trial trial, TaskContext context, int gpu) throws IOException {
+        int attempt = context.attemptNumber() + 1;
+        TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
+                gpu >= 0 ? String.valueOf(gpu) : null);
+        Instant started = Instant.now();
+        TrialResult result;
+        try {
+            TrialOutcome outcome = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()))
+                    .run(attempt, TrainingProgress.NONE);
+            result = new TrialResult(sweep, trial, outcome, null, place, started, Instant.now());
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            if (attempt < maxAttempts) {
+                throw new TrialFailedException(trial, e);
+            }
+            result = new TrialResult(sweep, trial, null, describe(e), place, started, Instant.now());
+        }
+        ResultFiles.write(Path.of(dataset), result);
+        count(result, trial);
+        TrialOutcome o = result.outcome();
+        return new TaskReport(trial.id(), result.status(), o == null ? Double.NaN : o.psnr(),
+                o == null ? Double.NaN : o.psnrAffine(),
+                (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3, result.error(),
+                o == null ? null : o.device());
+    }
+
+    private void count(TrialResult result, Trial trial) {
+        switch (result.status()) {
+            case TrialResult.OK -> progress.ok().add(1);
+            case TrialResult.DIVERGED -> progress.diverged().add(1);
+            default -> progress.failed().add(1);
+        }
+        progress.steps().add(trial.settings().totalSteps());
+    }
+
+    /** The error text of a failed row: the exception's class and message, and its cause's. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(" (caused by ").append(cause.getClass().getSimpleName()).append(": ")
+                    .append(cause.getMessage()).append(')');
+        }
+        return text.toString();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A training that threw while Spark still has attempts left: Spark will run the trial again. */
+    static final class TrialFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TrialFailedException(Trial trial, Throwable cause) {
+            super("trial " + trial.id() + " failed (Spark will retry it): " + cause.getMessage(), cause);
+        }
+    }
+}

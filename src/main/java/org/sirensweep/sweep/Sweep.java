@@ -1,0 +1,25 @@
+package org.sirensweep.sweep;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated sweep: its name, the file it came from, the keys its grid varies (in the file's order), its trials
+ * (the grid's cartesian product, last key fastest) and the bytes of every image it trains on, keyed by the absolute
+ * path in {@link org.sirensweep.trial.TrialSettings#image()}, so trials can run where the files are not.
+ */
+public record Sweep(String name, String description, Path source, List<String> gridKeys, List<Trial> trials,
+                    Map<String, byte[]> images) {
+
+    public Sweep {
+        gridKeys = List.copyOf(gridKeys);
+        trials = List.copyOf(trials);
+        images = Map.copyOf(images);
+    }
+
+    /** Optimiser steps over all trials: the work the sweep asks for. */
+    public long totalSteps() {
+        return trials.stream().mapToLong(t -> t.settings().totalSteps()).sum();
+    }
+}

@@ -1,0 +1,380 @@
+package org.sirensweep.sweep;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.sirensweep.image.ImageFormatException;
+import org.sirensweep.image.PixelImage;
+import org.sirensweep.image.PngCodec;
+import org.sirensweep.image.Supervision;
+import org.sirensweep.trial.TrialSettings;
+
+/**
+ * Reads a sweep file and expands it into trials, refusing anything that could not run before any work starts. The
+ * format (see {@code sweeps/README.md}):
+ * <pre>
+ * name: quickstart                 # names the dataset; letters, digits, '.', '_', '-'
+ * description: what it answers     # optional
+ * settings:                        # fixed training settings (any {@link SettingKey})
+ *   image: ../data/camera.png      # relative to this file
+ *   epochs: 200
+ * grid:                            # the trials are the cartesian product of these lists
+ *   supervision: [vanilla, gradient, laplacian]
+ *   seed: [0, 1]
+ * evaluation:                      # optional
+ *   curve_interval: 10             # epochs between curve samples (default: about 50 samples)
+ *   render_sizes: [512]            # also render the trained network at these sizes
+ * </pre>
+ */
+public final class SweepFile {
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "evaluation");
+    private static final Set<String> EVALUATION_KEYS = Set.of("curve_interval", "render_sizes");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern TAB_INDENT = Pattern.compile("^[ ]*\t", Pattern.MULTILINE);
+
+    private final Path file;
+    private final String where;
+
+    private SweepFile(Path file) {
+        this.file = file;
+        this.where = file.toString();
+    }
+
+    /** Reads, validates and expands {@code file}; a sweep of more than {@code maxTrials} trials is refused. */
+    public static Sweep read(Path file, int maxTrials) throws SweepFileException {
+        return new SweepFile(file).parse(maxTrials);
+    }
+
+    private Sweep parse(int maxTrials) throws SweepFileException {
+        JsonNode root = parseYaml();
+        checkKeys(root, "", TOP_KEYS);
+        String name = requiredText(root, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw error("name", "'" + name + "' is not a valid sweep name (letters, digits, '.', '_', '-'; no path separators)");
+        }
+        String description = root.hasNonNull("description") ? requiredText(root, "description") : "";
+
+        Map<SettingKey, Object> fixed = new LinkedHashMap<>();
+        JsonNode settings = optionalMapping(root, "settings");
+        for (Map.Entry<String, JsonNode> entry : iterable(settings)) {
+            SettingKey key = settingKey("settings", entry.getKey());
+            fixed.put(key, value(key, entry.getValue(), "settings." + entry.getKey()));
+        }
+
+        Map<SettingKey, List<Object>> grid = new LinkedHashMap<>();
+        JsonNode gridNode = optionalMapping(root, "grid");
+        for (Map.Entry<String, JsonNode> entry : iterable(gridNode)) {
+            String path = "grid." + entry.getKey();
+            SettingKey key = settingKey("grid", entry.getKey());
+            if (fixed.containsKey(key)) {
+                throw error(path, "is also fixed under settings; set it in one place");
+            }
+            JsonNode list = entry.getValue();
+            if (!list.isArray()) {
+                throw error(path, "expected a list of values, e.g. [" + entry.getKey() + "1, " + entry.getKey() + "2]");
+            }
+            if (list.isEmpty()) {
+                throw error(path, "the list is empty, so the sweep would have no trials");
+            }
+            List<Object> values = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                Object v = value(key, list.get(i), path + "[" + i + "]");
+                if (values.contains(v)) {
+                    throw error(path + "[" + i + "]", "repeats the value " + v + " (trials would be duplicated)");
+                }
+                values.add(v);
+            }
+            grid.put(key, values);
+        }
+        if (!fixed.containsKey(SettingKey.IMAGE) && !grid.containsKey(SettingKey.IMAGE)) {
+            throw error("settings.image", "is required (the PNG to fit, relative to the sweep file)");
+        }
+
+        JsonNode evaluation = optionalMapping(root, "evaluation");
+        checkKeys(evaluation, "evaluation.", EVALUATION_KEYS);
+        Integer curveInterval = evaluation.has("curve_interval")
+                ? positiveInt(evaluation.get("curve_interval"), "evaluation.curve_interval", Integer.MAX_VALUE) : null;
+        List<Integer> renderSizes = renderSizes(evaluation.get("render_sizes"));
+
+        long count = grid.values().stream().mapToLong(List::size).reduce(1, Math::multiplyExact);
+        if (count > maxTrials) {
+            throw error("grid", "expands to " + count + " trials, more than the limit of " + maxTrials
+                    + " (raise it with --max-trials)");
+        }
+        Map<String, LoadedImage> images = loadImages(fixed, grid);
+        List<Trial> trials = expand(fixed, grid, curveInterval, renderSizes, images);
+        Map<String, byte[]> bytes = new HashMap<>();
+        images.values().forEach(img -> bytes.put(img.absolutePath, img.bytes));
+        return new Sweep(name, description, file, grid.keySet().stream().map(SettingKey::key).toList(), trials, bytes);
+    }
+
+    private JsonNode parseYaml() throws SweepFileException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new SweepFileException(where + ": sweep file not found");
+        } catch (IOException e) {
+            throw new SweepFileException(where + ": cannot read the sweep file: " + e.getMessage());
+        }
+        var tab = TAB_INDENT.matcher(text);
+        if (tab.find()) {
+            long line = text.substring(0, tab.start()).chars().filter(c -> c == '\n').count() + 1;
+            throw new SweepFileException(where + ":" + line + ": a tab indents this line; YAML indents with spaces");
+        }
+        JsonNode root;
+        try {
+            YAMLMapper yaml = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+            root = yaml.readTree(text);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            String position = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+            String problem = e.getOriginalMessage().lines().findFirst().orElse("malformed YAML");
+            throw new SweepFileException(where + position + ": malformed YAML: " + problem);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new SweepFileException(where + ": the file is empty (expected a mapping with name, settings and grid)");
+        }
+        if (!root.isObject()) {
+            throw new SweepFileException(where + ": the top level must be a mapping of name, settings, grid, ..., not "
+                    + (root.isArray() ? "a list" : "a single value"));
+        }
+        return root;
+    }
+
+    private void checkKeys(JsonNode mapping, String prefix, Set<String> known) throws SweepFileException {
+        for (Map.Entry<String, JsonNode> entry : iterable(mapping)) {
+            if (!known.contains(entry.getKey())) {
+                throw error(prefix + entry.getKey(), "unknown key" + suggestion(entry.getKey(), known));
+            }
+        }
+    }
+
+    private SettingKey settingKey(String section, String key) throws SweepFileException {
+        var found = SettingKey.byKey(key);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        if (TOP_KEYS.contains(key) || EVALUATION_KEYS.contains(key)) {
+            throw error(section + "." + key, "is not a training setting; it belongs "
+                    + (TOP_KEYS.contains(key) ? "at the top level" : "under evaluation"));
+        }
+        Set<String> keys = Arrays.stream(SettingKey.values()).map(SettingKey::key).collect(Collectors.toSet());
+        throw error(section + "." + key, "unknown setting" + suggestion(key, keys));
+    }
+
+    private Object value(SettingKey key, JsonNode node, String path) throws SweepFileException {
+        try {
+            return key.parse(node);
+        } catch (IllegalArgumentException e) {
+            throw error(path, e.getMessage());
+        }
+    }
+
+    private String requiredText(JsonNode root, String key) throws SweepFileException {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            throw error(key, "is required");
+        }
+        if (!node.isTextual() || node.textValue().isBlank()) {
+            throw error(key, "expected a non-empty string, got " + node);
+        }
+        return node.textValue();
+    }
+
+    private JsonNode optionalMapping(JsonNode root, String key) throws SweepFileException {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        if (!node.isObject()) {
+            throw error(key, "expected a mapping of key: value lines, got " + (node.isArray() ? "a list" : node.toString()));
+        }
+        return node;
+    }
+
+    private int positiveInt(JsonNode node, String path, int max) throws SweepFileException {
+        if (!node.isNumber() || !node.canConvertToExactIntegral() || !node.canConvertToInt()) {
+            throw error(path, "expected an integer, got " + node);
+        }
+        int value = node.intValue();
+        if (value < 1 || value > max) {
+            throw error(path, "must be between 1 and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private List<Integer> renderSizes(JsonNode node) throws SweepFileException {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        String path = "evaluation.render_sizes";
+        if (!node.isArray()) {
+            return List.of(positiveInt(node, path, TrialSettings.MAX_RENDER_SIZE));
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            int size = positiveInt(node.get(i), path + "[" + i + "]", TrialSettings.MAX_RENDER_SIZE);
+            if (sizes.contains(size)) {
+                throw error(path + "[" + i + "]", "repeats the size " + size);
+            }
+            sizes.add(size);
+        }
+        return List.copyOf(sizes);
+    }
+
+    private record LoadedImage(String absolutePath, byte[] bytes, String sha256, int height, int width) {
+    }
+
+    /** Reads and decodes every image once, and checks it is large enough for every resolution it is used at. */
+    private Map<String, LoadedImage> loadImages(Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid)
+            throws SweepFileException {
+        String imagePath = fixed.containsKey(SettingKey.IMAGE) ? "settings.image" : "grid.image";
+        List<Object> names = fixed.containsKey(SettingKey.IMAGE) ? List.of(fixed.get(SettingKey.IMAGE)) : grid.get(SettingKey.IMAGE);
+        List<Object> resolutions = grid.getOrDefault(SettingKey.RESOLUTION,
+                List.of(fixed.getOrDefault(SettingKey.RESOLUTION, SettingKey.RESOLUTION.defaultValue())));
+        int largest = resolutions.stream().mapToInt(r -> (Integer) r).max().orElseThrow();
+        Path base = file.toAbsolutePath().getParent();
+        Map<String, LoadedImage> images = new LinkedHashMap<>();
+        Map<String, String> bySha = new HashMap<>();
+        for (Object name : names) {
+            Path path = base.resolve((String) name).normalize();
+            PixelImage decoded;
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(path);
+                decoded = PngCodec.decode(bytes, path.toString());
+            } catch (NoSuchFileException e) {
+                throw error(imagePath, "image not found: " + path);
+            } catch (ImageFormatException e) {
+                throw error(imagePath, e.getMessage());
+            } catch (IOException e) {
+                throw error(imagePath, "cannot read image " + path + ": " + e.getMessage());
+            }
+            if (largest > Math.min(decoded.height(), decoded.width())) {
+                throw error(imagePath, "image " + name + " is " + decoded.width() + "x" + decoded.height()
+                        + ", smaller than the training resolution " + largest + " (upsampling is refused)");
+            }
+            String sha = Trial.sha256(bytes);
+            String twin = bySha.putIfAbsent(sha, (String) name);
+            if (twin != null) {
+                throw error(imagePath, "images " + twin + " and " + name + " have the same content (trials would be duplicated)");
+            }
+            images.put((String) name, new LoadedImage(path.toString(), bytes, sha, decoded.height(), decoded.width()));
+        }
+        return images;
+    }
+
+    private List<Trial> expand(Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid,
+                               Integer curveInterval, List<Integer> renderSizes, Map<String, LoadedImage> images)
+            throws SweepFileException {
+        List<Map<SettingKey, Object>> points = new ArrayList<>();
+        points.add(new LinkedHashMap<>());
+        for (Map.Entry<SettingKey, List<Object>> axis : grid.entrySet()) {
+            List<Map<SettingKey, Object>> next = new ArrayList<>();
+            for (Map<SettingKey, Object> point : points) {
+                for (Object value : axis.getValue()) {
+                    Map<SettingKey, Object> extended = new LinkedHashMap<>(point);
+                    extended.put(axis.getKey(), value);
+                    next.add(extended);
+                }
+            }
+            points = next;
+        }
+        List<Trial> trials = new ArrayList<>();
+        Map<String, Map<SettingKey, Object>> seen = new HashMap<>();
+        for (Map<SettingKey, Object> point : points) {
+            Map<SettingKey, Object> all = new LinkedHashMap<>();
+            for (SettingKey key : SettingKey.values()) {
+                Object value = point.containsKey(key) ? point.get(key) : fixed.getOrDefault(key, key.defaultValue());
+                if (value != null) {
+                    all.put(key, value);
+                }
+            }
+            LoadedImage image = images.get((String) all.get(SettingKey.IMAGE));
+            int epochs = (Integer) all.get(SettingKey.EPOCHS);
+            int interval = curveInterval != null ? curveInterval : TrialSettings.defaultCurveInterval(epochs);
+            TrialSettings settings;
+            try {
+                settings = new TrialSettings(image.absolutePath, (Integer) all.get(SettingKey.RESOLUTION),
+                        Supervision.parse((String) all.get(SettingKey.SUPERVISION)), epochs,
+                        (Integer) all.get(SettingKey.BATCH_SIZE), (Boolean) all.get(SettingKey.SHUFFLE),
+                        (Double) all.get(SettingKey.LR), (Integer) all.get(SettingKey.DEPTH),
+                        (Integer) all.get(SettingKey.WIDTH), (Double) all.get(SettingKey.OMEGA0),
+                        (Long) all.get(SettingKey.SEED), interval, renderSizes,
+                        (String) all.get(SettingKey.INJECT_FAULT));
+            } catch (IllegalArgumentException e) {
+                throw error(point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": " + e.getMessage());
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            all.forEach((key, value) -> values.put(key.key(), value));
+            values.put("curve_interval", interval);
+            values.put("render_sizes", renderSizes);
+            Map<String, Object> identity = new LinkedHashMap<>(values);
+            identity.remove(SettingKey.IMAGE.key());
+            identity.put("image_sha256", image.sha256);
+            String id = Trial.idOf(identity);
+            Map<SettingKey, Object> twin = seen.putIfAbsent(id, point);
+            if (twin != null) {
+                throw error("grid", "trials " + describe(twin) + " and " + describe(point) + " are the same trial");
+            }
+            trials.add(new Trial(id, settings, (String) all.get(SettingKey.IMAGE), image.sha256, values));
+        }
+        return trials;
+    }
+
+    private static String describe(Map<SettingKey, Object> point) {
+        return point.entrySet().stream().map(e -> e.getKey().key() + "=" + e.getValue())
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    private SweepFileException error(String key, String problem) {
+        return new SweepFileException(where + ": " + key + ": " + problem);
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode mapping) {
+        return mapping::fields;
+    }
+
+    /** ", did you mean 'x'?" for the known key nearest to {@code key} by edit distance, if it is near enough. */
+    static String suggestion(String key, Set<String> known) {
+        return known.stream().min(Comparator.comparingInt((String k) -> editDistance(key, k)).thenComparing(k -> k))
+                .filter(best -> editDistance(key, best) <= Math.max(2, best.length() / 3))
+                .map(best -> ", did you mean '" + best + "'?")
+                .orElse(" (expected one of " + known.stream().sorted().collect(Collectors.joining(", ")) + ")");
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

@@ -1,0 +1,89 @@
+package org.sirensweep.trial;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.sirensweep.image.ImageFormatException;
+import org.sirensweep.image.PixelImage;
+import org.sirensweep.image.PngCodec;
+import org.sirensweep.image.TrainingImage;
+import org.sirensweep.model.Derivatives;
+import org.sirensweep.model.NpzWeights;
+import org.sirensweep.model.Siren;
+import org.sirensweep.train.Evaluation;
+import org.sirensweep.train.Renderer;
+import org.sirensweep.train.Rendering;
+import org.sirensweep.train.Trainer;
+import org.sirensweep.train.TrainingProgress;
+import org.sirensweep.train.TrainingResult;
+import org.sirensweep.train.TrainingStatus;
+
+/**
+ * The engine's one entry point: loads a trial's image, trains a SIREN on it, evaluates and renders the result. Used
+ * by {@code siren-sweep train} and by each Spark task of a sweep alike.
+ */
+public final class TrialRunner {
+    private final TrialSettings settings;
+    private final PixelImage picture;
+    private final double loadSeconds;
+
+    private TrialRunner(TrialSettings settings, PixelImage picture, double loadSeconds) {
+        this.settings = settings;
+        this.picture = picture;
+        this.loadSeconds = loadSeconds;
+    }
+
+    /** Reads and resizes the trial's image; a missing or unusable image fails here, before anything is trained. */
+    public static TrialRunner prepare(TrialSettings settings) throws ImageFormatException {
+        long start = System.nanoTime();
+        PixelImage picture = TrainingImage.load(Path.of(settings.image()), settings.resolution());
+        return new TrialRunner(settings, picture, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** As {@link #prepare(TrialSettings)}, with the image file's bytes given (shipped to where the trial runs). */
+    public static TrialRunner prepare(TrialSettings settings, byte[] imagePng) throws ImageFormatException {
+        long start = System.nanoTime();
+        PixelImage picture = TrainingImage.decode(imagePng, settings.image(), settings.resolution());
+        return new TrialRunner(settings, picture, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The training image (after the resize). */
+    public PixelImage picture() {
+        return picture;
+    }
+
+    /**
+     * Trains, evaluates and renders. {@code attempt} (1 for the first) only matters to an injected fault. A loss that
+     * becomes NaN/Inf is an outcome with status {@link TrainingStatus#DIVERGED}; anything else that goes wrong throws.
+     */
+    public TrialOutcome run(int attempt, TrainingProgress progress) {
+        if (TrialSettings.FAULT_ALWAYS.equals(settings.injectedFault())
+                || (TrialSettings.FAULT_FIRST_ATTEMPT.equals(settings.injectedFault()) && attempt == 1)) {
+            throw new IllegalStateException("injected fault (" + settings.injectedFault() + ") at attempt " + attempt);
+        }
+        long setupStart = System.nanoTime();
+        Siren network = Siren.initialise(settings.sirenConfig(picture.channels()), settings.seed(), DataType.FLOAT);
+        double setupSeconds = loadSeconds + (System.nanoTime() - setupStart) / 1e9;
+        TrainingResult result = Trainer.train(network, picture, settings.trainingConfig(), progress);
+
+        long renderStart = System.nanoTime();
+        List<TrialImage> images = new ArrayList<>();
+        images.add(new TrialImage("target", settings.resolution(), PngCodec.encode(picture)));
+        if (result.status() == TrainingStatus.OK) {
+            Renderer renderer = new Renderer(network, Derivatives.ALL);
+            Rendering training = renderer.render(picture.height(), picture.width());
+            Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
+            images.addAll(TrialImage.of(training, affine));
+            for (int size : settings.renderSizes()) {
+                images.addAll(TrialImage.of(renderer.render(size, size), affine));
+            }
+        }
+        byte[] weights = NpzWeights.toBytes(network);
+        double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
+        return new TrialOutcome(settings, picture.channels(), result.status(), result.divergedAtStep(), result.steps(),
+                result.finalLoss(), result.psnr(), result.psnrAffine(), result.curve(),
+                new TrialOutcome.Timings(setupSeconds, result.trainSeconds(), result.msPerStep(), renderSeconds),
+                List.copyOf(images), weights, Compute.currentDevice());
+    }
+}

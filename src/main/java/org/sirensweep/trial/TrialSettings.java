@@ -1,0 +1,77 @@
+package org.sirensweep.trial;
+
+import java.util.List;
+import org.sirensweep.image.Supervision;
+import org.sirensweep.model.SirenConfig;
+import org.sirensweep.train.TrainingConfig;
+
+/**
+ * Everything that defines one training of one SIREN on one image: the image and its training resolution, the
+ * network's shape, the optimiser's settings, how the learning curve is sampled and at which extra sizes the trained
+ * network is rendered. Invalid values are refused here, so a settings object is always runnable.
+ *
+ * @param image        path of the PNG (gray or RGB) to fit
+ * @param resolution   training resolution: the image is resized to a square of this side
+ * @param curveInterval epochs between learning-curve samples
+ * @param renderSizes  square sizes (px) at which the trained network is also rendered, e.g. 512 for the upscale test
+ * @param injectedFault for tests of failure handling only: {@code null}, or {@link #FAULT_ALWAYS} / {@link
+ *                     #FAULT_FIRST_ATTEMPT} to make the training throw
+ */
+public record TrialSettings(String image, int resolution, Supervision supervision, int epochs, int batchSize,
+                            boolean shuffle, double learningRate, int depth, int width, double omega0, long seed,
+                            int curveInterval, List<Integer> renderSizes, String injectedFault)
+        implements java.io.Serializable {
+
+    /** Injected fault: every attempt throws. */
+    public static final String FAULT_ALWAYS = "always";
+    /** Injected fault: the first attempt throws, a retry succeeds. */
+    public static final String FAULT_FIRST_ATTEMPT = "first-attempt";
+    /** Largest render size: a 16384² RGB rendering is already 3 GB of doubles. */
+    public static final int MAX_RENDER_SIZE = 8192;
+
+    public TrialSettings {
+        if (image == null || image.isBlank()) {
+            throw new IllegalArgumentException("image is required");
+        }
+        if (resolution < 2) {
+            throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
+        }
+        if (batchSize > (long) resolution * resolution) {
+            throw new IllegalArgumentException("batch size " + batchSize + " is larger than the " + resolution * resolution
+                    + " pixels of a " + resolution + "x" + resolution + " image");
+        }
+        renderSizes = List.copyOf(renderSizes);
+        for (int size : renderSizes) {
+            if (size < 1 || size > MAX_RENDER_SIZE) {
+                throw new IllegalArgumentException("render size must be between 1 and " + MAX_RENDER_SIZE + ", got " + size);
+            }
+        }
+        if (injectedFault != null && !injectedFault.equals(FAULT_ALWAYS) && !injectedFault.equals(FAULT_FIRST_ATTEMPT)) {
+            throw new IllegalArgumentException("injected fault must be '" + FAULT_ALWAYS + "' or '"
+                    + FAULT_FIRST_ATTEMPT + "', got '" + injectedFault + "'");
+        }
+        // The optimiser and network records hold the remaining rules; build them once to apply them.
+        new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval);
+        SirenConfig.forImage(1, width, depth, omega0);
+    }
+
+    /** The curve interval that gives about 50 samples over {@code epochs}. */
+    public static int defaultCurveInterval(int epochs) {
+        return Math.max(1, epochs / 50);
+    }
+
+    /** Optimiser steps of the whole training: epochs × batches per epoch (batches never exceed the batch size). */
+    public long totalSteps() {
+        long points = (long) resolution * resolution;
+        long batches = batchSize == 0 ? 1 : (points + batchSize - 1) / batchSize;
+        return batches * epochs;
+    }
+
+    public TrainingConfig trainingConfig() {
+        return new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval);
+    }
+
+    public SirenConfig sirenConfig(int channels) {
+        return SirenConfig.forImage(channels, width, depth, omega0);
+    }
+}

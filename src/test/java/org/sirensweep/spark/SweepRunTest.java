@@ -1,0 +1,233 @@
+package org.sirensweep.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.cli.RunCommand;
+import org.sirensweep.cli.SirenSweep;
+import org.sirensweep.image.PngCodec;
+import picocli.CommandLine;
+
+/**
+ * Sweeps run for real on Spark's local mode: statuses (ok, diverged, failed, retried), the dataset read back by Spark
+ * and pyarrow with the documented schema, resume, --retry-failed, and a driver killed mid-sweep.
+ */
+class SweepRunTest {
+    @TempDir
+    Path dir;
+
+    private static final String CAMERA = Path.of("data/camera.png").toAbsolutePath().toString();
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = SirenSweep.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Path sweepFile(String name, String grid, int epochs) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: NAME
+                settings: {image: CAMERA, resolution: 16, width: 16, depth: 1, omega0: 10, epochs: EPOCHS, supervision: laplacian}
+                grid: GRID
+                evaluation: {render_sizes: [24], curve_interval: 5}
+                """.replace("NAME", name).replace("CAMERA", CAMERA).replace("GRID", grid)
+                .replace("EPOCHS", String.valueOf(epochs)));
+        return file;
+    }
+
+    private static Map<String, Row> rowsById(SparkSession spark, Path dataset) {
+        return spark.read().parquet(dataset.toString()).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getAs("trial_id"), r -> r));
+    }
+
+    @Test
+    void statusesRetriesResumeAndTheDatasetReadBackBySparkPyarrowAndDuckDb() throws Exception {
+        Path sweep = sweepFile("statuses", "{lr: [1e-3, 1e3], inject_fault: [none, always, first-attempt]}", 20);
+        Path dataset = dir.resolve("out");
+        // local[2, 2]: two tasks at once, two attempts per task.
+        Run first = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2,2]");
+        assertEquals(RunCommand.SOME_FAILED, first.exit(), first.out() + first.err());
+        assertTrue(first.out().contains("6 to run"), first.out());
+
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        try {
+            Dataset<Row> table = spark.read().parquet(dataset.toString());
+            assertEquals(6, table.count());
+            assertEquals(6, table.select("trial_id").distinct().count(), "one row per trial");
+            List<String> columns = Arrays.asList(table.columns());
+            for (String column : List.of("sweep", "trial_id", "status", "error", "image", "image_sha256", "resolution",
+                    "supervision", "epochs", "batch_size", "shuffle", "lr", "depth", "width", "omega0", "seed",
+                    "curve", "final_loss", "psnr", "psnr_affine", "setup_s", "train_s", "ms_per_step", "render_s",
+                    "device", "host", "executor_id", "attempt", "started_at", "finished_at", "spark_version",
+                    "nd4j_version", "images", "weights_npz")) {
+                assertTrue(columns.contains(column), "missing column " + column);
+            }
+            Map<String, Integer> statusCounts = new HashMap<>();
+            for (Row r : table.collectAsList()) {
+                String status = r.getAs("status");
+                statusCounts.merge(status, 1, Integer::sum);
+                String fault = r.getAs("inject_fault");
+                double lr = r.getAs("lr");
+                int attempt = r.getAs("attempt");
+                if ("always".equals(fault)) {
+                    assertEquals("failed", status);
+                    assertTrue(((String) r.getAs("error")).contains("injected fault"), (String) r.getAs("error"));
+                    assertEquals(2, attempt, "recorded by the last attempt");
+                } else if (lr > 1) {
+                    assertEquals("diverged", status);
+                    assertTrue((Long) r.getAs("diverged_at_step") >= 1);
+                } else {
+                    assertEquals("ok", status);
+                    assertEquals("first-attempt".equals(fault) ? 2 : 1, attempt);
+                    assertTrue((Double) r.getAs("psnr_affine") > 5, "psnr " + r.getAs("psnr_affine"));
+                    List<Row> images = r.getList(r.fieldIndex("images"));
+                    Row large = images.stream().filter(i -> i.<Integer>getAs("size") == 24
+                            && "laplacian".equals(i.getAs("kind"))).findFirst().orElseThrow();
+                    assertEquals(24, PngCodec.decode(large.getAs("png"), "row").width());
+                    assertEquals(4, r.getList(r.fieldIndex("curve")).size(), "epochs 5, 10, 15, 20");
+                    byte[] npz = r.getAs("weights_npz");
+                    assertTrue(npz.length > 100 && npz[0] == 'P' && npz[1] == 'K', "weights are a zip (.npz)");
+                }
+            }
+            assertEquals(Map.of("ok", 2, "diverged", 2, "failed", 2), statusCounts);
+        } finally {
+            spark.stop();
+        }
+        assertPyarrowAndDuckDbRead(dataset, 6);
+
+        Map<Path, FileTime> written = modificationTimes(dataset);
+        Run again = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        assertEquals(RunCommand.SOME_FAILED, again.exit(), again.out());
+        assertTrue(again.out().contains("6 already in"), again.out());
+        assertTrue(again.out().contains("0 to run"), again.out());
+        assertEquals(written, modificationTimes(dataset), "a resumed complete sweep rewrites nothing");
+
+        Run retry = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
+                "--retry-failed");
+        assertTrue(retry.out().contains("2 to run"), retry.out());
+        Map<Path, FileTime> afterRetry = modificationTimes(dataset);
+        assertEquals(written.keySet(), afterRetry.keySet(), "retried rows replace the failed ones, no more files");
+        long replaced = written.keySet().stream().filter(p -> !written.get(p).equals(afterRetry.get(p))).count();
+        assertEquals(2, replaced);
+        assertFalse(Files.exists(dataset.resolve(ResultFiles.STAGING)), "no staging leftovers");
+    }
+
+    @Test
+    void aDriverKilledMidSweepResumesWithEveryTrialExactlyOnce() throws Exception {
+        Path sweep = sweepFile("killed", "{seed: [0, 1, 2, 3, 4, 5]}", 400);
+        Path dataset = dir.resolve("killed-out");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SirenSweep.class.getName(), "run",
+                sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"));
+        Process driver = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("driver.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (resultFiles(dataset).size() < 2 && driver.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(driver.isAlive(), "the driver finished before it could be killed: " + Files.readString(dir.resolve("driver.log")));
+        driver.destroyForcibly(); // SIGKILL: no shutdown hooks, a trial in flight
+        driver.waitFor();
+        List<Path> survivors = resultFiles(dataset);
+        assertTrue(survivors.size() >= 2 && survivors.size() < 6, "rows before the kill: " + survivors);
+        Map<Path, FileTime> before = modificationTimes(dataset);
+
+        Run resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertTrue(resumed.out().contains(survivors.size() + " already in"), resumed.out());
+        List<Path> rows = resultFiles(dataset);
+        assertEquals(6, rows.size());
+        for (Path kept : survivors) {
+            assertEquals(before.get(kept), Files.getLastModifiedTime(kept), "a finished row is not redone: " + kept);
+        }
+        assertFalse(Files.exists(dataset.resolve(ResultFiles.STAGING)), "the killed trial's temporary file is gone");
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        try {
+            Map<String, Row> byId = rowsById(spark, dataset);
+            assertEquals(6, byId.size());
+            assertTrue(byId.values().stream().allMatch(r -> "ok".equals(r.getAs("status"))));
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void aSecondRunOnTheSameDatasetIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
+        Path sweep = sweepFile("locked", "{seed: [0]}", 1);
+        Path dataset = dir.resolve("locked-out");
+        try (ResultDataset held = ResultDataset.open(dataset, "locked", sweep)) {
+            assertTrue(Files.isDirectory(held.folder()));
+            Run second = run("run", sweep.toString(), "--output", dataset.toString());
+            assertEquals(SirenSweep.BAD_INPUT, second.exit());
+            assertTrue(second.err().contains("is being written by another run"), second.err());
+        }
+        Run other = run("run", sweepFile("other", "{seed: [0]}", 1).toString(), "--output", dataset.toString());
+        assertEquals(SirenSweep.BAD_INPUT, other.exit());
+        assertTrue(other.err().contains("holds the results of sweep 'locked'"), other.err());
+    }
+
+    private static void assertPyarrowAndDuckDbRead(Path dataset, int rows) throws Exception {
+        Process python = new ProcessBuilder("python3", "-c", """
+                import sys, duckdb, pyarrow.dataset as ds
+                t = ds.dataset(sys.argv[1], format="parquet").to_table()
+                assert t.num_rows == int(sys.argv[2]), t.num_rows
+                assert t.schema.field("curve").type.value_type.field("psnr_affine") is not None
+                assert t.schema.field("started_at").type.tz == "UTC"
+                print("pyarrow", t.num_rows, len(set(t.column("trial_id").to_pylist())))
+                rows, ids = duckdb.sql(f"select count(*), count(distinct trial_id) from '{sys.argv[1]}/*.parquet'").fetchone()
+                print("duckdb", rows, ids)
+                """, dataset.toString(), String.valueOf(rows)).redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes());
+        assertEquals(0, python.waitFor(), output);
+        assertTrue(output.contains("pyarrow " + rows + " " + rows), output);
+        assertTrue(output.contains("duckdb " + rows + " " + rows), output);
+    }
+
+    private static List<Path> resultFiles(Path dataset) throws IOException {
+        if (!Files.isDirectory(dataset)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(dataset)) {
+            return list.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    private static Map<Path, FileTime> modificationTimes(Path dataset) throws IOException {
+        Map<Path, FileTime> times = new HashMap<>();
+        for (Path p : resultFiles(dataset)) {
+            times.put(p, Files.getLastModifiedTime(p));
+        }
+        return times;
+    }
+}
