@@ -52,21 +52,26 @@ final class OutputFolder {
         }
     }
 
-    /** Writes a folder's contents. */
-    interface Contents {
-        void writeTo(OutputFolder folder) throws IOException;
+    /** Computes and writes a folder's contents, returning what the command reports about them. */
+    interface Contents<T> {
+        T writeTo(OutputFolder folder) throws IOException;
     }
 
     /** Stages {@code contents} and moves them into place; on any failure, removes the staging folder and rethrows. */
-    Path write(Contents contents) throws IOException {
+    <T> T write(Contents<T> contents) throws IOException {
         try {
-            contents.writeTo(this);
+            T result = contents.writeTo(this);
             commit();
-            return target;
+            return result;
         } catch (IOException | RuntimeException | Error e) {
             discard();
             throw e;
         }
+    }
+
+    /** The folder the contents appear in. */
+    Path target() {
+        return target;
     }
 
     /** Where to write a file now; it appears in the target folder at {@link #commit}. */

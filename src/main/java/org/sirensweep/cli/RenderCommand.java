@@ -3,7 +3,6 @@ package org.sirensweep.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.sirensweep.model.Derivatives;
@@ -48,16 +47,16 @@ public final class RenderCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CommandLine.ParameterException(cli, "--params: " + e.getMessage());
         }
-        OutputFolder out = output.prepare(cli);
-        List<TrialImage> images = new ArrayList<>();
-        Path folder = out.write(staged -> {
-            images.addAll(TrialImage.of(new Renderer(network, Derivatives.ALL).render(size, size), null));
-            for (TrialImage image : images) {
+        OutputFolder folder = output.prepare(cli);
+        List<TrialImage> images = folder.write(staged -> {
+            List<TrialImage> rendered = TrialImage.of(new Renderer(network, Derivatives.ALL).render(size, size), null);
+            for (TrialImage image : rendered) {
                 Files.write(staged.file(image.kind() + ".png"), image.png());
             }
+            return rendered;
         });
         cli.getOut().printf("rendered %dx%d: %s in %s%n", size, size,
-                String.join(", ", images.stream().map(i -> i.kind() + ".png").toList()), folder);
+                String.join(", ", images.stream().map(i -> i.kind() + ".png").toList()), folder.target());
         cli.getOut().flush();
         return 0;
     }

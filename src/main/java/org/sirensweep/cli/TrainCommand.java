@@ -30,7 +30,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-
 /** {@code siren-sweep train}: fits one SIREN to one image and writes its weights, pictures and a result.json. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train one SIREN on an image; writes params.npz, result.json and PNG renders to --out.")
@@ -82,25 +81,26 @@ public final class TrainCommand implements Callable<Integer> {
         }
         OutputFolder folder = output.prepare(cli);
         Instant started = Instant.now();
-        TrialOutcome[] outcome = new TrialOutcome[1];
-        Path written = folder.write(staged -> {
+        TrialOutcome outcome = folder.write(staged -> {
+            TrialOutcome trained;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName(supervision).setInitialMax(1)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                     .showSpeed().build()) {
-                outcome[0] = runner.run(1, progressBar(bar));
+                trained = runner.run(1, progressBar(bar));
             }
             Map<String, String> files = new LinkedHashMap<>();
-            Files.write(staged.file("params.npz"), outcome[0].weightsNpz());
+            Files.write(staged.file("params.npz"), trained.weightsNpz());
             files.put("params.npz", "weights (NumPy .npz)");
-            for (TrialImage image : outcome[0].images()) {
+            for (TrialImage image : trained.images()) {
                 String name = image.fileName(resolution);
                 Files.write(staged.file(name), image.png());
                 files.put(name, image.description());
             }
-            mapper().writeValue(staged.file("result.json").toFile(), report(outcome[0], files, started));
+            mapper().writeValue(staged.file("result.json").toFile(), report(trained, files, started));
+            return trained;
         });
-        PrintSummary.of(outcome[0], written, cli.getOut());
-        return outcome[0].status() == TrainingStatus.OK ? 0 : DIVERGED;
+        PrintSummary.of(outcome, folder.target(), cli.getOut());
+        return outcome.status() == TrainingStatus.OK ? 0 : DIVERGED;
     }
 
     private TrialSettings settings(CommandLine cli) {
