@@ -92,6 +92,7 @@ class CliTest {
         "out under a file     | --out @/afile/sub                 | cannot be written",
         "not a number         | --epochs many                     | 'many'",
         "zero render size     | --render-size 0                   | render size must be between 1",
+        "zero threads         | --threads 0                       | --threads must be at least 1",
     })
     void badTrainArgumentsGiveOneLineExitTwoAndWriteNothing(String name, String args, String expected) throws Exception {
         byte[] png = Files.readAllBytes(Path.of("data/camera.png"));
