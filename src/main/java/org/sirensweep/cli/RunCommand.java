@@ -35,6 +35,9 @@ public final class RunCommand implements Callable<Integer> {
     /** Exit code when Spark's job stopped before every trial had a row; running again resumes. */
     public static final int INCOMPLETE = 5;
 
+    private static final java.util.regex.Pattern MASTER_URL = java.util.regex.Pattern.compile(
+            "local(\\[(\\d+|\\*)(,\\s*\\d+)?\\])?|(spark|k8s|mesos)://\\S+|yarn");
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,6 +62,10 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = cli.getOut();
         if (maxTrials < 1) {
             throw new CommandLine.ParameterException(cli, "--max-trials must be at least 1, got " + maxTrials);
+        }
+        if (master != null && !MASTER_URL.matcher(master).matches()) {
+            throw new CommandLine.ParameterException(cli, "--master: '" + master + "' is not a Spark master URL "
+                    + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
         }
         Sweep sweep;
         try {

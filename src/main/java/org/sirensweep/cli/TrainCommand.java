@@ -175,6 +175,14 @@ public final class TrainCommand implements Callable<Integer> {
             point.put("seconds", p.seconds());
             return point;
         }).toList());
+        report.put("upscale", outcome.upscale().stream().map(u -> {
+            Map<String, Object> score = new LinkedHashMap<>();
+            score.put("size", u.size());
+            score.put("method", u.method());
+            score.put("psnr", finite(u.psnr()));
+            score.put("ssim", finite(u.ssim()));
+            return score;
+        }).toList());
         Map<String, Object> timings = new LinkedHashMap<>();
         timings.put("setup_s", outcome.timings().setupSeconds());
         timings.put("train_s", outcome.timings().trainSeconds());

@@ -15,15 +15,11 @@ public final class TrainingImage {
      * which trains on a square). Upsampling is refused: the network would learn interpolation artefacts.
      */
     public static PixelImage load(Path file, int resolution) throws ImageFormatException {
-        return resize(PngCodec.read(file), file.toString(), resolution);
+        return fromOriginal(PngCodec.read(file), file.toString(), resolution);
     }
 
-    /** As {@link #load}, from PNG bytes; {@code source} names them in error messages. */
-    public static PixelImage decode(byte[] png, String source, int resolution) throws ImageFormatException {
-        return resize(PngCodec.decode(png, source), source, resolution);
-    }
-
-    private static PixelImage resize(PixelImage image, String file, int resolution) {
+    /** As {@link #load}, from the decoded file; {@code file} names it in error messages. */
+    public static PixelImage fromOriginal(PixelImage image, String file, int resolution) {
         if (resolution < 2) {
             throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
         }

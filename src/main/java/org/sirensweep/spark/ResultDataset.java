@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +26,8 @@ import java.util.stream.Stream;
 public final class ResultDataset implements AutoCloseable {
     private static final String MARKER = "_sweep.json";
     private static final String LOCK = "_lock";
+    /** Where files that are not this sweep's rows are moved, out of the readers' way. */
+    public static final String QUARANTINE = "_quarantine";
     private static final Pattern RESULT_NAME = Pattern.compile("[0-9a-f]{16}\\.parquet");
 
     private final Path folder;
@@ -73,8 +74,14 @@ public final class ResultDataset implements AutoCloseable {
     /** Creates (or reopens) the folder for {@code sweep} and takes its lock. */
     public static ResultDataset open(Path folder, String sweep, Path sweepFile) throws DatasetException, IOException {
         check(folder, sweep);
-        Path absolute = Files.createDirectories(folder.toAbsolutePath().normalize());
-        FileChannel channel = FileChannel.open(absolute.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Path absolute;
+        FileChannel channel;
+        try {
+            absolute = Files.createDirectories(folder.toAbsolutePath().normalize());
+            channel = FileChannel.open(absolute.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException | SecurityException e) {
+            throw new DatasetException(folder + " cannot be created or written: " + e);
+        }
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -110,35 +117,53 @@ public final class ResultDataset implements AutoCloseable {
     }
 
     /**
-     * The rows in the folder, by trial id. Files that are not this sweep's results (foreign or damaged) are skipped
-     * and reported to {@code warnings}, one line each; a damaged row of a trial counts as absent, so it is re-run.
+     * The rows in the folder, by trial id. Files that are not this sweep's results (foreign or damaged) are moved to
+     * {@code _quarantine/} (where readers of the dataset do not look) and reported to {@code warnings}, one line
+     * each; a damaged row of a trial counts as absent, so it is re-run.
      */
     public Map<String, Row> rows(List<String> warnings) throws IOException {
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (Path file : listFiles()) {
+        for (Map.Entry<Path, String> problem : scan(folder, sweep, rows).entrySet()) {
+            Path quarantine = Files.createDirectories(folder.resolve(QUARANTINE));
+            Path moved = quarantine.resolve(problem.getKey().getFileName());
+            Files.move(problem.getKey(), moved, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            warnings.add("moved " + problem.getKey().getFileName() + " to " + QUARANTINE + "/: " + problem.getValue());
+        }
+        return rows;
+    }
+
+    /**
+     * Reads every file's footer in {@code folder}: rows of {@code sweep} go into {@code rows}; the other files are
+     * returned with what is wrong with them. Touches nothing.
+     */
+    static Map<Path, String> scan(Path folder, String sweep, Map<String, Row> rows) throws IOException {
+        Map<Path, String> problems = new LinkedHashMap<>();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(folder)) {
+            files = list.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : files) {
             String name = file.getFileName().toString();
             if (name.startsWith("_") || name.startsWith(".")) {
                 continue;
             }
             if (!RESULT_NAME.matcher(name).matches()) {
-                warnings.add("ignoring " + file + ": not a trial result file");
+                problems.put(file, "not a trial result file");
                 continue;
             }
             try {
                 ResultFiles.Summary summary = ResultFiles.summary(file);
                 String id = name.substring(0, name.length() - ResultFiles.SUFFIX.length());
                 if (!summary.trialId().equals(id) || !summary.sweep().equals(sweep)) {
-                    warnings.add("ignoring " + file + ": it holds trial " + summary.trialId() + " of sweep '"
-                            + summary.sweep() + "'");
+                    problems.put(file, "it holds trial " + summary.trialId() + " of sweep '" + summary.sweep() + "'");
                     continue;
                 }
                 rows.put(id, new Row(id, summary.status(), file));
             } catch (IOException e) {
-                warnings.add("ignoring " + file + ": " + e.getMessage().lines().findFirst().orElse("unreadable")
-                        + " (its trial will run again)");
+                problems.put(file, e.getMessage().lines().findFirst().orElse("unreadable") + " (its trial will run again)");
             }
         }
-        return rows;
+        return problems;
     }
 
     /** Deletes what unfinished writes left behind (their trials had no row and will run again). */
@@ -160,17 +185,26 @@ public final class ResultDataset implements AutoCloseable {
         lockChannel.close();
     }
 
-    private List<Path> listFiles() throws IOException {
-        try (Stream<Path> list = Files.list(folder)) {
-            return new ArrayList<>(list.filter(Files::isRegularFile).sorted().toList());
-        }
-    }
-
     private static boolean hasResultFiles(Path folder) {
         try (Stream<Path> list = Files.list(folder)) {
             return list.anyMatch(p -> p.getFileName().toString().endsWith(ResultFiles.SUFFIX));
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The sweep named by the folder's marker; a missing or unreadable marker is added to {@code problems}. */
+    static String sweepOf(Path folder, List<String> problems) {
+        Path marker = folder.resolve(MARKER);
+        if (!Files.isRegularFile(marker)) {
+            problems.add("no " + MARKER + ": not a siren-sweep dataset, or its first run never started");
+            return "";
+        }
+        try {
+            return ownerOf(marker);
+        } catch (DatasetException e) {
+            problems.add(e.getMessage());
+            return "";
         }
     }
 

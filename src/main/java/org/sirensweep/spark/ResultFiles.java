@@ -25,6 +25,7 @@ import org.sirensweep.train.CurvePoint;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialSettings;
+import org.sirensweep.trial.UpscaleScore;
 
 /**
  * Stores each {@link TrialResult} as its own Parquet file, {@code <trial id>.parquet}, in the sweep's dataset folder.
@@ -78,6 +79,16 @@ public final class ResultFiles {
                     required double psnr;
                     required double psnr_affine;
                     required double seconds;
+                  }
+                }
+              }
+              optional group upscale (LIST) {
+                repeated group list {
+                  required group element {
+                    required int32 size;
+                    required binary method (STRING);
+                    required double psnr;
+                    required double ssim;
                   }
                 }
               }
@@ -191,6 +202,11 @@ public final class ResultFiles {
                 curve.addGroup("list").addGroup("element").append("step", p.step()).append("epoch", p.epoch())
                         .append("loss", p.loss()).append("psnr", p.psnr()).append("psnr_affine", p.psnrAffine())
                         .append("seconds", p.seconds());
+            }
+            Group upscale = row.addGroup("upscale");
+            for (UpscaleScore score : o.upscale()) {
+                upscale.addGroup("list").addGroup("element").append("size", score.size())
+                        .append("method", score.method()).append("psnr", score.psnr()).append("ssim", score.ssim());
             }
             TrialOutcome.Timings t = o.timings();
             row.append("setup_s", t.setupSeconds()).append("train_s", t.trainSeconds())

@@ -80,6 +80,19 @@ public final class Evaluation {
         return psnr(sum / ((double) n * channels));
     }
 
+    /** PSNR in dB between two images of one shape (samples in [0, 1]). */
+    public static double psnr(PixelImage a, PixelImage b) {
+        if (a.height() != b.height() || a.width() != b.width() || a.channels() != b.channels()) {
+            throw new IllegalArgumentException("PSNR needs images of one shape, got " + a + " and " + b);
+        }
+        double sum = 0;
+        for (int i = 0; i < a.samples().length; i++) {
+            double d = a.samples()[i] - b.samples()[i];
+            sum += d * d;
+        }
+        return psnr(sum / a.samples().length);
+    }
+
     /** PSNR in dB of a mean squared error at data range 1 (infinite for a perfect match, NaN for NaN). */
     public static double psnr(double meanSquaredError) {
         return -10 * Math.log10(meanSquaredError);

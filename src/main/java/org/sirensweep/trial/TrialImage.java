@@ -8,8 +8,8 @@ import org.sirensweep.train.Rendering;
 
 /**
  * One picture a trial produced, PNG-encoded: {@code kind} is {@code target} (the training image), {@code value},
- * {@code value-affine} (after the per-channel affine fit), {@code gradient} or {@code laplacian}; {@code size} is its
- * square side in pixels.
+ * {@code value-affine} (after the per-channel affine fit), {@code gradient}, {@code laplacian} or {@code bicubic} (the
+ * training image interpolated to a render size); {@code size} is its square side in pixels.
  */
 public record TrialImage(String kind, int size, byte[] png) {
 
@@ -27,6 +27,7 @@ public record TrialImage(String kind, int size, byte[] png) {
             case "value-affine" -> "network value" + at + " after the affine fit";
             case "gradient" -> "network gradient" + at + " (HSV: hue = direction)";
             case "laplacian" -> "network Laplacian" + at + " (RdBu, 2% clipped)";
+            case "bicubic" -> "bicubic interpolation of the training image" + at + " (the upscale baseline)";
             default -> kind + at;
         };
     }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
+import org.sirensweep.image.ResampleFilter;
 import org.sirensweep.image.TrainingImage;
 import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.NpzWeights;
@@ -25,27 +26,27 @@ import org.sirensweep.train.TrainingStatus;
  */
 public final class TrialRunner {
     private final TrialSettings settings;
+    private final PixelImage original;
     private final PixelImage picture;
     private final double loadSeconds;
 
-    private TrialRunner(TrialSettings settings, PixelImage picture, double loadSeconds) {
+    private TrialRunner(TrialSettings settings, PixelImage original, long loadStart) {
         this.settings = settings;
-        this.picture = picture;
-        this.loadSeconds = loadSeconds;
+        this.original = original;
+        this.picture = TrainingImage.fromOriginal(original, settings.image(), settings.resolution());
+        this.loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     }
 
     /** Reads and resizes the trial's image; a missing or unusable image fails here, before anything is trained. */
     public static TrialRunner prepare(TrialSettings settings) throws ImageFormatException {
         long start = System.nanoTime();
-        PixelImage picture = TrainingImage.load(Path.of(settings.image()), settings.resolution());
-        return new TrialRunner(settings, picture, (System.nanoTime() - start) / 1e9);
+        return new TrialRunner(settings, PngCodec.read(Path.of(settings.image())), start);
     }
 
     /** As {@link #prepare(TrialSettings)}, with the image file's bytes given (shipped to where the trial runs). */
     public static TrialRunner prepare(TrialSettings settings, byte[] imagePng) throws ImageFormatException {
         long start = System.nanoTime();
-        PixelImage picture = TrainingImage.decode(imagePng, settings.image(), settings.resolution());
-        return new TrialRunner(settings, picture, (System.nanoTime() - start) / 1e9);
+        return new TrialRunner(settings, PngCodec.decode(imagePng, settings.image()), start);
     }
 
     /** The training image (after the resize). */
@@ -69,6 +70,7 @@ public final class TrialRunner {
 
         long renderStart = System.nanoTime();
         List<TrialImage> images = new ArrayList<>();
+        List<UpscaleScore> upscale = new ArrayList<>();
         images.add(new TrialImage("target", settings.resolution(), PngCodec.encode(picture)));
         if (result.status() == TrainingStatus.OK) {
             Renderer renderer = new Renderer(network, Derivatives.ALL);
@@ -76,7 +78,14 @@ public final class TrialRunner {
             Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
             images.addAll(TrialImage.of(training, affine));
             for (int size : settings.renderSizes()) {
-                images.addAll(TrialImage.of(renderer.render(size, size), affine));
+                Rendering rendering = renderer.render(size, size);
+                images.addAll(TrialImage.of(rendering, affine));
+                images.add(new TrialImage("bicubic", size,
+                        PngCodec.encode(Upscaling.baseline(picture, size, ResampleFilter.BICUBIC))));
+                PixelImage reference = Upscaling.reference(original, size);
+                if (reference != null) {
+                    upscale.addAll(Upscaling.scores(rendering, affine, picture, reference));
+                }
             }
         }
         byte[] weights = NpzWeights.toBytes(network);
@@ -84,6 +93,6 @@ public final class TrialRunner {
         return new TrialOutcome(settings, picture.channels(), result.status(), result.divergedAtStep(), result.steps(),
                 result.finalLoss(), result.psnr(), result.psnrAffine(), result.curve(),
                 new TrialOutcome.Timings(setupSeconds, result.trainSeconds(), result.msPerStep(), renderSeconds),
-                List.copyOf(images), weights, Compute.currentDevice());
+                List.copyOf(images), List.copyOf(upscale), weights, Compute.currentDevice());
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
+import org.sirensweep.cli.VerifyCommand;
 import org.sirensweep.image.PngCodec;
 import picocli.CommandLine;
 
@@ -180,6 +181,37 @@ class SweepRunTest {
         } finally {
             spark.stop();
         }
+    }
+
+    @Test
+    void verifyReportsDamageAndAResumeQuarantinesItAndRerunsTheDamagedTrial() throws Exception {
+        Path sweep = sweepFile("damaged", "{seed: [0, 1]}", 5);
+        Path dataset = dir.resolve("damaged-out");
+        assertEquals(0, run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]").exit());
+        Run clean = run("verify", dataset.toString());
+        assertEquals(0, clean.exit(), clean.out());
+        assertTrue(clean.out().contains("2 rows (ok 2), 20 images decoded, 0 problems"), clean.out());
+
+        Path truncated = resultFiles(dataset).get(0);
+        byte[] bytes = Files.readAllBytes(truncated);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        Files.writeString(dataset.resolve("notes.parquet"), "not parquet");
+        Files.createDirectories(dataset.resolve(ResultFiles.STAGING));
+        Files.writeString(dataset.resolve(ResultFiles.STAGING).resolve("leftover.parquet"), "half");
+        Run damaged = run("verify", dataset.toString());
+        assertEquals(VerifyCommand.PROBLEMS, damaged.exit(), damaged.out());
+        assertTrue(damaged.out().contains("1 rows (ok 1)"), damaged.out());
+        assertTrue(damaged.out().contains("problem: notes.parquet: not a trial result file"), damaged.out());
+        assertTrue(damaged.out().contains("problem: " + truncated.getFileName()), damaged.out());
+        assertTrue(damaged.out().contains("_staging/ holds 1 unfinished writes"), damaged.out());
+
+        Run resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertTrue(resumed.out().contains("1 already in"), resumed.out());
+        assertTrue(Files.isRegularFile(dataset.resolve(ResultDataset.QUARANTINE).resolve("notes.parquet")));
+        Run repaired = run("verify", dataset.toString());
+        assertEquals(0, repaired.exit(), repaired.out());
+        assertTrue(repaired.out().contains("2 rows (ok 2)"), repaired.out());
     }
 
     @Test

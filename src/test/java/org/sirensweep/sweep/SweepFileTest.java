@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.sirensweep.image.Supervision;
 
 /** Sweep files: expansion into trials, stable trial ids, and a one-line refusal of every kind of bad file. */
-class SweepFileTest {
+public class SweepFileTest {
     @TempDir
     Path dir;
 
@@ -107,7 +107,8 @@ class SweepFileTest {
         }
     }
 
-    static Stream<List<String>> badFiles() {
+    /** Bad sweep files: name, YAML ("@missing": no file at all), a piece of the expected one-line error. */
+    public static Stream<List<String>> badFiles() {
         String ok = "name: bad\nsettings: {image: CAMERA, resolution: 32}\n";
         return Stream.of(
                 List.of("empty file", "", "the file is empty"),
@@ -161,16 +162,26 @@ class SweepFileTest {
                 List.of("missing file", "@missing", "sweep file not found"));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("badFiles")
-    void badSweepFilesAreRefusedWithOneLineNamingFileAndKey(List<String> testCase) throws Exception {
+    /** Writes a {@link #badFiles} case and the images it refers to into {@code dir}; returns the sweep file. */
+    public static Path writeCase(Path dir, List<String> testCase) throws IOException {
         byte[] png = Files.readAllBytes(Path.of(CAMERA));
         Files.write(dir.resolve("truncated.png"), Arrays.copyOf(png, 2000));
         Files.write(dir.resolve("copy.png"), png);
         Files.writeString(dir.resolve("notes.png"), "hello");
         Files.write(dir.resolve("tiny.png"), org.sirensweep.image.PngCodec.encode(
                 org.sirensweep.image.PixelImage.ofChannels(1, 1, new double[][] {{0.5}})));
-        Path file = testCase.get(1).equals("@missing") ? dir.resolve("missing.yaml") : write("bad.yaml", testCase.get(1));
+        if (testCase.get(1).equals("@missing")) {
+            return dir.resolve("missing.yaml");
+        }
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, testCase.get(1).replace("CAMERA", CAMERA));
+        return file;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void badSweepFilesAreRefusedWithOneLineNamingFileAndKey(List<String> testCase) throws Exception {
+        Path file = writeCase(dir, testCase);
         SweepFileException e = assertThrows(SweepFileException.class, () -> SweepFile.read(file, 20), testCase.get(0));
         String message = e.getMessage();
         assertFalse(message.contains("\n"), testCase.get(0) + ": more than one line: " + message);

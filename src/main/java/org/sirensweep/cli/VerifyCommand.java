@@ -1,0 +1,45 @@
+package org.sirensweep.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.sirensweep.spark.DatasetCheck;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code siren-sweep verify}: checks a sweep's dataset folder and prints what it holds and anything wrong. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check a dataset: one whole row per trial, the documented schema, statuses, decodable images, "
+                + "no leftovers. Exit code 0 when clean, 1 when problems were found.")
+public final class VerifyCommand implements Callable<Integer> {
+    /** Exit code when the dataset has problems (each printed on its own line). */
+    public static final int PROBLEMS = 1;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DATASET", description = "A sweep's output folder, e.g. runs/quickstart.")
+    Path dataset;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cli = spec.commandLine();
+        if (!Files.isDirectory(dataset)) {
+            throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " is not a folder");
+        }
+        DatasetCheck.Report report = DatasetCheck.of(dataset);
+        PrintWriter out = cli.getOut();
+        String statuses = report.rowsByStatus().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        out.printf("%s (sweep '%s'): %d rows (%s), %d images decoded, %d problems%n", dataset, report.sweep(),
+                report.rows(), statuses.isEmpty() ? "none" : statuses, report.images(), report.problems().size());
+        report.problems().forEach(p -> out.println("problem: " + p));
+        out.flush();
+        return report.problems().isEmpty() ? 0 : PROBLEMS;
+    }
+}

@@ -1,0 +1,133 @@
+package org.sirensweep.spark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalInputFile;
+import org.sirensweep.image.ImageFormatException;
+import org.sirensweep.image.PngCodec;
+
+/**
+ * Checks a sweep's dataset folder end to end: every row file whole and of the documented schema, one row per trial
+ * id (the id in the file name, the footer and the row agree), a known status, every PNG decodable, weights present
+ * for trained rows, and no temporary leftovers. Reads everything, changes nothing.
+ */
+public final class DatasetCheck {
+    private static final Set<String> STATUSES = Set.of(TrialResult.OK, TrialResult.DIVERGED, TrialResult.FAILED);
+
+    private DatasetCheck() {
+    }
+
+    /** What the check found: the sweep, rows by status, images decoded, and one line per problem. */
+    public record Report(String sweep, Map<String, Integer> rowsByStatus, int images, List<String> problems) {
+        public int rows() {
+            return rowsByStatus.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    public static Report of(Path folder) throws IOException {
+        List<String> problems = new ArrayList<>();
+        String sweep = ResultDataset.sweepOf(folder, problems);
+        Path staging = folder.resolve(ResultFiles.STAGING);
+        if (Files.isDirectory(staging)) {
+            try (Stream<Path> leftovers = Files.list(staging)) {
+                long count = leftovers.count();
+                if (count > 0) {
+                    problems.add(ResultFiles.STAGING + "/ holds " + count + " unfinished writes (the next run removes them)");
+                }
+            }
+        }
+        Map<String, ResultDataset.Row> rows = new LinkedHashMap<>();
+        ResultDataset.scan(folder, sweep, rows).forEach((file, problem) -> problems.add(file.getFileName() + ": " + problem));
+        Map<String, Integer> byStatus = new TreeMap<>();
+        int images = 0;
+        for (ResultDataset.Row row : rows.values()) {
+            String where = row.file().getFileName() + ": ";
+            try {
+                Group record = readOnlyRow(row.file(), where, problems);
+                if (record == null) {
+                    continue;
+                }
+                String status = record.getString("status", 0);
+                byStatus.merge(status, 1, Integer::sum);
+                if (!STATUSES.contains(status)) {
+                    problems.add(where + "unknown status '" + status + "'");
+                }
+                if (!record.getString("trial_id", 0).equals(row.trialId())) {
+                    problems.add(where + "holds trial " + record.getString("trial_id", 0));
+                }
+                if (!status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("weights_npz") == 0) {
+                    problems.add(where + "a trained row without weights");
+                }
+                if (status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("error") == 0) {
+                    problems.add(where + "a failed row without its error");
+                }
+                images += decodeImages(record, where, problems);
+            } catch (IOException | RuntimeException e) {
+                problems.add(where + "unreadable row: " + e.getMessage());
+            }
+        }
+        return new Report(sweep, byStatus, images, problems);
+    }
+
+    private static Group readOnlyRow(Path file, String where, List<String> problems) throws IOException {
+        try (ParquetFileReader footer = ParquetFileReader.open(new LocalInputFile(file))) {
+            if (!footer.getFileMetaData().getSchema().equals(ResultFiles.SCHEMA)) {
+                problems.add(where + "its schema is not the documented one (written by another siren-sweep version?)");
+                return null;
+            }
+        }
+        try (ParquetReader<Group> reader = new GroupReader(new LocalInputFile(file)).build()) {
+            Group record = reader.read();
+            if (record == null || reader.read() != null) {
+                problems.add(where + "does not hold exactly one row");
+                return null;
+            }
+            return record;
+        }
+    }
+
+    private static int decodeImages(Group record, String where, List<String> problems) {
+        if (record.getFieldRepetitionCount("images") == 0) {
+            return 0;
+        }
+        Group list = record.getGroup("images", 0);
+        int decoded = 0;
+        for (int i = 0; i < list.getFieldRepetitionCount("list"); i++) {
+            Group image = list.getGroup("list", i).getGroup("element", 0);
+            String name = image.getString("kind", 0) + " at " + image.getInteger("size", 0);
+            try {
+                PngCodec.decode(image.getBinary("png", 0).getBytes(), name);
+                decoded++;
+            } catch (ImageFormatException e) {
+                problems.add(where + "image " + e.getMessage());
+            }
+        }
+        return decoded;
+    }
+
+    /** Reads rows as generic records. */
+    private static final class GroupReader extends ParquetReader.Builder<Group> {
+        GroupReader(InputFile file) {
+            super(file);
+        }
+
+        @Override
+        protected ReadSupport<Group> getReadSupport() {
+            return new GroupReadSupport();
+        }
+    }
+}
