@@ -18,6 +18,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
+import org.sirensweep.train.InsufficientMemoryException;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrainingStatus;
 import org.sirensweep.trial.Compute;
@@ -96,6 +97,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                     .showSpeed().build()) {
                 trained = runner.run(1, progressBar(bar));
+            } catch (InsufficientMemoryException e) {
+                throw new CommandLine.ParameterException(cli, e.getMessage());
             }
             Map<String, String> files = new LinkedHashMap<>();
             Files.write(staged.file("params.npz"), trained.weightsNpz());

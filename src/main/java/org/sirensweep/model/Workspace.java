@@ -57,11 +57,24 @@ public final class Workspace {
     final INDArray targetLaplacian;
 
     private int next;
+    /** Elements laid out so far when planning ({@code memory == null}) instead of allocating. */
+    private long plannedElements;
 
     /** Allocates a workspace for batches of up to {@code capacity} points. */
     public static Workspace allocate(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
                                      boolean backward) {
         return new Workspace(config, derivatives, capacity, capacity, new ArrayList<>(), dataType, backward);
+    }
+
+    /**
+     * The bytes {@link #allocate} would take for these arguments, found by laying the workspace out without
+     * allocating it (so a trial too large for the machine can be refused before it starts).
+     */
+    public static long bytesNeeded(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
+                                   boolean backward) {
+        Workspace plan = new Workspace(config, derivatives, capacity, capacity, null, dataType, backward);
+        long constants = (long) capacity * (config.inputs() * (derivatives.gradient() ? config.inputs() : 0) + 1);
+        return (plan.plannedElements + constants) * dataType.width();
     }
 
     /** The same memory viewed as a batch of {@code rows ≤ capacity} points. */
@@ -92,11 +105,12 @@ public final class Workspace {
         input = matrix(n, dataType);
         inputTangent = grad ? new INDArray[n] : null;
         // Constants are small and not shared between batch sizes (their layout depends on the row count).
-        for (int i = 0; grad && i < n; i++) {
+        boolean planning = memory == null;
+        for (int i = 0; grad && !planning && i < n; i++) {
             inputTangent[i] = Nd4j.zeros(dataType, rows, n).dup('f');
             inputTangent[i].getColumn(i).assign(1);
         }
-        ones = Nd4j.ones(dataType, rows, 1).dup('f');
+        ones = planning ? null : Nd4j.ones(dataType, rows, 1).dup('f');
 
         sine = new INDArray[sineLayers];
         cosine = new INDArray[sineLayers];
@@ -153,6 +167,22 @@ public final class Workspace {
             targetGradient = null;
             targetLaplacian = null;
         }
+    }
+
+    /** Bytes this workspace holds: its shared buffers and its constants. */
+    long bytes() {
+        long total = 0;
+        for (DataBuffer buffer : memory) {
+            total += buffer.length() * buffer.getElementSize();
+        }
+        for (int i = 0; inputTangent != null && i < inputTangent.length; i++) {
+            total += inputTangent[i].length() * buffer(inputTangent[i]);
+        }
+        return total + ones.length() * buffer(ones);
+    }
+
+    private static long buffer(INDArray array) {
+        return array.dataType().width();
     }
 
     /** The number of points in this batch. */
@@ -215,6 +245,10 @@ public final class Workspace {
 
     /** The next f-order {@code [rows, columns]} matrix, over memory shared with every resized sibling. */
     private INDArray matrix(int columns, DataType dataType) {
+        if (memory == null) {
+            plannedElements += (long) capacity * columns;
+            return null;
+        }
         if (next == memory.size()) {
             memory.add(Nd4j.createBuffer(dataType, (long) capacity * columns, true));
         }

@@ -40,6 +40,9 @@ public final class Trainer {
         Derivatives derivatives = Derivatives.of(config.supervision());
         BatchSchedule schedule = new BatchSchedule(targets.points(), config.batchSize(), config.shuffle(),
                 new SplittableRandom(config.seed()).split());
+        InsufficientMemoryException.ensureFits(Workspace.bytesNeeded(network.config(), derivatives,
+                schedule.largestBatch(), network.dataType(), true), "a " + config.supervision().id() + " training on batches of "
+                + schedule.largestBatch() + " points at width " + network.config().width());
         Workspace capacity = Workspace.allocate(network.config(), derivatives, schedule.largestBatch(),
                 network.dataType(), true);
         long parameters = network.config().parameterCount();

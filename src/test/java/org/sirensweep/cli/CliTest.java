@@ -93,6 +93,7 @@ class CliTest {
         "not a number         | --epochs many                     | 'many'",
         "zero render size     | --render-size 0                   | render size must be between 1",
         "zero threads         | --threads 0                       | --threads must be at least 1",
+        "does not fit memory  | --resolution 512 --width 1024 --supervision laplacian | of buffers but only",
     })
     void badTrainArgumentsGiveOneLineExitTwoAndWriteNothing(String name, String args, String expected) throws Exception {
         byte[] png = Files.readAllBytes(Path.of("data/camera.png"));

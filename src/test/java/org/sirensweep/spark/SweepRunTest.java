@@ -215,6 +215,32 @@ class SweepRunTest {
     }
 
     @Test
+    void aTrialTooLargeForTheMachineFailsFastAsARowWhileTheOthersRun() throws Exception {
+        Path sweep = dir.resolve("huge.yaml");
+        Files.writeString(sweep, """
+                name: huge
+                settings: {image: CAMERA, resolution: 512, supervision: laplacian, epochs: 1}
+                grid: {width: [8, 1024]}
+                """.replace("CAMERA", CAMERA));
+        Path dataset = dir.resolve("huge-out");
+        long start = System.nanoTime();
+        Run run = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        assertEquals(RunCommand.SOME_FAILED, run.exit(), run.out() + run.err());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120), "refused before training");
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        try {
+            Map<Integer, Row> byWidth = spark.read().parquet(dataset.toString()).collectAsList().stream()
+                    .collect(Collectors.toMap(r -> r.<Integer>getAs("width"), r -> r));
+            assertEquals("ok", byWidth.get(8).getAs("status"));
+            assertEquals("failed", byWidth.get(1024).getAs("status"));
+            String error = byWidth.get(1024).getAs("error");
+            assertTrue(error.contains("InsufficientMemoryException") && error.contains("width 1024 needs"), error);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
     void aSecondRunOnTheSameDatasetIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
         Path sweep = sweepFile("locked", "{seed: [0]}", 1);
         Path dataset = dir.resolve("locked-out");
