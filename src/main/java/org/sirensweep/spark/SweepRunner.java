@@ -44,15 +44,16 @@ public final class SweepRunner {
      */
     public static SweepRunner start(String appName, String master) {
         SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false");
-        int gpus = 0;
         if (master != null) {
             conf.setMaster(master);
-        } else if (!conf.contains("spark.master")) {
-            gpus = Compute.gpuCount();
+        }
+        boolean local = !conf.contains("spark.master") || conf.get("spark.master").startsWith("local");
+        // Local tasks are threads of this process: they share its GPUs, lent one per trial (none on a CPU build).
+        int gpus = local ? Compute.gpuCount() : 0;
+        if (!conf.contains("spark.master")) {
             conf.setMaster(gpus > 0 ? "local[" + gpus + "]" : "local[*]");
         }
-        boolean local = conf.get("spark.master").startsWith("local");
-        return new SweepRunner(SparkSession.builder().config(conf).getOrCreate(), local ? gpus : 0);
+        return new SweepRunner(SparkSession.builder().config(conf).getOrCreate(), gpus);
     }
 
     public SparkSession spark() {

@@ -72,9 +72,6 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         DevicePool pool = assigned.isEmpty() && localGpus > 0 ? DevicePool.local(localGpus) : null;
         int gpu = assigned.isPresent() ? assigned.getAsInt() : pool != null ? pool.borrow() : -1;
         try {
-            if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
-                Compute.useGpu(gpu);
-            }
             return List.of(runAndCommit(trial, context, gpu)).iterator();
         } finally {
             if (pool != null) {
@@ -90,6 +87,9 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         Instant started = Instant.now();
         TrialResult result;
         try {
+            if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
+                Compute.useGpu(gpu); // a CPU build given a GPU fails here, as a row that says so
+            }
             TrialOutcome outcome = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()))
                     .run(attempt, TrainingProgress.NONE);
             result = new TrialResult(sweep, trial, outcome, null, place, started, Instant.now());
