@@ -121,6 +121,22 @@ class CliTest {
     }
 
     @Test
+    void everyShippedSweepFilePassesADryRunWithoutWritingAnything() throws Exception {
+        List<Path> sweeps;
+        try (Stream<Path> files = Files.list(Path.of("sweeps"))) {
+            sweeps = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(sweeps.size() >= 7, sweeps.toString());
+        for (Path sweep : sweeps) {
+            Path output = dir.resolve("dry");
+            Run dry = run("run", sweep.toString(), "--dry-run", "--output", output.toString());
+            assertEquals(0, dry.exit(), sweep + ": " + dry.err());
+            assertTrue(dry.out().matches("(?s).*sweep \\S+: \\d+ trials, [\\d,]+ optimiser steps in all.*"), dry.out());
+            assertFalse(Files.exists(output), "a dry run writes nothing");
+        }
+    }
+
+    @Test
     void renderRefusesAMissingOrCorruptWeightsFile() throws Exception {
         Run missing = run("render", "--params", dir.resolve("none.npz").toString(), "--out", dir.resolve("r").toString());
         assertEquals(SirenSweep.BAD_INPUT, missing.exit());
