@@ -35,7 +35,7 @@ def main():
     parser.add_argument("--figures")
     parser.add_argument("--save-executed")
     parser.add_argument("notebooks", nargs="*")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     os.environ["SIREN_SWEEP_DATASET"] = str(pathlib.Path(args.dataset).resolve())
     if args.figures:
         os.environ["SIREN_SWEEP_FIGURES"] = str(pathlib.Path(args.figures).resolve())
