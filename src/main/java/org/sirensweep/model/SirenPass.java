@@ -2,8 +2,6 @@ package org.sirensweep.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Cos;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sin;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -48,11 +46,7 @@ public final class SirenPass {
             INDArray s = ws.sine[k];
             INDArray c = ws.cosine[k];
             Nd4j.gemm(h, w, s, false, false, 1, 0);
-            s.addiRowVector(net.bias(k));
-            s.muli(omega);
-            Nd4j.exec(new Cos(s, c));
-            c.muli(omega);
-            Nd4j.exec(new Sin(s, s));
+            ws.activation.apply(s, net.bias(k), omega, c);
             if (grad) {
                 for (int i = 0; i < n; i++) {
                     Nd4j.gemm(t[i], w, ws.preTangent[k][i], false, false, 1, 0);

@@ -11,13 +11,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * Every array one forward/backward pass over a batch of points needs, allocated once per trial and reused every
  * step. All are f-order and contiguous so that {@code Nd4j.gemm} runs at BLAS speed into them. A workspace built
  * for {@code capacity} points can be {@link #resized} to fewer points over the same memory (a short last batch).
+ * Closing the allocated workspace frees its memory at once (it can be GBs; the garbage collector would free it
+ * whenever the small heap happens to fill); its resized views must not be used after that.
  *
  * <p>Names follow {@link SirenPass}: per sine layer k, {@code sine[k] = sin(ω u)}, {@code cosine[k] = ω cos(ω u)},
  * {@code preTangent[k][i] = t_i W} and {@code tangent[k][i]}, {@code preLaplacian[k] = L W} and {@code laplacian[k]}.
  */
-public final class Workspace {
+public final class Workspace implements AutoCloseable {
     final SirenConfig config;
     final Derivatives derivatives;
+    /** How the sine layers are activated for this data type (see {@link SineActivation}). */
+    final SineActivation activation;
     final int rows;
     private final int capacity;
     private final List<DataBuffer> memory;
@@ -77,6 +81,14 @@ public final class Workspace {
         return (plan.plannedElements + constants) * dataType.width();
     }
 
+    /** Frees the memory of an allocated workspace (and of all its resized views). */
+    @Override
+    public void close() {
+        if (memory != null) {
+            memory.forEach(DataBuffer::close);
+        }
+    }
+
     /** The same memory viewed as a batch of {@code rows ≤ capacity} points. */
     public Workspace resized(int rows) {
         if (rows == this.rows) {
@@ -92,6 +104,7 @@ public final class Workspace {
         }
         this.config = config;
         this.derivatives = derivatives;
+        this.activation = SineActivation.forType(dataType);
         this.rows = rows;
         this.capacity = capacity;
         this.memory = memory;

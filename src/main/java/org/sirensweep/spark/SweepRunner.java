@@ -40,10 +40,12 @@ public final class SweepRunner {
 
     /**
      * Starts (or joins) the Spark session: the master is {@code master} if given, else spark-submit's, else local
-     * mode. Spark's own console progress bar is off; the runner prints its own.
+     * mode. Spark's own console progress bar is off; the runner prints its own. Executors get the Vector API
+     * module (SIMD sine layers) unless the cluster sets its own default Java options.
      */
     public static SweepRunner start(String appName, String master) {
-        SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false");
+        SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false")
+                .setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector");
         if (master != null) {
             conf.setMaster(master);
         }
