@@ -49,7 +49,10 @@ public final class RenderCommand implements Callable<Integer> {
         }
         OutputFolder folder = output.prepare(cli);
         List<TrialImage> images = folder.write(staged -> {
-            List<TrialImage> rendered = TrialImage.of(new Renderer(network, Derivatives.ALL).render(size, size), null);
+            List<TrialImage> rendered;
+            try (Renderer renderer = new Renderer(network, Derivatives.ALL)) {
+                rendered = TrialImage.of(renderer.render(size, size), null);
+            }
             for (TrialImage image : rendered) {
                 Files.write(staged.file(image.kind() + ".png"), image.png());
             }

@@ -82,8 +82,8 @@ public record TrainingTargets(Supervision supervision, int height, int width, in
         return xy;
     }
 
-    /** {@code numpy.linspace(-1, 1, n)}. */
-    static double[] linspace(int n) {
+    /** {@code numpy.linspace(-1, 1, n)}: the coordinates of n pixel centres along one axis. */
+    public static double[] linspace(int n) {
         double[] out = new double[n];
         if (n == 1) {
             out[0] = -1;

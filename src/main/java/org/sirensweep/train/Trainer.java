@@ -43,61 +43,62 @@ public final class Trainer {
         InsufficientMemoryException.ensureFits(Workspace.bytesNeeded(network.config(), derivatives,
                 schedule.largestBatch(), network.dataType(), true), "a " + config.supervision().id() + " training on batches of "
                 + schedule.largestBatch() + " points at width " + network.config().width());
-        Workspace capacity = Workspace.allocate(network.config(), derivatives, schedule.largestBatch(),
+        try (Workspace capacity = Workspace.allocate(network.config(), derivatives, schedule.largestBatch(),
                 network.dataType(), true);
-        long parameters = network.config().parameterCount();
-        ParameterViews gradient = new ParameterViews(network.config(), Nd4j.zeros(network.dataType(), 1, parameters));
-        GradientUpdater<?> adam = new Adam(config.learningRate(), TrainingConfig.BETA1, TrainingConfig.BETA2,
-                TrainingConfig.EPSILON).instantiate(Nd4j.zeros(network.dataType(), 1, 2 * parameters), true);
-        Renderer evaluator = new Renderer(network, Derivatives.VALUE_ONLY);
-        SirenPass.OutputAdjoints adjoints = SupervisedLoss.adjoints(config.supervision());
+             Renderer evaluator = new Renderer(network, Derivatives.VALUE_ONLY)) {
+            long parameters = network.config().parameterCount();
+            ParameterViews gradient = new ParameterViews(network.config(), Nd4j.zeros(network.dataType(), 1, parameters));
+            GradientUpdater<?> adam = new Adam(config.learningRate(), TrainingConfig.BETA1, TrainingConfig.BETA2,
+                    TrainingConfig.EPSILON).instantiate(Nd4j.zeros(network.dataType(), 1, 2 * parameters), true);
+            SirenPass.OutputAdjoints adjoints = SupervisedLoss.adjoints(config.supervision());
 
-        long totalSteps = (long) config.epochs() * schedule.batches();
-        long[] stepNanos = new long[(int) Math.min(totalSteps, Integer.MAX_VALUE)];
-        List<CurvePoint> curve = new ArrayList<>();
-        long step = 0;
-        long trainNanos = 0;
-        double epochLoss = Double.NaN;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            schedule.beginEpoch();
-            double lossSum = 0;
-            for (int batch = 0; batch < schedule.batches(); batch++) {
-                long start = System.nanoTime();
-                Workspace ws = capacity.resized(schedule.batchSize(batch));
-                if (!schedule.isStatic() || step == 0) {
-                    fill(ws, targets, schedule, batch);
+            long totalSteps = (long) config.epochs() * schedule.batches();
+            long[] stepNanos = new long[(int) Math.min(totalSteps, Integer.MAX_VALUE)];
+            List<CurvePoint> curve = new ArrayList<>();
+            long step = 0;
+            long trainNanos = 0;
+            double epochLoss = Double.NaN;
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                schedule.beginEpoch();
+                double lossSum = 0;
+                for (int batch = 0; batch < schedule.batches(); batch++) {
+                    long start = System.nanoTime();
+                    Workspace ws = capacity.resized(schedule.batchSize(batch));
+                    if (!schedule.isStatic() || step == 0) {
+                        fill(ws, targets, schedule, batch);
+                    }
+                    SirenPass.forward(network, ws);
+                    double loss = SupervisedLoss.apply(config.supervision(), ws);
+                    if (!Double.isFinite(loss)) {
+                        trainNanos += System.nanoTime() - start;
+                        return new TrainingResult(network, TrainingStatus.DIVERGED, step + 1, step, loss, Double.NaN,
+                                Double.NaN, List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
+                    }
+                    SirenPass.backward(network, ws, gradient, adjoints);
+                    adam.applyUpdater(gradient.flat(), (int) step, epoch - 1);
+                    network.parameters().subi(gradient.flat());
+                    lossSum += loss;
+                    long elapsed = System.nanoTime() - start;
+                    trainNanos += elapsed;
+                    if (step < stepNanos.length) {
+                        stepNanos[(int) step] = elapsed;
+                    }
+                    step++;
+                    progress.step(step, totalSteps);
                 }
-                SirenPass.forward(network, ws);
-                double loss = SupervisedLoss.apply(config.supervision(), ws);
-                if (!Double.isFinite(loss)) {
-                    trainNanos += System.nanoTime() - start;
-                    return new TrainingResult(network, TrainingStatus.DIVERGED, step + 1, step, loss, Double.NaN,
-                            Double.NaN, List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
+                epochLoss = lossSum / schedule.batches();
+                if (epoch % config.curveInterval() == 0 || epoch == config.epochs()) {
+                    Evaluation.Quality quality = Evaluation.quality(evaluator.render(image.height(), image.width()), image);
+                    CurvePoint point = new CurvePoint(step, epoch, epochLoss, quality.psnr(), quality.psnrAffine(),
+                            trainNanos / 1e9);
+                    curve.add(point);
+                    progress.curve(point);
                 }
-                SirenPass.backward(network, ws, gradient, adjoints);
-                adam.applyUpdater(gradient.flat(), (int) step, epoch - 1);
-                network.parameters().subi(gradient.flat());
-                lossSum += loss;
-                long elapsed = System.nanoTime() - start;
-                trainNanos += elapsed;
-                if (step < stepNanos.length) {
-                    stepNanos[(int) step] = elapsed;
-                }
-                step++;
-                progress.step(step, totalSteps);
             }
-            epochLoss = lossSum / schedule.batches();
-            if (epoch % config.curveInterval() == 0 || epoch == config.epochs()) {
-                Evaluation.Quality quality = Evaluation.quality(evaluator.render(image.height(), image.width()), image);
-                CurvePoint point = new CurvePoint(step, epoch, epochLoss, quality.psnr(), quality.psnrAffine(),
-                        trainNanos / 1e9);
-                curve.add(point);
-                progress.curve(point);
-            }
+            CurvePoint last = curve.get(curve.size() - 1);
+            return new TrainingResult(network, TrainingStatus.OK, -1, step, epochLoss, last.psnr(), last.psnrAffine(),
+                    List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
         }
-        CurvePoint last = curve.get(curve.size() - 1);
-        return new TrainingResult(network, TrainingStatus.OK, -1, step, epochLoss, last.psnr(), last.psnrAffine(),
-                List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
     }
 
     /** Copies one batch's coordinates and targets into the workspace (f-order: column j at offset j·rows). */
@@ -122,7 +123,7 @@ public final class Trainer {
     }
 
     private static void fillColumns(INDArray target, double[][] planes, BatchSchedule schedule, int batch) {
-        int rows = (int) target.rows();
+        int rows = target.rows();
         DataBuffer data = target.data();
         for (int c = 0; c < planes.length; c++) {
             for (int r = 0; r < rows; r++) {

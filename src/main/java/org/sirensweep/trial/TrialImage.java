@@ -40,10 +40,10 @@ public record TrialImage(String kind, int size, byte[] png) {
         if (affine != null) {
             images.add(new TrialImage("value-affine", size, PngCodec.encode(rendering.valueImage(affine))));
         }
-        if (rendering.gradients() != null) {
+        if (rendering.gradient() != null) {
             images.add(new TrialImage("gradient", size, PngCodec.encode(rendering.gradientImage())));
         }
-        if (rendering.laplacians() != null) {
+        if (rendering.laplacian() != null) {
             images.add(new TrialImage("laplacian", size, PngCodec.encode(rendering.laplacianImage())));
         }
         return images;

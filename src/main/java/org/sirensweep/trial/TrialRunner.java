@@ -73,18 +73,19 @@ public final class TrialRunner {
         List<UpscaleScore> upscale = new ArrayList<>();
         images.add(new TrialImage("target", settings.resolution(), PngCodec.encode(picture)));
         if (result.status() == TrainingStatus.OK) {
-            Renderer renderer = new Renderer(network, Derivatives.ALL);
-            Rendering training = renderer.render(picture.height(), picture.width());
-            Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
-            images.addAll(TrialImage.of(training, affine));
-            for (int size : settings.renderSizes()) {
-                Rendering rendering = renderer.render(size, size);
-                images.addAll(TrialImage.of(rendering, affine));
-                images.add(new TrialImage("bicubic", size,
-                        PngCodec.encode(Upscaling.baseline(picture, size, ResampleFilter.BICUBIC))));
-                PixelImage reference = Upscaling.reference(original, size);
-                if (reference != null) {
-                    upscale.addAll(Upscaling.scores(rendering, affine, picture, reference));
+            try (Renderer renderer = new Renderer(network, Derivatives.ALL)) {
+                Rendering training = renderer.render(picture.height(), picture.width());
+                Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
+                images.addAll(TrialImage.of(training, affine));
+                for (int size : settings.renderSizes()) {
+                    Rendering rendering = renderer.render(size, size);
+                    images.addAll(TrialImage.of(rendering, affine));
+                    images.add(new TrialImage("bicubic", size,
+                            PngCodec.encode(Upscaling.baseline(picture, size, ResampleFilter.BICUBIC))));
+                    PixelImage reference = Upscaling.reference(original, size);
+                    if (reference != null) {
+                        upscale.addAll(Upscaling.scores(rendering, affine, picture, reference));
+                    }
                 }
             }
         }
