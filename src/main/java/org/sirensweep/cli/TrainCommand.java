@@ -21,7 +21,6 @@ import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.InsufficientMemoryException;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrainingStatus;
-import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialRunner;
@@ -68,8 +67,8 @@ public final class TrainCommand implements Callable<Integer> {
     int curveInterval;
     @Option(names = "--render-size", split = ",", description = "Extra render sizes (px), e.g. 512 for the upscale test.")
     List<Integer> renderSizes = new ArrayList<>();
-    @Option(names = "--threads", description = "CPU threads for ND4J and BLAS (default: ND4J's choice, about one per core).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
     @Mixin
     OutputOptions output;
 
@@ -83,12 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (ImageFormatException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
         }
-        if (threads != null) {
-            if (threads < 1) {
-                throw new CommandLine.ParameterException(cli, "--threads must be at least 1, got " + threads);
-            }
-            Compute.limitThreads(threads);
-        }
+        threads.apply(cli);
         OutputFolder folder = output.prepare(cli);
         Instant started = Instant.now();
         TrialOutcome outcome = folder.write(staged -> {

@@ -73,6 +73,59 @@ class CliTest {
         assertTrue(again.err().contains("--overwrite"), again.err());
     }
 
+    /**
+     * Rendering works chunk by chunk: a 2048² RGB render of a width-256 network with every derivative fits a 512 MB
+     * heap and a 1.2 GB process (JavaCPP refuses allocations past {@code maxphysicalbytes}), where holding the whole grid
+     * in ND4J would need several GB.
+     */
+    @Test
+    void renderAt2048FitsASmallHeap() throws Exception {
+        Path trained = dir.resolve("wide");
+        Run train = run("train", "--image", "data/astronaut.png", "--resolution", "16", "--width", "256",
+                "--depth", "1", "--epochs", "1", "--out", trained.toString());
+        assertEquals(0, train.exit(), train.err());
+        Path rendered = dir.resolve("large");
+        Process render = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=1200m", "-cp", System.getProperty("java.class.path"),
+                SirenSweep.class.getName(), "render", "--params", trained.resolve("params.npz").toString(),
+                "--size", "2048", "--out", rendered.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("render.log").toFile()).start();
+        assertEquals(0, render.waitFor(), Files.readString(dir.resolve("render.log")));
+        for (String name : List.of("value.png", "gradient.png", "laplacian.png")) {
+            assertEquals(2048, PngCodec.read(rendered.resolve(name)).width(), name);
+        }
+    }
+
+    @Test
+    void benchMeasuresEveryCaseAndRefusesBadArguments() throws Exception {
+        Run bench = run("bench", "--image", "data/camera.png", "--resolution", "16,8", "--width", "16", "--depth", "1",
+                "--steps", "2", "--json");
+        assertEquals(0, bench.exit(), bench.err());
+        JsonNode report = new ObjectMapper().readTree(bench.out());
+        assertEquals(2, report.get("ceilings").size());
+        assertTrue(report.get("ceilings").get(0).get("combined_gflops").asDouble() > 0);
+        JsonNode steps = report.get("steps");
+        assertEquals(6, steps.size(), "3 supervision types x 2 resolutions");
+        for (JsonNode step : steps) {
+            assertTrue(step.get("ms_per_step").asDouble() > 0, step.toString());
+            assertTrue(step.get("gflops").asDouble() > 0, step.toString());
+            assertTrue(step.get("workspace_mb").asDouble() > 0, step.toString());
+            assertTrue(step.get("steps_run").asInt() >= 5, "warm-up and measured steps: " + step);
+        }
+        assertEquals(1.0, steps.get(0).get("cost_vs_vanilla").asDouble(), 1e-12);
+        assertTrue(steps.get(2).get("gflop_per_step").asDouble() > steps.get(1).get("gflop_per_step").asDouble(),
+                "the Laplacian carries more streams than the gradient");
+
+        for (String[] bad : List.of(new String[] {"--steps", "0"}, new String[] {"--resolution", "8", "--batch-size", "65"},
+                new String[] {"--supervision", "edges"}, new String[] {"--image", "nope.png"})) {
+            List<String> args = new ArrayList<>(List.of("bench", "--resolution", "8", "--width", "8"));
+            args.addAll(Arrays.asList(bad));
+            Run refused = run(args.toArray(String[]::new));
+            assertEquals(SirenSweep.BAD_INPUT, refused.exit(), String.join(" ", bad) + ": " + refused.err());
+            assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "missing image        | --image @/nope.png                | image not found",

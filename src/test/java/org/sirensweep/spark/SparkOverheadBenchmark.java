@@ -13,7 +13,7 @@ import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialRunner;
 
 /**
- * Benchmark (not a test): the cost of Spark around a sweep. {@code direct SWEEP} trains every trial of the sweep in
+ * Benchmark (not a test; {@code benchmarks/spark-overhead.sh} runs it): the cost of Spark around a sweep. {@code direct SWEEP} trains every trial of the sweep in
  * this JVM one after another with one thread; {@code spark SWEEP} runs the same sweep through {@link SweepRunner} on
  * {@code local[1]} (one task at a time, one thread each). Run each in a fresh JVM and compare the printed wall times:
  * <pre>

@@ -1,0 +1,205 @@
+package org.sirensweep.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.sirensweep.bench.GemmCeiling;
+import org.sirensweep.bench.StepBenchmark;
+import org.sirensweep.image.ImageFormatException;
+import org.sirensweep.image.PixelImage;
+import org.sirensweep.image.Supervision;
+import org.sirensweep.image.TrainingImage;
+import org.sirensweep.model.SineActivation;
+import org.sirensweep.model.SirenConfig;
+import org.sirensweep.train.InsufficientMemoryException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code siren-sweep bench}: how fast this machine trains, measured in this process. Prints the matmul ceiling for the
+ * trial's shapes, then per resolution and supervision type the median step time, the matmul rate it achieves, its
+ * cost relative to vanilla and the memory it took.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure training-step speed and memory on this machine (table, or --json).")
+public final class BenchCommand implements Callable<Integer> {
+    private static final double MB = 1024 * 1024;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--image", defaultValue = "data/camera.png", description = "PNG to fit. Default: ${DEFAULT-VALUE}.")
+    Path image;
+    @Option(names = "--resolution", split = ",", defaultValue = "256,64",
+            description = "Training resolutions (square side, px). Default: ${DEFAULT-VALUE}.")
+    List<Integer> resolutions;
+    @Option(names = "--supervision", split = ",", defaultValue = "vanilla,gradient,laplacian",
+            description = "Supervision types. Default: ${DEFAULT-VALUE}.")
+    List<String> supervisions;
+    @Option(names = "--width", defaultValue = "256", description = "Units per sine layer. Default: ${DEFAULT-VALUE}.")
+    int width;
+    @Option(names = "--depth", defaultValue = "3", description = "Hidden sine layers after the first. Default: ${DEFAULT-VALUE}.")
+    int depth;
+    @Option(names = "--batch-size", defaultValue = "0", description = "Points per step; 0 = full batch. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+    @Option(names = "--steps", defaultValue = "10",
+            description = "Measured steps per case, after 3 warm-up steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+    @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
+    boolean json;
+    @Mixin
+    ThreadsOption threads;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        CommandLine cli = spec.commandLine();
+        if (steps < 1) {
+            throw new CommandLine.ParameterException(cli, "--steps must be at least 1, got " + steps);
+        }
+        List<Supervision> types = new ArrayList<>();
+        List<StepBenchmark.Case> cases = new ArrayList<>();
+        try {
+            for (String s : supervisions) {
+                types.add(Supervision.parse(s));
+            }
+            for (int resolution : resolutions) {
+                if (resolution < 2) {
+                    throw new IllegalArgumentException("--resolution must be at least 2, got " + resolution);
+                }
+                for (Supervision type : types) {
+                    cases.add(new StepBenchmark.Case(type, resolution, width, depth, batchSize));
+                }
+            }
+            SirenConfig.forImage(1, width, depth, SirenConfig.DEFAULT_OMEGA0);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, e.getMessage());
+        }
+        Map<Integer, PixelImage> images = new LinkedHashMap<>();
+        for (int resolution : resolutions) {
+            try {
+                images.put(resolution, TrainingImage.load(image, resolution));
+            } catch (ImageFormatException e) {
+                throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
+            }
+        }
+        threads.apply(cli);
+
+        PrintWriter err = cli.getErr();
+        Map<Integer, GemmCeiling> ceilings = new LinkedHashMap<>();
+        List<StepBenchmark.Result> results = new ArrayList<>();
+        for (StepBenchmark.Case c : cases) {
+            ceilings.computeIfAbsent(c.rows(), rows -> {
+                err.printf("bench: sgemm ceiling at %d x %d%n", rows, width);
+                err.flush();
+                return GemmCeiling.measure(rows, width, 5);
+            });
+            err.printf("bench: %s at %d², width %d, depth %d, %s: %d steps%n", c.supervision().id(), c.resolution(),
+                    width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize, steps + 3);
+            err.flush();
+            try {
+                results.add(StepBenchmark.run(images.get(c.resolution()), c, steps));
+            } catch (InsufficientMemoryException e) {
+                throw new CommandLine.ParameterException(cli, e.getMessage());
+            }
+        }
+        Map<String, Object> report = report(ceilings, results);
+        PrintWriter out = cli.getOut();
+        if (json) {
+            out.println(TrainCommand.mapper().writeValueAsString(report));
+        } else {
+            printTable(out, ceilings, results);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Map<String, Object> report(Map<Integer, GemmCeiling> ceilings, List<StepBenchmark.Result> results) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("machine", Machine.describe());
+        report.put("sine_activation", SineActivation.forType(DataType.FLOAT).describe());
+        report.put("openblas_coretype", openBlasCoreType());
+        report.put("image", image.toString());
+        report.put("measured_steps", steps);
+        report.put("ceilings", ceilings.entrySet().stream().map(e -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("points", e.getKey());
+            c.put("width", width);
+            c.put("forward_gflops", e.getValue().forward());
+            c.put("weight_gradient_gflops", e.getValue().weightGradient());
+            c.put("input_adjoint_gflops", e.getValue().inputAdjoint());
+            c.put("combined_gflops", e.getValue().combined());
+            return c;
+        }).toList());
+        report.put("steps", results.stream().map(r -> {
+            StepBenchmark.Case c = r.benchCase();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("supervision", c.supervision().id());
+            row.put("resolution", c.resolution());
+            row.put("width", c.width());
+            row.put("depth", c.depth());
+            row.put("batch_size", c.batchSize());
+            row.put("ms_per_step", r.msPerStep());
+            row.put("gflop_per_step", r.gflopsPerStep());
+            row.put("gflops", r.gflopsPerSecond());
+            row.put("fraction_of_ceiling", r.gflopsPerSecond() / ceilings.get(c.rows()).combined());
+            row.put("cost_vs_vanilla", costVsVanilla(r, results));
+            row.put("peak_rss_mb", r.peakRssBytes() / MB);
+            row.put("peak_heap_mb", r.peakHeapBytes() / MB);
+            row.put("workspace_mb", r.workspaceBytes() / MB);
+            row.put("rss_early_mb", r.earlyRssBytes() / MB);
+            row.put("rss_end_mb", r.endRssBytes() / MB);
+            row.put("steps_run", r.steps());
+            return row;
+        }).toList());
+        return report;
+    }
+
+    private void printTable(PrintWriter out, Map<Integer, GemmCeiling> ceilings, List<StepBenchmark.Result> results) {
+        Map<String, Object> machine = Machine.describe();
+        out.printf("machine: %s cores, %s, Java %s, %s (%s), %s ND4J threads%n", machine.get("cores"), machine.get("os"),
+                machine.get("java"), machine.get("nd4j_backend"), machine.get("blas"), machine.get("nd4j_threads"));
+        out.printf("sine activation: %s; OpenBLAS core type: %s%n", SineActivation.forType(DataType.FLOAT).describe(),
+                openBlasCoreType());
+        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after 3 warm-up steps%n%n", width, depth,
+                batchSize == 0 ? "full batch" : "batch " + batchSize, image, steps);
+        out.println("sgemm ceiling (GFLOP/s, f-order outputs)");
+        out.printf("%10s %10s %10s %12s %10s%n", "points", "forward", "dW=hᵀdu", "dh=du·Wᵀ", "combined");
+        ceilings.forEach((points, c) -> out.printf("%10d %10.1f %10.1f %12.1f %10.1f%n", points, c.forward(),
+                c.weightGradient(), c.inputAdjoint(), c.combined()));
+        out.println();
+        out.printf("%-10s %6s %10s %11s %9s %8s %8s %9s %9s %9s%n", "supervision", "res", "ms/step", "GFLOP/step",
+                "GFLOP/s", "ceiling", "×vanilla", "RSS MB", "heap MB", "work MB");
+        for (StepBenchmark.Result r : results) {
+            StepBenchmark.Case c = r.benchCase();
+            Double cost = costVsVanilla(r, results);
+            out.printf("%-10s %6d %10.1f %11.2f %9.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n", c.supervision().id(),
+                    c.resolution(), r.msPerStep(), r.gflopsPerStep(), r.gflopsPerSecond(),
+                    100 * r.gflopsPerSecond() / ceilings.get(c.rows()).combined(),
+                    cost == null ? "-" : String.format("%.2f", cost), r.peakRssBytes() / MB, r.peakHeapBytes() / MB,
+                    r.workspaceBytes() / MB);
+        }
+    }
+
+    /** OpenBLAS's kernel choice when forced (the launcher does on AVX-512 CPUs), else its own detection. */
+    private static String openBlasCoreType() {
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        return forced == null || forced.isBlank() ? "detected by OpenBLAS" : forced + " (OPENBLAS_CORETYPE)";
+    }
+
+    /** Step time relative to vanilla at the same resolution, or null when vanilla was not measured. */
+    private static Double costVsVanilla(StepBenchmark.Result r, List<StepBenchmark.Result> results) {
+        return results.stream()
+                .filter(v -> v.benchCase().supervision() == Supervision.VANILLA
+                        && v.benchCase().resolution() == r.benchCase().resolution())
+                .findFirst().map(v -> r.msPerStep() / v.msPerStep()).orElse(null);
+    }
+}
