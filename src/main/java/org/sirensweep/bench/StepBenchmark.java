@@ -51,7 +51,7 @@ public final class StepBenchmark {
      * @param peakHeapBytes   peak heap use during the case
      * @param workspaceBytes  the training's preallocated ND4J buffers (its planned workspace)
      * @param earlyRssBytes   resident set after a tenth of the steps
-     * @param endRssBytes     resident set after the last step
+     * @param endRssBytes     resident set after the last step (the training's buffers still held)
      * @param steps           steps run, warm-up included
      */
     public record Result(Case benchCase, double msPerStep, double gflopsPerStep, long peakRssBytes, long peakHeapBytes,
@@ -75,20 +75,23 @@ public final class StepBenchmark {
         int epochs = (steps + WARM_UP_STEPS + batches - 1) / batches;
         TrainingConfig training = new TrainingConfig(c.supervision(), epochs, c.batchSize(), false, 1e-4, 0, epochs);
         long earlyStep = Math.max(1, (long) epochs * batches / 10);
-        long[] earlyRss = {-1};
+        // Read inside the training: once it returns, its buffers are freed.
+        long[] rss = {-1, -1};
         ProcessMemory.resetPeaks();
         TrainingResult result = Trainer.train(network, image, training, new TrainingProgress() {
             @Override
             public void step(long done, long total) {
                 if (done == earlyStep) {
-                    earlyRss[0] = ProcessMemory.residentBytes();
+                    rss[0] = ProcessMemory.residentBytes();
+                }
+                if (done == total) {
+                    rss[1] = ProcessMemory.residentBytes();
                 }
             }
         });
-        long endRss = ProcessMemory.residentBytes();
         return new Result(c, result.msPerStep(), StepFlops.of(config, c.supervision(), c.rows()) / 1e9,
                 ProcessMemory.peakResidentBytes(), ProcessMemory.peakHeapBytes(),
                 Workspace.bytesNeeded(config, Derivatives.of(c.supervision()), c.batchSize() == 0 ? points : c.batchSize(),
-                        network.dataType(), true), earlyRss[0], endRss, result.steps());
+                        network.dataType(), true), rss[0], rss[1], result.steps());
     }
 }

@@ -127,6 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("machine", Machine.describe());
         report.put("sine_activation", SineActivation.forType(DataType.FLOAT).describe());
         report.put("openblas_coretype", openBlasCoreType());
+        report.put("omp_wait_policy", ompWaitPolicy());
         report.put("image", image.toString());
         report.put("measured_steps", steps);
         report.put("ceilings", ceilings.entrySet().stream().map(e -> {
@@ -167,8 +168,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> machine = Machine.describe();
         out.printf("machine: %s cores, %s, Java %s, %s (%s), %s ND4J threads%n", machine.get("cores"), machine.get("os"),
                 machine.get("java"), machine.get("nd4j_backend"), machine.get("blas"), machine.get("nd4j_threads"));
-        out.printf("sine activation: %s; OpenBLAS core type: %s%n", SineActivation.forType(DataType.FLOAT).describe(),
-                openBlasCoreType());
+        out.printf("sine activation: %s; OpenBLAS core type: %s; OpenMP wait policy: %s%n",
+                SineActivation.forType(DataType.FLOAT).describe(), openBlasCoreType(), ompWaitPolicy());
         out.printf("network: width %d, depth %d, %s; %s; median of %d steps after 3 warm-up steps%n%n", width, depth,
                 batchSize == 0 ? "full batch" : "batch " + batchSize, image, steps);
         out.println("sgemm ceiling (GFLOP/s, f-order outputs)");
@@ -193,6 +194,12 @@ public final class BenchCommand implements Callable<Integer> {
     private static String openBlasCoreType() {
         String forced = System.getenv("OPENBLAS_CORETYPE");
         return forced == null || forced.isBlank() ? "detected by OpenBLAS" : forced + " (OPENBLAS_CORETYPE)";
+    }
+
+    /** How ND4J's idle OpenMP threads wait (the launcher makes them passive; spinning ones slow small steps). */
+    private static String ompWaitPolicy() {
+        String policy = System.getenv("OMP_WAIT_POLICY");
+        return policy == null || policy.isBlank() ? "OpenMP's default (spin, then sleep)" : policy + " (OMP_WAIT_POLICY)";
     }
 
     /** Step time relative to vanilla at the same resolution, or null when vanilla was not measured. */

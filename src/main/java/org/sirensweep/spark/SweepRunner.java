@@ -41,11 +41,13 @@ public final class SweepRunner {
     /**
      * Starts (or joins) the Spark session: the master is {@code master} if given, else spark-submit's, else local
      * mode. Spark's own console progress bar is off; the runner prints its own. Executors get the Vector API
-     * module (SIMD sine layers) unless the cluster sets its own default Java options.
+     * module (SIMD sine layers) unless the cluster sets its own default Java options, and passive OpenMP threads
+     * (spinning ones take the cores BLAS needs: see the launcher script) unless it sets its own.
      */
     public static SweepRunner start(String appName, String master) {
         SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false")
-                .setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector");
+                .setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector")
+                .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         if (master != null) {
             conf.setMaster(master);
         }

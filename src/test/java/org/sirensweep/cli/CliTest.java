@@ -102,6 +102,8 @@ class CliTest {
                 "--steps", "2", "--json");
         assertEquals(0, bench.exit(), bench.err());
         JsonNode report = new ObjectMapper().readTree(bench.out());
+        assertEquals("PASSIVE (OMP_WAIT_POLICY)", report.get("omp_wait_policy").asText(),
+                "the build runs the tests with the launcher's OpenMP wait policy");
         assertEquals(2, report.get("ceilings").size());
         assertTrue(report.get("ceilings").get(0).get("combined_gflops").asDouble() > 0);
         JsonNode steps = report.get("steps");
@@ -111,6 +113,8 @@ class CliTest {
             assertTrue(step.get("gflops").asDouble() > 0, step.toString());
             assertTrue(step.get("workspace_mb").asDouble() > 0, step.toString());
             assertTrue(step.get("steps_run").asInt() >= 5, "warm-up and measured steps: " + step);
+            assertTrue(step.get("rss_early_mb").asDouble() > 0 && step.get("rss_end_mb").asDouble() > 0,
+                    "resident set read during the training: " + step);
         }
         assertEquals(1.0, steps.get(0).get("cost_vs_vanilla").asDouble(), 1e-12);
         assertTrue(steps.get(2).get("gflop_per_step").asDouble() > steps.get(1).get("gflop_per_step").asDouble(),
