@@ -42,6 +42,7 @@ public final class SparkOverheadBenchmark {
         } else if (mode.equals("spark")) {
             Path dataset = Files.createTempDirectory("overhead");
             SweepRunner runner = SweepRunner.start("overhead", "local[1]");
+            out.printf("spark: session started after %.2f s%n", (System.nanoTime() - start) / 1e9);
             try (ResultDataset results = ResultDataset.open(dataset.resolve("out"), sweep.name(), Path.of(args[1]))) {
                 SweepRunner.RunSummary summary = runner.run(sweep, results, sweep.trials(), new PrintStream(
                         java.io.OutputStream.nullOutputStream()));
