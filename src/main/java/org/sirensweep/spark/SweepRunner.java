@@ -85,22 +85,28 @@ public final class SweepRunner {
         jsc.setJobDescription("sweep " + sweep.name() + ": " + todo.size() + " trials");
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(todo, todo.size()).mapPartitions(task).collectAsync();
         ProgressLine line = new ProgressLine(sweep.name(), todo.size(), totalSteps, log);
-        while (true) {
-            try {
-                List<TaskReport> reports = job.get(1, TimeUnit.SECONDS);
-                line.update(progress, 0, true);
-                return new RunSummary(reports, null);
-            } catch (TimeoutException e) {
-                line.update(progress, running(jsc), false);
-            } catch (ExecutionException e) {
-                line.update(progress, 0, true);
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                return new RunSummary(List.of(), cause.getMessage().lines().findFirst().orElse(cause.toString()));
-            } catch (InterruptedException e) {
-                job.cancel(true);
-                Thread.currentThread().interrupt();
-                return new RunSummary(List.of(), "interrupted");
+        RunningSteps running = new RunningSteps(progress.steps());
+        sc.addSparkListener(running);
+        try {
+            while (true) {
+                try {
+                    List<TaskReport> reports = job.get(1, TimeUnit.SECONDS);
+                    line.update(progress, 0, 0, true);
+                    return new RunSummary(reports, null);
+                } catch (TimeoutException e) {
+                    line.update(progress, running.total(), runningTasks(jsc), false);
+                } catch (ExecutionException e) {
+                    line.update(progress, 0, 0, true);
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    return new RunSummary(List.of(), cause.getMessage().lines().findFirst().orElse(cause.toString()));
+                } catch (InterruptedException e) {
+                    job.cancel(true);
+                    Thread.currentThread().interrupt();
+                    return new RunSummary(List.of(), "interrupted");
+                }
             }
+        } finally {
+            sc.removeSparkListener(running);
         }
     }
 
@@ -114,7 +120,7 @@ public final class SweepRunner {
         return sc.getConf().getInt("spark.task.maxFailures", 4);
     }
 
-    private static int running(JavaSparkContext jsc) {
+    private static int runningTasks(JavaSparkContext jsc) {
         int running = 0;
         for (int stage : jsc.statusTracker().getActiveStageIds()) {
             SparkStageInfo info = jsc.statusTracker().getStageInfo(stage);
@@ -141,14 +147,15 @@ public final class SweepRunner {
             this.out = out;
         }
 
-        void update(TrialTask.Progress p, int running, boolean finished) {
+        /** {@code runningSteps}: steps of the trials still running, which {@code p} counts only once they end. */
+        void update(TrialTask.Progress p, long runningSteps, int running, boolean finished) {
             long ok = p.ok().value();
             long diverged = p.diverged().value();
             long failed = p.failed().value();
             long done = ok + diverged + failed;
             running = (int) Math.min(running, trials - done); // a finishing task still counts as active for a moment
             long elapsed = System.nanoTime() - start;
-            long stepsDone = p.steps().value();
+            long stepsDone = p.steps().value() + runningSteps;
             String eta = stepsDone == 0 || finished ? "" : ", ETA "
                     + format(Duration.ofNanos((long) (elapsed * (double) (totalSteps - stepsDone) / stepsDone)));
             String counts = String.format("sweep %s: %d/%d done (ok %d, diverged %d, failed %d), %d running", sweep,

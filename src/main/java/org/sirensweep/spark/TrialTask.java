@@ -85,13 +85,22 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
                 gpu >= 0 ? String.valueOf(gpu) : null);
         Instant started = Instant.now();
+        // Each step goes into the accumulator as it is taken: heartbeats carry the running total to the driver.
+        long[] stepsCounted = {0};
+        TrainingProgress stepCounter = new TrainingProgress() {
+            @Override
+            public void step(long done, long total) {
+                progress.steps().add(1);
+                stepsCounted[0]++;
+            }
+        };
         TrialResult result;
         try {
             if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
                 Compute.useGpu(gpu); // a CPU build given a GPU fails here, as a row that says so
             }
             TrialOutcome outcome = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()))
-                    .run(attempt, TrainingProgress.NONE);
+                    .run(attempt, stepCounter);
             result = new TrialResult(sweep, trial, outcome, null, place, started, Instant.now());
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             if (attempt < maxAttempts) {
@@ -100,7 +109,7 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
             result = new TrialResult(sweep, trial, null, describe(e), place, started, Instant.now());
         }
         ResultFiles.write(Path.of(dataset), result);
-        count(result, trial);
+        count(result, trial.settings().totalSteps() - stepsCounted[0]);
         TrialOutcome o = result.outcome();
         return new TaskReport(trial.id(), result.status(), o == null ? Double.NaN : o.psnr(),
                 o == null ? Double.NaN : o.psnrAffine(),
@@ -108,13 +117,14 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
                 o == null ? null : o.device());
     }
 
-    private void count(TrialResult result, Trial trial) {
+    /** Counts the trial's status, and its planned steps not taken (a diverged or failed trial ends early). */
+    private void count(TrialResult result, long stepsNotTaken) {
         switch (result.status()) {
             case TrialResult.OK -> progress.ok().add(1);
             case TrialResult.DIVERGED -> progress.diverged().add(1);
             default -> progress.failed().add(1);
         }
-        progress.steps().add(trial.settings().totalSteps());
+        progress.steps().add(stepsNotTaken);
     }
 
     /** The error text of a failed row: the exception's class and message, and its cause's. */

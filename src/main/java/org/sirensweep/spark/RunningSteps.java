@@ -1,0 +1,54 @@
+package org.sirensweep.spark;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple4;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The optimiser steps taken by trials that are still running, so the progress line's ETA moves during long trials.
+ * Spark merges a task's accumulators into the driver's only when the task ends; until then each executor heartbeat
+ * ({@code spark.executor.heartbeatInterval}, 10 s by default) carries the task's current value, which this listener
+ * keeps per task until the task ends.
+ */
+final class RunningSteps extends SparkListener {
+    private final long accumulatorId;
+    private final Map<Long, Long> stepsByTask = new ConcurrentHashMap<>();
+    private final Set<Long> ended = ConcurrentHashMap.newKeySet();
+
+    RunningSteps(LongAccumulator steps) {
+        this.accumulatorId = steps.id();
+    }
+
+    @Override
+    public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+        for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task : CollectionConverters.asJava(update.accumUpdates())) {
+            long taskId = (Long) task._1();
+            for (AccumulableInfo info : CollectionConverters.asJava(task._4())) {
+                // A heartbeat sent just before a task ended may arrive after its end: ignore it.
+                if (info.id() == accumulatorId && info.update().isDefined() && !ended.contains(taskId)) {
+                    stepsByTask.put(taskId, ((Number) info.update().get()).longValue());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+        long taskId = end.taskInfo().taskId();
+        ended.add(taskId);
+        stepsByTask.remove(taskId);
+    }
+
+    /** Steps of running tasks, as of their last heartbeat. */
+    long total() {
+        return stepsByTask.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

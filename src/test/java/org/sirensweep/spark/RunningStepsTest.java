@@ -1,0 +1,64 @@
+package org.sirensweep.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.List;
+import org.apache.spark.Success$;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.TaskInfo;
+import org.apache.spark.scheduler.TaskLocality;
+import org.apache.spark.util.LongAccumulator;
+import org.junit.jupiter.api.Test;
+import scala.Option;
+import scala.Tuple4;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** The steps of running trials follow the executors' heartbeats and leave the count when their task ends. */
+class RunningStepsTest {
+    private final LongAccumulator steps = new LongAccumulator();
+    private final LongAccumulator other = new LongAccumulator();
+    private final RunningSteps running;
+
+    RunningStepsTest() {
+        // Unregistered accumulators have no id; register them with distinct ids as a SparkContext would.
+        steps.metadata_$eq(new org.apache.spark.util.AccumulatorMetadata(41, Option.empty(), false));
+        other.metadata_$eq(new org.apache.spark.util.AccumulatorMetadata(42, Option.empty(), false));
+        running = new RunningSteps(steps);
+    }
+
+    @Test
+    void sumsTheLatestHeartbeatOfEachRunningTaskAndForgetsEndedTasks() {
+        running.onExecutorMetricsUpdate(heartbeat(task(1, update(steps, 10), update(other, 99)), task(2, update(steps, 20))));
+        assertEquals(30, running.total(), "the other accumulator is not steps");
+        running.onExecutorMetricsUpdate(heartbeat(task(1, update(steps, 15))));
+        assertEquals(35, running.total(), "a later heartbeat replaces the task's value");
+        running.onTaskEnd(end(1));
+        assertEquals(20, running.total(), "an ended task's steps are in the accumulator now");
+        running.onExecutorMetricsUpdate(heartbeat(task(1, update(steps, 16))));
+        assertEquals(20, running.total(), "a heartbeat that arrives after its task ended is ignored");
+    }
+
+    private static AccumulableInfo update(LongAccumulator accumulator, long value) {
+        return new AccumulableInfo(accumulator.id(), Option.empty(), Option.apply(value), Option.empty(), false, false,
+                Option.empty());
+    }
+
+    private static Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task(long taskId, AccumulableInfo... updates) {
+        return new Tuple4<>(taskId, 0, 0, CollectionConverters.asScala(List.of(updates)).toSeq());
+    }
+
+    @SafeVarargs
+    private static SparkListenerExecutorMetricsUpdate heartbeat(Tuple4<Object, Object, Object, Seq<AccumulableInfo>>... tasks) {
+        return new SparkListenerExecutorMetricsUpdate("driver", CollectionConverters.asScala(List.of(tasks)).toSeq(),
+                CollectionConverters.asScala(new HashMap<>()));
+    }
+
+    private static SparkListenerTaskEnd end(long taskId) {
+        TaskInfo info = new TaskInfo(taskId, 0, 0, 0, 0L, "driver", "localhost", TaskLocality.PROCESS_LOCAL(), false);
+        return new SparkListenerTaskEnd(0, 0, "ResultTask", Success$.MODULE$, info, null, null);
+    }
+}
