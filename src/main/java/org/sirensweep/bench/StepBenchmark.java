@@ -17,9 +17,6 @@ import org.sirensweep.train.TrainingResult;
  * shape, and the memory they take.
  */
 public final class StepBenchmark {
-    /** Steps the trainer leaves out of its median as warm-up; they are run in addition to the measured ones. */
-    private static final int WARM_UP_STEPS = 3;
-
     private StepBenchmark() {
     }
 
@@ -71,8 +68,9 @@ public final class StepBenchmark {
         SirenConfig config = SirenConfig.forImage(image.channels(), c.width(), c.depth(), SirenConfig.DEFAULT_OMEGA0);
         Siren network = Siren.initialise(config, 0, DataType.FLOAT);
         int points = c.resolution() * c.resolution();
-        int batches = c.batchSize() == 0 ? 1 : (points + c.batchSize() - 1) / c.batchSize();
-        int epochs = (steps + WARM_UP_STEPS + batches - 1) / batches;
+        int batches = (points + c.rows() - 1) / c.rows();
+        // The trainer's warm-up steps are run in addition to the measured ones.
+        int epochs = (steps + Trainer.WARM_UP_STEPS + batches - 1) / batches;
         TrainingConfig training = new TrainingConfig(c.supervision(), epochs, c.batchSize(), false, 1e-4, 0, epochs);
         long earlyStep = Math.max(1, (long) epochs * batches / 10);
         // Read inside the training: once it returns, its buffers are freed.
@@ -91,7 +89,7 @@ public final class StepBenchmark {
         });
         return new Result(c, result.msPerStep(), StepFlops.of(config, c.supervision(), c.rows()) / 1e9,
                 ProcessMemory.peakResidentBytes(), ProcessMemory.peakHeapBytes(),
-                Workspace.bytesNeeded(config, Derivatives.of(c.supervision()), c.batchSize() == 0 ? points : c.batchSize(),
-                        network.dataType(), true), rss[0], rss[1], result.steps());
+                Workspace.bytesNeeded(config, Derivatives.of(c.supervision()), c.rows(), network.dataType(), true),
+                rss[0], rss[1], result.steps());
     }
 }

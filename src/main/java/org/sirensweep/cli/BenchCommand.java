@@ -18,6 +18,7 @@ import org.sirensweep.image.TrainingImage;
 import org.sirensweep.model.SineActivation;
 import org.sirensweep.model.SirenConfig;
 import org.sirensweep.train.InsufficientMemoryException;
+import org.sirensweep.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "0", description = "Points per step; 0 = full batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
     @Option(names = "--steps", defaultValue = "10",
-            description = "Measured steps per case, after 3 warm-up steps. Default: ${DEFAULT-VALUE}.")
+            description = "Measured steps per case, after " + Trainer.WARM_UP_STEPS + " warm-up steps. Default: ${DEFAULT-VALUE}.")
     int steps;
     @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
     boolean json;
@@ -103,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return GemmCeiling.measure(rows, width, 5);
             });
             err.printf("bench: %s at %d², width %d, depth %d, %s: %d steps%n", c.supervision().id(), c.resolution(),
-                    width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize, steps + 3);
+                    width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize, steps + Trainer.WARM_UP_STEPS);
             err.flush();
             try {
                 results.add(StepBenchmark.run(images.get(c.resolution()), c, steps));
@@ -170,8 +171,8 @@ public final class BenchCommand implements Callable<Integer> {
                 machine.get("java"), machine.get("nd4j_backend"), machine.get("blas"), machine.get("nd4j_threads"));
         out.printf("sine activation: %s; OpenBLAS core type: %s; OpenMP wait policy: %s%n",
                 SineActivation.forType(DataType.FLOAT).describe(), openBlasCoreType(), ompWaitPolicy());
-        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after 3 warm-up steps%n%n", width, depth,
-                batchSize == 0 ? "full batch" : "batch " + batchSize, image, steps);
+        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps%n%n", width, depth,
+                batchSize == 0 ? "full batch" : "batch " + batchSize, image, steps, Trainer.WARM_UP_STEPS);
         out.println("sgemm ceiling (GFLOP/s, f-order outputs)");
         out.printf("%10s %10s %10s %12s %10s%n", "points", "forward", "dW=hᵀdu", "dh=du·Wᵀ", "combined");
         ceilings.forEach((points, c) -> out.printf("%10d %10.1f %10.1f %12.1f %10.1f%n", points, c.forward(),

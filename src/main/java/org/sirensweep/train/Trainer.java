@@ -25,7 +25,7 @@ import org.sirensweep.model.Workspace;
  */
 public final class Trainer {
     /** Steps left out of the step-time median as warm-up (JIT, first-touch of buffers). */
-    private static final int WARM_UP_STEPS = 3;
+    public static final int WARM_UP_STEPS = 3;
 
     private Trainer() {
     }
