@@ -10,15 +10,20 @@ import picocli.CommandLine;
 
 /**
  * A command's output folder, written in a hidden sibling staging folder and moved into place only when complete, so
- * a failed or interrupted command leaves nothing half-written. Checked before any work starts.
+ * a failed or interrupted command leaves nothing half-written: a failure removes the staging folder, and so does a
+ * shutdown hook when the command is stopped (Ctrl-C, SIGTERM) before the folder is complete. Checked before any work
+ * starts.
  */
 final class OutputFolder {
     private final Path target;
     private final Path staging;
+    private final Thread discardAtShutdown;
 
     private OutputFolder(Path target, Path staging) {
         this.target = target;
         this.staging = staging;
+        this.discardAtShutdown = new Thread(this::discard, "discard " + staging.getFileName());
+        Runtime.getRuntime().addShutdownHook(discardAtShutdown);
     }
 
     /** Validates {@code target} (for option {@code option}) and creates the staging folder. */
@@ -66,6 +71,12 @@ final class OutputFolder {
         } catch (IOException | RuntimeException | Error e) {
             discard();
             throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(discardAtShutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it finds nothing left to remove
+            }
         }
     }
 

@@ -3,11 +3,14 @@ package org.sirensweep.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sirensweep.model.Memory;
+import org.sirensweep.spark.ExecutorMemory;
 import org.sirensweep.spark.ResultDataset;
 import org.sirensweep.spark.SweepRunner;
 import org.sirensweep.spark.TaskReport;
@@ -34,6 +37,8 @@ public final class RunCommand implements Callable<Integer> {
     public static final int SOME_FAILED = 4;
     /** Exit code when Spark's job stopped before every trial had a row; running again resumes. */
     public static final int INCOMPLETE = 5;
+    /** Checkpoint interval when neither the sweep file nor the command line sets one. */
+    public static final double DEFAULT_CHECKPOINT_MINUTES = 5;
 
     private static final java.util.regex.Pattern MASTER_URL = java.util.regex.Pattern.compile(
             "local(\\[(\\d+|\\*)(,\\s*\\d+)?\\])?|(spark|k8s|mesos)://\\S+|yarn");
@@ -55,6 +60,13 @@ public final class RunCommand implements Callable<Integer> {
     boolean retryFailed;
     @Option(names = "--max-trials", defaultValue = "10000", description = "Refuse grids larger than this. Default: ${DEFAULT-VALUE}.")
     int maxTrials;
+    @Option(names = "--max-trial-memory", paramLabel = "SIZE", description = "Refuse trials whose buffers need more "
+            + "than this, e.g. 16g (default: in local mode this machine's memory; on a cluster, no check).")
+    String maxTrialMemory;
+    @Option(names = "--checkpoint-minutes", paramLabel = "MINUTES", description = "Training minutes between a trial's "
+            + "checkpoints; 0 = none (default: the sweep file's checkpoint_minutes, else "
+            + DEFAULT_CHECKPOINT_MINUTES + "). A re-run or a retried task continues each trial from its checkpoint.")
+    Double checkpointMinutes;
 
     @Override
     public Integer call() throws IOException {
@@ -67,9 +79,19 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--master: '" + master + "' is not a Spark master URL "
                     + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
         }
+        if (checkpointMinutes != null && !(checkpointMinutes >= 0 && checkpointMinutes <= 7 * 24 * 60)) {
+            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080, got "
+                    + checkpointMinutes);
+        }
+        ExecutorMemory memory;
+        try {
+            memory = ExecutorMemory.forRun(master, maxTrialMemory);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--max-trial-memory: " + e.getMessage());
+        }
         Sweep sweep;
         try {
-            sweep = SweepFile.read(sweepFile, maxTrials);
+            sweep = SweepFile.read(sweepFile, maxTrials, memory.bytes(), memory.source());
         } catch (SweepFileException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
@@ -97,6 +119,7 @@ public final class RunCommand implements Callable<Integer> {
         List<String> warnings = new ArrayList<>();
         Map<String, ResultDataset.Row> rows = results.rows(warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
+        results.removeStaleCheckpoints(rows);
         List<Trial> todo = sweep.trials().stream().filter(t -> {
             ResultDataset.Row row = rows.get(t.id());
             return row == null || (retryFailed && TrialResult.FAILED.equals(row.status()));
@@ -112,7 +135,8 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 out.println("Spark UI: " + runner.spark().sparkContext().uiWebUrl().getOrElse(() -> "off"));
                 out.flush();
-                SweepRunner.RunSummary summary = runner.run(sweep, results, todo, System.out);
+                SweepRunner.RunSummary summary = runner.run(sweep, results, todo, checkpointInterval(sweep),
+                        System.out);
                 summary.reports().forEach(r -> reports.put(r.trialId(), r));
                 jobError = summary.jobError();
             } finally {
@@ -139,15 +163,22 @@ public final class RunCommand implements Callable<Integer> {
         return failed > 0 ? SOME_FAILED : 0;
     }
 
+    private Duration checkpointInterval(Sweep sweep) {
+        double minutes = checkpointMinutes != null ? checkpointMinutes
+                : sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES;
+        return Duration.ofMillis(Math.round(minutes * 60_000));
+    }
+
     private static void printTrials(Sweep sweep, PrintWriter out) {
         List<String> header = new ArrayList<>(List.of("trial_id"));
         header.addAll(sweep.gridKeys());
-        header.add("steps");
+        header.addAll(List.of("steps", "memory"));
         List<List<String>> table = new ArrayList<>();
         for (Trial t : sweep.trials()) {
             List<String> row = new ArrayList<>(List.of(t.id()));
             sweep.gridKeys().forEach(k -> row.add(display(t.values().get(k))));
             row.add(String.format("%,d", t.settings().totalSteps()));
+            row.add(Memory.describe(t.settings().plannedBytes(sweep.channels(t))));
             table.add(row);
         }
         printTable(header, table, out);

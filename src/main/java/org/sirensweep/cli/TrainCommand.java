@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.InsufficientMemoryException;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrainingStatus;
+import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialRunner;
@@ -67,6 +69,10 @@ public final class TrainCommand implements Callable<Integer> {
     int curveInterval;
     @Option(names = "--render-size", split = ",", description = "Extra render sizes (px), e.g. 512 for the upscale test.")
     List<Integer> renderSizes = new ArrayList<>();
+    @Option(names = "--checkpoint-minutes", defaultValue = "5", paramLabel = "MINUTES", description = "Training minutes "
+            + "between checkpoints, kept beside --out as .<name>.checkpoint until the results are written: the same "
+            + "command run again after a kill or Ctrl-C continues from it. 0 = none. Default: ${DEFAULT-VALUE}.")
+    double checkpointMinutes;
     @Mixin
     ThreadsOption threads;
     @Mixin
@@ -82,15 +88,26 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (ImageFormatException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
         }
+        if (!(checkpointMinutes >= 0 && checkpointMinutes <= 7 * 24 * 60)) {
+            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080, got "
+                    + checkpointMinutes);
+        }
         threads.apply(cli);
         OutputFolder folder = output.prepare(cli);
+        Path target = folder.target();
+        CheckpointFile checkpoints = new CheckpointFile(
+                target.resolveSibling("." + target.getFileName() + CheckpointFile.SUFFIX),
+                Duration.ofMillis(Math.round(checkpointMinutes * 60_000)), runner.fingerprint(), target.getParent());
+        if (Files.exists(checkpoints.file())) {
+            System.err.println("continuing from the checkpoint " + checkpoints.file());
+        }
         Instant started = Instant.now();
         TrialOutcome outcome = folder.write(staged -> {
             TrialOutcome trained;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName(supervision).setInitialMax(1)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                     .showSpeed().build()) {
-                trained = runner.run(1, progressBar(bar));
+                trained = runner.run(1, progressBar(bar), checkpoints);
             } catch (InsufficientMemoryException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
@@ -105,6 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
             mapper().writeValue(staged.file("result.json").toFile(), report(trained, files, started));
             return trained;
         });
+        checkpoints.delete(); // the results are in place
         PrintSummary.of(outcome, folder.target(), cli.getOut());
         return outcome.status() == TrainingStatus.OK ? 0 : DIVERGED;
     }
@@ -159,6 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
         report.put("status", outcome.status().id());
         report.put("diverged_at_step", outcome.divergedAtStep() < 0 ? null : outcome.divergedAtStep());
         report.put("steps", outcome.steps());
+        report.put("resumed_from_step", outcome.resumedFromStep());
         report.put("final_loss", finite(outcome.finalLoss()));
         report.put("psnr", finite(outcome.psnr()));
         report.put("psnr_affine", finite(outcome.psnrAffine()));

@@ -38,6 +38,11 @@ public final class VerifyCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
         out.printf("%s (sweep '%s'): %d rows (%s), %d images decoded, %d problems%n", dataset, report.sweep(),
                 report.rows(), statuses.isEmpty() ? "none" : statuses, report.images(), report.problems().size());
+        if (!report.resumable().isEmpty()) {
+            out.printf("%d unfinished trials have checkpoints; running the sweep again continues them:%n",
+                    report.resumable().size());
+            report.resumable().forEach(line -> out.println("  " + line));
+        }
         report.problems().forEach(p -> out.println("problem: " + p));
         out.flush();
         return report.problems().isEmpty() ? 0 : PROBLEMS;

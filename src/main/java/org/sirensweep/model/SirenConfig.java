@@ -10,6 +10,8 @@ public record SirenConfig(int inputs, int outputs, int width, int depth, double 
     public static final int DEFAULT_WIDTH = 256;
     public static final int DEFAULT_DEPTH = 3;
     public static final double DEFAULT_OMEGA0 = 30;
+    /** Most parameters a network may have: they live in one flat array, and Java arrays hold at most this many. */
+    public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
 
     public SirenConfig {
         if (inputs < 1 || outputs < 1) {
@@ -23,6 +25,14 @@ public record SirenConfig(int inputs, int outputs, int width, int depth, double 
         }
         if (!(omega0 > 0) || Double.isInfinite(omega0)) {
             throw new IllegalArgumentException("omega0 must be a positive number, got " + omega0);
+        }
+        // The fields are not set yet in a compact constructor: count from the arguments.
+        long parameters = Memory.sum(Memory.sum(Memory.product(inputs + 1L, width),
+                Memory.product(depth, Memory.product(width + 1L, width))), Memory.product(width + 1L, outputs));
+        if (parameters > MAX_PARAMETERS) {
+            throw new IllegalArgumentException(String.format("width %d and depth %d make %,d parameters (%s for them, "
+                    + "their gradient and Adam's moments alone); at most %,d fit one array", width, depth, parameters,
+                    Memory.describe(Memory.product(parameters, 16)), MAX_PARAMETERS));
         }
     }
 
@@ -53,15 +63,16 @@ public record SirenConfig(int inputs, int outputs, int width, int depth, double 
     public long weightOffset(int layer) {
         long offset = 0;
         for (int k = 0; k < layer; k++) {
-            offset += (long) (fanIn(k) + 1) * fanOut(k);
+            offset = Memory.sum(offset, Memory.product(fanIn(k) + 1L, fanOut(k)));
         }
         return offset;
     }
 
     public long biasOffset(int layer) {
-        return weightOffset(layer) + (long) fanIn(layer) * fanOut(layer);
+        return Memory.sum(weightOffset(layer), Memory.product(fanIn(layer), fanOut(layer)));
     }
 
+    /** All weights and biases; saturates at {@code Long.MAX_VALUE} for absurd shapes rather than overflowing. */
     public long parameterCount() {
         return weightOffset(layers());
     }

@@ -72,13 +72,14 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * The bytes {@link #allocate} would take for these arguments, found by laying the workspace out without
-     * allocating it (so a trial too large for the machine can be refused before it starts).
+     * allocating it (so a trial too large for the machine can be refused before it starts). Saturates at {@code
+     * Long.MAX_VALUE} rather than overflowing.
      */
     public static long bytesNeeded(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
                                    boolean backward) {
         Workspace plan = new Workspace(config, derivatives, capacity, capacity, null, dataType, backward);
         long constants = (long) capacity * (config.inputs() * (derivatives.gradient() ? config.inputs() : 0) + 1);
-        return (plan.plannedElements + constants) * dataType.width();
+        return Memory.product(Memory.sum(plan.plannedElements, constants), dataType.width());
     }
 
     /** Frees the memory of an allocated workspace (and of all its resized views). */
@@ -259,7 +260,7 @@ public final class Workspace implements AutoCloseable {
     /** The next f-order {@code [rows, columns]} matrix, over memory shared with every resized sibling. */
     private INDArray matrix(int columns, DataType dataType) {
         if (memory == null) {
-            plannedElements += (long) capacity * columns;
+            plannedElements = Memory.sum(plannedElements, Memory.product(capacity, columns));
             return null;
         }
         if (next == memory.size()) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -19,6 +20,7 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PngCodec;
+import org.sirensweep.trial.CheckpointFile;
 
 /**
  * Checks a sweep's dataset folder end to end: every row file whole and of the documented schema, one row per trial
@@ -31,8 +33,12 @@ public final class DatasetCheck {
     private DatasetCheck() {
     }
 
-    /** What the check found: the sweep, rows by status, images decoded, and one line per problem. */
-    public record Report(String sweep, Map<String, Integer> rowsByStatus, int images, List<String> problems) {
+    /**
+     * What the check found: the sweep, rows by status, images decoded, one line per trial without a row that a
+     * checkpoint lets continue, and one line per problem.
+     */
+    public record Report(String sweep, Map<String, Integer> rowsByStatus, int images, List<String> resumable,
+                         List<String> problems) {
         public int rows() {
             return rowsByStatus.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -80,7 +86,24 @@ public final class DatasetCheck {
                 problems.add(where + "unreadable row: " + e.getMessage());
             }
         }
-        return new Report(sweep, byStatus, images, problems);
+        List<Path> leftovers = new ArrayList<>();
+        List<String> resumable = new ArrayList<>();
+        for (Map.Entry<String, Path> checkpoint : ResultDataset.checkpoints(folder, leftovers).entrySet()) {
+            String name = ResultDataset.CHECKPOINTS + "/" + checkpoint.getValue().getFileName();
+            Optional<CheckpointFile.Progress> saved = CheckpointFile.peek(checkpoint.getValue());
+            if (rows.containsKey(checkpoint.getKey())) {
+                problems.add(name + ": stale, its trial has a row (the next run removes it)");
+            } else if (saved.isEmpty()) {
+                problems.add(name + ": damaged (the next run moves it to " + ResultDataset.QUARANTINE
+                        + "/ and starts its trial over)");
+            } else {
+                resumable.add("trial " + checkpoint.getKey() + " continues from step " + saved.get().step()
+                        + " (epoch " + saved.get().epoch() + ")");
+            }
+        }
+        leftovers.forEach(file -> problems.add(ResultDataset.CHECKPOINTS + "/" + file.getFileName()
+                + ": left by a checkpoint save that was cut short (the next run removes it)"));
+        return new Report(sweep, byStatus, images, resumable, problems);
     }
 
     private static Group readOnlyRow(Path file, String where, List<String> problems) throws IOException {

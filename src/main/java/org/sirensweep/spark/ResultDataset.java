@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.sirensweep.trial.CheckpointFile;
 
 /**
  * A sweep's dataset folder, as the driver sees it: one {@code <trial id>.parquet} per finished trial, a {@code
@@ -28,6 +31,8 @@ public final class ResultDataset implements AutoCloseable {
     private static final String LOCK = "_lock";
     /** Where files that are not this sweep's rows are moved, out of the readers' way. */
     public static final String QUARANTINE = "_quarantine";
+    /** Where running trials keep their checkpoints ({@code <trial id>.checkpoint}), until their row commits. */
+    public static final String CHECKPOINTS = "_checkpoints";
     private static final Pattern RESULT_NAME = Pattern.compile("[0-9a-f]{16}\\.parquet");
 
     private final Path folder;
@@ -164,6 +169,50 @@ public final class ResultDataset implements AutoCloseable {
             }
         }
         return problems;
+    }
+
+    /** Where trial {@code trialId}'s checkpoint lives in dataset {@code folder}. */
+    public static Path checkpointOf(Path folder, String trialId) {
+        return folder.resolve(CHECKPOINTS).resolve(trialId + CheckpointFile.SUFFIX);
+    }
+
+    /**
+     * The checkpoints in the folder, by trial id, and in {@code leftovers} anything else under {@code _checkpoints/}
+     * (a save cut short by a kill leaves its temporary file).
+     */
+    static Map<String, Path> checkpoints(Path folder, List<Path> leftovers) throws IOException {
+        Map<String, Path> found = new TreeMap<>();
+        Path checkpoints = folder.resolve(CHECKPOINTS);
+        if (!Files.isDirectory(checkpoints)) {
+            return found;
+        }
+        try (Stream<Path> list = Files.list(checkpoints)) {
+            for (Path file : list.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(CheckpointFile.SUFFIX)) {
+                    found.put(name.substring(0, name.length() - CheckpointFile.SUFFIX.length()), file);
+                } else {
+                    leftovers.add(file);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Deletes checkpoints that can no longer be used: those of trials that already have a row (a kill between the
+     * row's commit and the checkpoint's removal) and temporary files of saves cut short.
+     */
+    public void removeStaleCheckpoints(Map<String, Row> rows) throws IOException {
+        List<Path> stale = new ArrayList<>();
+        checkpoints(folder, stale).forEach((id, file) -> {
+            if (rows.containsKey(id)) {
+                stale.add(file);
+            }
+        });
+        for (Path file : stale) {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** Deletes what unfinished writes left behind (their trials had no row and will run again). */

@@ -66,6 +66,7 @@ public final class ResultFiles {
               optional binary inject_fault (STRING);
               optional int32 channels;
               optional int64 steps;
+              optional int64 resumed_from_step;
               optional int64 diverged_at_step;
               optional double final_loss;
               optional double psnr;
@@ -192,7 +193,8 @@ public final class ResultFiles {
         }
         TrialOutcome o = r.outcome();
         if (o != null) {
-            row.append("channels", o.channels()).append("steps", o.steps());
+            row.append("channels", o.channels()).append("steps", o.steps())
+                    .append("resumed_from_step", o.resumedFromStep());
             if (o.divergedAtStep() >= 0) {
                 row.append("diverged_at_step", o.divergedAtStep());
             }

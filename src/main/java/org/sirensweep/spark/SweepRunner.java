@@ -68,8 +68,12 @@ public final class SweepRunner {
     public record RunSummary(List<TaskReport> reports, String jobError) {
     }
 
-    /** Runs {@code todo} (trials of {@code sweep} without a row yet) and writes their rows into {@code dataset}. */
-    public RunSummary run(Sweep sweep, ResultDataset dataset, List<Trial> todo, PrintStream log) {
+    /**
+     * Runs {@code todo} (trials of {@code sweep} without a row yet) and writes their rows into {@code dataset}; each
+     * trial checkpoints every {@code checkpointInterval} of training (zero: never) and continues from its checkpoint.
+     */
+    public RunSummary run(Sweep sweep, ResultDataset dataset, List<Trial> todo, Duration checkpointInterval,
+                          PrintStream log) {
         if (todo.isEmpty()) {
             return new RunSummary(List.of(), null);
         }
@@ -80,7 +84,7 @@ public final class SweepRunner {
         TrialTask.Progress progress = new TrialTask.Progress(sc.longAccumulator("ok"), sc.longAccumulator("diverged"),
                 sc.longAccumulator("failed"), sc.longAccumulator("steps"));
         TrialTask task = new TrialTask(sweep.name(), dataset.folder(), jsc.broadcast(images), maxAttempts(sc),
-                localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress);
+                localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
         long totalSteps = todo.stream().mapToLong(t -> t.settings().totalSteps()).sum();
         jsc.setJobDescription("sweep " + sweep.name() + ": " + todo.size() + " trials");
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(todo, todo.size()).mapPartitions(task).collectAsync();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.sirensweep.sweep.Trial;
 import org.sirensweep.train.TrainingProgress;
+import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialRunner;
@@ -35,6 +37,7 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
     private final int localGpus;
     private final boolean cpuWithGpus;
     private final Progress progress;
+    private final Duration checkpointInterval;
 
     /** Counters the driver's progress line reads; Spark merges a task's updates when it succeeds. */
     record Progress(LongAccumulator ok, LongAccumulator diverged, LongAccumulator failed, LongAccumulator steps)
@@ -45,9 +48,10 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
      * @param maxAttempts attempts Spark makes of a task ({@code spark.task.maxFailures}); the last records failures
      * @param localGpus   GPUs to lend out in local mode (0: none, or Spark assigns them)
      * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (a CPU build on GPU nodes; tests)
+     * @param checkpointInterval training time between a trial's checkpoints (zero: none)
      */
     TrialTask(String sweep, Path dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, int localGpus,
-              boolean cpuWithGpus, Progress progress) {
+              boolean cpuWithGpus, Progress progress, Duration checkpointInterval) {
         this.sweep = sweep;
         this.dataset = dataset.toString();
         this.images = images;
@@ -55,6 +59,7 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         this.localGpus = localGpus;
         this.cpuWithGpus = cpuWithGpus;
         this.progress = progress;
+        this.checkpointInterval = checkpointInterval;
     }
 
     @Override
@@ -85,22 +90,27 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
                 gpu >= 0 ? String.valueOf(gpu) : null);
         Instant started = Instant.now();
-        // Each step goes into the accumulator as it is taken: heartbeats carry the running total to the driver.
+        // Each step goes into the accumulator as it is taken: heartbeats carry the running total to the driver
+        // (the steps a checkpoint saved count as done when the training resumes).
         long[] stepsCounted = {0};
         TrainingProgress stepCounter = new TrainingProgress() {
             @Override
             public void step(long done, long total) {
-                progress.steps().add(1);
-                stepsCounted[0]++;
+                progress.steps().add(done - stepsCounted[0]);
+                stepsCounted[0] = done;
             }
         };
+        Path folder = Path.of(dataset);
+        CheckpointFile checkpoints = null;
         TrialResult result;
         try {
             if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
                 Compute.useGpu(gpu); // a CPU build given a GPU fails here, as a row that says so
             }
-            TrialOutcome outcome = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()))
-                    .run(attempt, stepCounter);
+            TrialRunner runner = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()));
+            checkpoints = new CheckpointFile(ResultDataset.checkpointOf(folder, trial.id()), checkpointInterval,
+                    runner.fingerprint(), folder.resolve(ResultDataset.QUARANTINE));
+            TrialOutcome outcome = runner.run(attempt, stepCounter, checkpoints);
             result = new TrialResult(sweep, trial, outcome, null, place, started, Instant.now());
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             if (attempt < maxAttempts) {
@@ -108,7 +118,10 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
             }
             result = new TrialResult(sweep, trial, null, describe(e), place, started, Instant.now());
         }
-        ResultFiles.write(Path.of(dataset), result);
+        ResultFiles.write(folder, result);
+        if (checkpoints != null) {
+            checkpoints.delete(); // the row holds the result now
+        }
         count(result, trial.settings().totalSteps() - stepsCounted[0]);
         TrialOutcome o = result.outcome();
         return new TaskReport(trial.id(), result.status(), o == null ? Double.NaN : o.psnr(),

@@ -7,15 +7,23 @@ import java.util.Map;
 /**
  * A validated sweep: its name, the file it came from, the keys its grid varies (in the file's order), its trials
  * (the grid's cartesian product, last key fastest) and the bytes of every image it trains on, keyed by the absolute
- * path in {@link org.sirensweep.trial.TrialSettings#image()}, so trials can run where the files are not.
+ * path in {@link org.sirensweep.trial.TrialSettings#image()}, so trials can run where the files are not, and their
+ * channel counts by the same key. {@code
+ * checkpointMinutes} is the file's {@code checkpoint_minutes}, or null where it leaves the choice to {@code run}.
  */
 public record Sweep(String name, String description, Path source, List<String> gridKeys, List<Trial> trials,
-                    Map<String, byte[]> images) {
+                    Map<String, byte[]> images, Map<String, Integer> imageChannels, Double checkpointMinutes) {
 
     public Sweep {
         gridKeys = List.copyOf(gridKeys);
         trials = List.copyOf(trials);
         images = Map.copyOf(images);
+        imageChannels = Map.copyOf(imageChannels);
+    }
+
+    /** The channels of {@code trial}'s image (1 gray, 3 RGB). */
+    public int channels(Trial trial) {
+        return imageChannels.get(trial.settings().image());
     }
 
     /** Optimiser steps over all trials: the work the sweep asks for. */

@@ -22,6 +22,7 @@ import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.image.Supervision;
+import org.sirensweep.model.Memory;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -39,10 +40,12 @@ import org.sirensweep.trial.TrialSettings;
  * evaluation:                      # optional
  *   curve_interval: 10             # epochs between curve samples (default: about 50 samples)
  *   render_sizes: [512]            # also render the trained network at these sizes
+ * checkpoint_minutes: 5            # optional: training minutes between checkpoints (0: none)
  * </pre>
  */
 public final class SweepFile {
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "evaluation");
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "evaluation",
+            "checkpoint_minutes");
     private static final Set<String> EVALUATION_KEYS = Set.of("curve_interval", "render_sizes");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern TAB_INDENT = Pattern.compile("^[ ]*\t", Pattern.MULTILINE);
@@ -57,10 +60,20 @@ public final class SweepFile {
 
     /** Reads, validates and expands {@code file}; a sweep of more than {@code maxTrials} trials is refused. */
     public static Sweep read(Path file, int maxTrials) throws SweepFileException {
-        return new SweepFile(file).parse(maxTrials);
+        return read(file, maxTrials, Long.MAX_VALUE, "");
     }
 
-    private Sweep parse(int maxTrials) throws SweepFileException {
+    /**
+     * As {@link #read(Path, int)}, also refusing a trial whose planned memory ({@link TrialSettings#plannedBytes})
+     * exceeds {@code maxTrialBytes}, what one executor can give; {@code limitSource} says where that figure came
+     * from, for the error.
+     */
+    public static Sweep read(Path file, int maxTrials, long maxTrialBytes, String limitSource)
+            throws SweepFileException {
+        return new SweepFile(file).parse(maxTrials, maxTrialBytes, limitSource);
+    }
+
+    private Sweep parse(int maxTrials, long maxTrialBytes, String limitSource) throws SweepFileException {
         JsonNode root = parseYaml();
         checkKeys(root, "", TOP_KEYS);
         String name = requiredText(root, "name");
@@ -116,11 +129,27 @@ public final class SweepFile {
             throw error("grid", "expands to " + count + " trials, more than the limit of " + maxTrials
                     + " (raise it with --max-trials)");
         }
+        Double checkpointMinutes = root.has("checkpoint_minutes")
+                ? minutes(root.get("checkpoint_minutes"), "checkpoint_minutes") : null;
         Map<String, LoadedImage> images = loadImages(fixed, grid);
         List<Trial> trials = expand(fixed, grid, curveInterval, renderSizes, images);
+        for (Trial trial : trials) {
+            long bytes = trial.settings().plannedBytes(images.get(trial.image()).channels);
+            if (bytes > maxTrialBytes) {
+                throw error(grid.isEmpty() ? "settings" : "grid", "trial " + trial.id() + " " + trial.shape()
+                        + " needs " + Memory.describe(bytes) + " of training buffers, more than the "
+                        + Memory.describe(maxTrialBytes) + " an executor has (" + limitSource
+                        + "); use a smaller width or batch_size, or set the limit with --max-trial-memory");
+            }
+        }
         Map<String, byte[]> bytes = new HashMap<>();
-        images.values().forEach(img -> bytes.put(img.absolutePath, img.bytes));
-        return new Sweep(name, description, file, grid.keySet().stream().map(SettingKey::key).toList(), trials, bytes);
+        Map<String, Integer> channels = new HashMap<>();
+        images.values().forEach(img -> {
+            bytes.put(img.absolutePath, img.bytes);
+            channels.put(img.absolutePath, img.channels);
+        });
+        return new Sweep(name, description, file, grid.keySet().stream().map(SettingKey::key).toList(), trials, bytes,
+                channels, checkpointMinutes);
     }
 
     private JsonNode parseYaml() throws SweepFileException {
@@ -219,6 +248,14 @@ public final class SweepFile {
         return value;
     }
 
+    /** A duration in minutes: a number from 0 (none) up to a week. */
+    private double minutes(JsonNode node, String path) throws SweepFileException {
+        if (!node.isNumber() || !(node.doubleValue() >= 0) || node.doubleValue() > 7 * 24 * 60) {
+            throw error(path, "expected minutes, a number from 0 (no checkpoints) to 10080, got " + node);
+        }
+        return node.doubleValue();
+    }
+
     private List<Integer> renderSizes(JsonNode node) throws SweepFileException {
         if (node == null || node.isNull()) {
             return List.of();
@@ -238,7 +275,7 @@ public final class SweepFile {
         return List.copyOf(sizes);
     }
 
-    private record LoadedImage(String absolutePath, byte[] bytes, String sha256, int height, int width) {
+    private record LoadedImage(String absolutePath, byte[] bytes, String sha256, int height, int width, int channels) {
     }
 
     /** Reads and decodes every image once, and checks it is large enough for every resolution it is used at. */
@@ -275,7 +312,8 @@ public final class SweepFile {
             if (twin != null) {
                 throw error(imagePath, "images " + twin + " and " + name + " have the same content (trials would be duplicated)");
             }
-            images.put((String) name, new LoadedImage(path.toString(), bytes, sha, decoded.height(), decoded.width()));
+            images.put((String) name, new LoadedImage(path.toString(), bytes, sha, decoded.height(), decoded.width(),
+                    decoded.channels()));
         }
         return images;
     }

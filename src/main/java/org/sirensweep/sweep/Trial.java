@@ -39,6 +39,13 @@ public record Trial(String id, TrialSettings settings, String image, String imag
         }
     }
 
+    /** The settings that decide a trial's size, e.g. {@code {resolution=512, supervision=laplacian, ...}}. */
+    public String shape() {
+        TrialSettings s = settings;
+        return "{resolution=" + s.resolution() + ", supervision=" + s.supervision().id() + ", batch_size="
+                + s.batchSize() + ", width=" + s.width() + ", depth=" + s.depth() + "}";
+    }
+
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

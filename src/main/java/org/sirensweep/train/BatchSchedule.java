@@ -4,18 +4,23 @@ import java.util.SplittableRandom;
 
 /**
  * Which points each step of an epoch trains on. Batches are split as {@code numpy.array_split(points,
- * ceil(n / batchSize))}, as Siren-Jax: near-equal sizes, none larger than the batch size.
+ * ceil(n / batchSize))}, as Siren-Jax: near-equal sizes, none larger than the batch size. A shuffled epoch's
+ * permutation depends only on the seed and the epoch number, so a training resumed at any epoch draws the same
+ * batches as one that never stopped.
  */
 final class BatchSchedule {
+    /** Mixes the epoch number into the seed (SplittableRandom's golden-ratio increment). */
+    private static final long EPOCH_STRIDE = 0x9E3779B97F4A7C15L;
+
     private final int points;
     private final int[] starts;
     private final int[] order;
     private final boolean shuffle;
-    private final SplittableRandom random;
+    private final long seed;
 
-    BatchSchedule(int points, int batchSize, boolean shuffle, SplittableRandom random) {
+    BatchSchedule(int points, int batchSize, boolean shuffle, long seed) {
         this.points = points;
-        int batches = batchSize == 0 || batchSize >= points ? 1 : (points + batchSize - 1) / batchSize;
+        int batches = batchCount(points, batchSize);
         starts = new int[batches + 1];
         int base = points / batches;
         int extra = points % batches;
@@ -23,11 +28,21 @@ final class BatchSchedule {
             starts[b + 1] = starts[b] + base + (b < extra ? 1 : 0);
         }
         this.shuffle = shuffle && batches > 1;
-        this.random = random;
+        this.seed = seed;
         order = new int[points];
         for (int i = 0; i < points; i++) {
             order[i] = i;
         }
+    }
+
+    private static int batchCount(int points, int batchSize) {
+        return batchSize == 0 || batchSize >= points ? 1 : (points + batchSize - 1) / batchSize;
+    }
+
+    /** The largest batch of an epoch over {@code points} points in batches of {@code batchSize} (0: full batch). */
+    static int largestBatch(int points, int batchSize) {
+        int batches = batchCount(points, batchSize);
+        return points / batches + (points % batches == 0 ? 0 : 1);
     }
 
     int batches() {
@@ -43,10 +58,18 @@ final class BatchSchedule {
         return batches() == 1;
     }
 
-    /** Starts an epoch: draws a fresh permutation when shuffling (Fisher–Yates from the trial's seed). */
-    void beginEpoch() {
+    /**
+     * Starts epoch {@code epoch} (from 1): when shuffling, a fresh permutation of the points in their natural order
+     * (Fisher–Yates), drawn from a generator seeded by the trial's seed and the epoch alone.
+     */
+    void beginEpoch(int epoch) {
         if (!shuffle) {
             return;
+        }
+        // A hash of (seed, epoch), so that neighbouring epochs' generators share no stretch of their streams.
+        SplittableRandom random = new SplittableRandom(new SplittableRandom(seed + epoch * EPOCH_STRIDE).nextLong());
+        for (int i = 0; i < points; i++) {
+            order[i] = i;
         }
         for (int i = points - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);

@@ -3,8 +3,8 @@ package org.sirensweep.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -12,8 +12,10 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.TrainingTargets;
 import org.sirensweep.model.Derivatives;
+import org.sirensweep.model.Memory;
 import org.sirensweep.model.ParameterViews;
 import org.sirensweep.model.Siren;
+import org.sirensweep.model.SirenConfig;
 import org.sirensweep.model.SirenPass;
 import org.sirensweep.model.SupervisedLoss;
 import org.sirensweep.model.Workspace;
@@ -26,53 +28,82 @@ import org.sirensweep.model.Workspace;
 public final class Trainer {
     /** Steps left out of the step-time median as warm-up (JIT, first-touch of buffers). */
     public static final int WARM_UP_STEPS = 3;
+    /** Steps whose times the median is taken over: enough for a stable figure, a bounded array at any length. */
+    private static final int TIMED_STEPS = 1 << 16;
 
     private Trainer() {
     }
 
-    /** Trains {@code network} (updated in place) to fit {@code image} at its own size. */
+    /** Trains {@code network} (updated in place) to fit {@code image} at its own size, from scratch. */
     public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress) {
+        return train(network, image, config, progress, Checkpoints.NONE);
+    }
+
+    /**
+     * Trains {@code network} (updated in place) to fit {@code image} at its own size, continuing from the state
+     * {@code checkpoints} holds if it has one and saving the state there at the end of an epoch whenever its interval
+     * has passed. A resumed training ends bit for bit as one that never stopped.
+     */
+    public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress,
+                                       Checkpoints checkpoints) {
         if (network.config().outputs() != image.channels()) {
             throw new IllegalArgumentException("network has " + network.config().outputs() + " outputs for an image of "
                     + image.channels() + " channels");
         }
         TrainingTargets targets = TrainingTargets.of(image, config.supervision());
         Derivatives derivatives = Derivatives.of(config.supervision());
-        BatchSchedule schedule = new BatchSchedule(targets.points(), config.batchSize(), config.shuffle(),
-                new SplittableRandom(config.seed()).split());
-        InsufficientMemoryException.ensureFits(Workspace.bytesNeeded(network.config(), derivatives,
-                schedule.largestBatch(), network.dataType(), true), "a " + config.supervision().id() + " training on batches of "
-                + schedule.largestBatch() + " points at width " + network.config().width());
+        BatchSchedule schedule = new BatchSchedule(targets.points(), config.batchSize(), config.shuffle(), config.seed());
+        InsufficientMemoryException.ensureFits(plannedBytes(network.config(), config, targets.points()),
+                "a " + config.supervision().id() + " training on batches of " + schedule.largestBatch()
+                        + " points at width " + network.config().width());
         try (Workspace capacity = Workspace.allocate(network.config(), derivatives, schedule.largestBatch(),
                 network.dataType(), true);
              Renderer evaluator = new Renderer(network, Derivatives.VALUE_ONLY)) {
             long parameters = network.config().parameterCount();
             ParameterViews gradient = new ParameterViews(network.config(), Nd4j.zeros(network.dataType(), 1, parameters));
+            INDArray adamState = Nd4j.zeros(network.dataType(), 1, 2 * parameters);
             GradientUpdater<?> adam = new Adam(config.learningRate(), TrainingConfig.BETA1, TrainingConfig.BETA2,
-                    TrainingConfig.EPSILON).instantiate(Nd4j.zeros(network.dataType(), 1, 2 * parameters), true);
+                    TrainingConfig.EPSILON).instantiate(adamState, true);
             SirenPass.OutputAdjoints adjoints = SupervisedLoss.adjoints(config.supervision());
 
             long totalSteps = (long) config.epochs() * schedule.batches();
-            long[] stepNanos = new long[(int) Math.min(totalSteps, Integer.MAX_VALUE)];
+            long[] stepNanos = new long[(int) Math.min(totalSteps, TIMED_STEPS)];
             List<CurvePoint> curve = new ArrayList<>();
             long step = 0;
             long trainNanos = 0;
-            double epochLoss = Double.NaN;
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                schedule.beginEpoch();
+            int firstEpoch = 1;
+            TrainingState resumed = checkpoints.load().orElse(null);
+            if (resumed != null) {
+                restore(resumed, network, adamState);
+                curve.addAll(resumed.curve());
+                step = resumed.step();
+                trainNanos = resumed.trainNanos();
+                firstEpoch = resumed.epoch() + 1;
+                progress.step(step, totalSteps);
+            }
+            long resumedFrom = step;
+            long interval = checkpoints.interval().toNanos();
+            long lastSave = System.nanoTime();
+            boolean filled = false;
+            double epochLoss = resumed == null ? Double.NaN : resumed.curve().isEmpty() ? Double.NaN
+                    : resumed.curve().get(resumed.curve().size() - 1).loss();
+            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+                schedule.beginEpoch(epoch);
                 double lossSum = 0;
                 for (int batch = 0; batch < schedule.batches(); batch++) {
                     long start = System.nanoTime();
                     Workspace ws = capacity.resized(schedule.batchSize(batch));
-                    if (!schedule.isStatic() || step == 0) {
+                    if (!schedule.isStatic() || !filled) {
                         fill(ws, targets, schedule, batch);
+                        filled = true;
                     }
                     SirenPass.forward(network, ws);
                     double loss = SupervisedLoss.apply(config.supervision(), ws);
                     if (!Double.isFinite(loss)) {
                         trainNanos += System.nanoTime() - start;
                         return new TrainingResult(network, TrainingStatus.DIVERGED, step + 1, step, loss, Double.NaN,
-                                Double.NaN, List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
+                                Double.NaN, List.copyOf(curve), trainNanos / 1e9,
+                                medianMillis(stepNanos, step - resumedFrom), resumedFrom);
                     }
                     SirenPass.backward(network, ws, gradient, adjoints);
                     adam.applyUpdater(gradient.flat(), (int) step, epoch - 1);
@@ -80,8 +111,8 @@ public final class Trainer {
                     lossSum += loss;
                     long elapsed = System.nanoTime() - start;
                     trainNanos += elapsed;
-                    if (step < stepNanos.length) {
-                        stepNanos[(int) step] = elapsed;
+                    if (step - resumedFrom < stepNanos.length) {
+                        stepNanos[(int) (step - resumedFrom)] = elapsed;
                     }
                     step++;
                     progress.step(step, totalSteps);
@@ -94,11 +125,41 @@ public final class Trainer {
                     curve.add(point);
                     progress.curve(point);
                 }
+                if (interval > 0 && epoch < config.epochs() && System.nanoTime() - lastSave >= interval) {
+                    checkpoints.save(new TrainingState(epoch, step, network.parameters().toFloatVector(),
+                            adamState.toFloatVector(), curve, trainNanos));
+                    lastSave = System.nanoTime();
+                }
             }
             CurvePoint last = curve.get(curve.size() - 1);
             return new TrainingResult(network, TrainingStatus.OK, -1, step, epochLoss, last.psnr(), last.psnrAffine(),
-                    List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step));
+                    List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step - resumedFrom), resumedFrom);
         }
+    }
+
+    /**
+     * The bytes a training of {@code network} on {@code points} points takes beyond the heap: its workspace, the
+     * evaluator's, and the parameters, gradient and Adam's two moments. Saturates rather than overflows, so a
+     * trial far too large for any machine is refused by this number before anything is allocated.
+     */
+    public static long plannedBytes(SirenConfig network, TrainingConfig config, int points) {
+        int batch = BatchSchedule.largestBatch(points, config.batchSize());
+        long workspace = Workspace.bytesNeeded(network, Derivatives.of(config.supervision()), batch, DataType.FLOAT,
+                true);
+        long evaluator = Workspace.bytesNeeded(network, Derivatives.VALUE_ONLY, Math.min(points, Renderer.CHUNK),
+                DataType.FLOAT, false);
+        long parameterBuffers = Memory.product(network.parameterCount(), 4L * DataType.FLOAT.width());
+        return Memory.sum(Memory.sum(workspace, evaluator), parameterBuffers);
+    }
+
+    /** Puts a saved state's parameters and Adam moments back, after checking it was saved by this network. */
+    private static void restore(TrainingState state, Siren network, INDArray adamState) {
+        if (state.parameters().length != network.parameters().length()) {
+            throw new IllegalArgumentException("the saved training state has " + state.parameters().length
+                    + " parameters, this network " + network.parameters().length());
+        }
+        network.parameters().assign(Nd4j.createFromArray(state.parameters()).reshape(network.parameters().shape()));
+        adamState.assign(Nd4j.createFromArray(state.optimizerState()).reshape(adamState.shape()));
     }
 
     /** Copies one batch's coordinates and targets into the workspace (f-order: column j at offset j·rows). */

@@ -1,6 +1,11 @@
 package org.sirensweep.trial;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,6 +17,7 @@ import org.sirensweep.image.TrainingImage;
 import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.NpzWeights;
 import org.sirensweep.model.Siren;
+import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.Evaluation;
 import org.sirensweep.train.Renderer;
 import org.sirensweep.train.Rendering;
@@ -49,6 +55,33 @@ public final class TrialRunner {
         return new TrialRunner(settings, PngCodec.decode(imagePng, settings.image()), start);
     }
 
+    /**
+     * What identifies this training for its checkpoints: every setting but the image's path, and the training
+     * image's pixels (a SHA-256 over both), so a checkpoint is used only by the training that saved it, wherever
+     * the files have moved.
+     */
+    public String fingerprint() {
+        MessageDigest digest = sha256();
+        TrialSettings s = settings;
+        digest.update(String.join("|", String.valueOf(s.resolution()), s.supervision().id(),
+                String.valueOf(s.epochs()), String.valueOf(s.batchSize()), String.valueOf(s.shuffle()),
+                Double.toString(s.learningRate()), String.valueOf(s.depth()), String.valueOf(s.width()),
+                Double.toString(s.omega0()), String.valueOf(s.seed()), String.valueOf(s.curveInterval()))
+                .getBytes(StandardCharsets.UTF_8));
+        ByteBuffer pixels = ByteBuffer.allocate(Double.BYTES * picture.samples().length);
+        pixels.asDoubleBuffer().put(picture.samples());
+        digest.update(pixels.array());
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    }
+
     /** The training image (after the resize). */
     public PixelImage picture() {
         return picture;
@@ -59,6 +92,14 @@ public final class TrialRunner {
      * becomes NaN/Inf is an outcome with status {@link TrainingStatus#DIVERGED}; anything else that goes wrong throws.
      */
     public TrialOutcome run(int attempt, TrainingProgress progress) {
+        return run(attempt, progress, Checkpoints.NONE);
+    }
+
+    /**
+     * As {@link #run(int, TrainingProgress)}, continuing from {@code checkpoints}' saved state if it has one of this
+     * training, and saving there as the training goes.
+     */
+    public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints) {
         if (TrialSettings.FAULT_ALWAYS.equals(settings.injectedFault())
                 || (TrialSettings.FAULT_FIRST_ATTEMPT.equals(settings.injectedFault()) && attempt == 1)) {
             throw new IllegalStateException("injected fault (" + settings.injectedFault() + ") at attempt " + attempt);
@@ -66,7 +107,8 @@ public final class TrialRunner {
         long setupStart = System.nanoTime();
         Siren network = Siren.initialise(settings.sirenConfig(picture.channels()), settings.seed(), DataType.FLOAT);
         double setupSeconds = loadSeconds + (System.nanoTime() - setupStart) / 1e9;
-        TrainingResult result = Trainer.train(network, picture, settings.trainingConfig(), progress);
+        TrainingResult result = Trainer.train(network, picture, settings.trainingConfig(), progress,
+                checkpoints);
 
         long renderStart = System.nanoTime();
         List<TrialImage> images = new ArrayList<>();
@@ -94,6 +136,6 @@ public final class TrialRunner {
         return new TrialOutcome(settings, picture.channels(), result.status(), result.divergedAtStep(), result.steps(),
                 result.finalLoss(), result.psnr(), result.psnrAffine(), result.curve(),
                 new TrialOutcome.Timings(setupSeconds, result.trainSeconds(), result.msPerStep(), renderSeconds),
-                List.copyOf(images), List.copyOf(upscale), weights, Compute.currentDevice());
+                List.copyOf(images), List.copyOf(upscale), weights, Compute.currentDevice(), result.resumedFromStep());
     }
 }

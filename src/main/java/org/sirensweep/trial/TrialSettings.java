@@ -2,7 +2,13 @@ package org.sirensweep.trial;
 
 import java.util.List;
 import org.sirensweep.image.Supervision;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.sirensweep.model.Derivatives;
+import org.sirensweep.model.Memory;
 import org.sirensweep.model.SirenConfig;
+import org.sirensweep.model.Workspace;
+import org.sirensweep.train.Renderer;
+import org.sirensweep.train.Trainer;
 import org.sirensweep.train.TrainingConfig;
 
 /**
@@ -65,6 +71,19 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
         long points = (long) resolution * resolution;
         long batches = batchSize == 0 ? 1 : (points + batchSize - 1) / batchSize;
         return batches * epochs;
+    }
+
+    /**
+     * The bytes this trial's training and rendering take beyond the heap for an image of {@code channels}
+     * channels ({@link Trainer#plannedBytes} and the renderer's chunk workspace), saturating rather than
+     * overflowing: what an executor must give for the trial to start.
+     */
+    public long plannedBytes(int channels) {
+        SirenConfig network = sirenConfig(channels);
+        long points = (long) resolution * resolution;
+        long training = Trainer.plannedBytes(network, trainingConfig(), (int) Math.min(points, Integer.MAX_VALUE));
+        long rendering = Workspace.bytesNeeded(network, Derivatives.ALL, Renderer.CHUNK, DataType.FLOAT, false);
+        return Memory.sum(training, rendering);
     }
 
     public TrainingConfig trainingConfig() {

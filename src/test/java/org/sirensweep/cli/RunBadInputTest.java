@@ -57,6 +57,9 @@ class RunBadInputTest {
         "bad local master            | --master local[two]                | is not a Spark master URL",
         "unknown option              | --epochs 3                         | Unknown options: '--epochs'",
         "max trials not a number     | --max-trials many                  | 'many'",
+        "trial beyond the memory     | --max-trial-memory 1m              | of training buffers, more than the 1.0 MB an executor has (--max-trial-memory 1m); use a smaller width",
+        "memory not a size           | --max-trial-memory lots            | --max-trial-memory: 'lots' is not a memory size",
+        "negative checkpoint minutes | --checkpoint-minutes -1            | --checkpoint-minutes must be between 0 (none) and 10080",
     })
     void badArgumentsAreRefusedBeforeAnythingIsWritten(String name, String args, String expected) throws Exception {
         Path sweep = dir.resolve("good.yaml");

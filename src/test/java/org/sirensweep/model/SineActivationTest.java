@@ -7,12 +7,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Both sine activations compute sin(ω(p + b)) and ω cos(ω(p + b)), on workspace-shaped arrays and their short views. */
+/** The sine activations all compute sin(ω(p + b)) and ω cos(ω(p + b)), on workspace-shaped arrays and their short views. */
 class SineActivationTest {
 
     @Test
@@ -29,9 +28,10 @@ class SineActivationTest {
         INDArray product = Nd4j.rand(DataType.FLOAT, rows, columns).subi(0.5).muli(4);
         INDArray bias = Nd4j.rand(DataType.FLOAT, 1, columns).subi(0.5);
         double omega = 30;
-        for (SineActivation activation : List.of(Nd4jSineActivation.INSTANCE, VectorSineActivation.INSTANCE)) {
-            INDArray sine = workspaceMatrix(rows, capacity, columns).assign(product);
-            INDArray cosine = workspaceMatrix(rows, capacity, columns);
+        for (SineActivation activation : List.of(Nd4jSineActivation.INSTANCE, VectorSineActivation.INSTANCE,
+                ScalarSineActivation.INSTANCE)) {
+            INDArray sine = SinCosPolynomialTest.workspaceMatrix(rows, capacity, columns).assign(product);
+            INDArray cosine = SinCosPolynomialTest.workspaceMatrix(rows, capacity, columns);
             activation.apply(sine, bias, omega, cosine);
             double sineError = 0;
             double cosineError = 0;
@@ -46,11 +46,5 @@ class SineActivationTest {
             assertEquals(0, sineError, 2e-5, activation.describe());
             assertEquals(0, cosineError, omega * 2e-5, activation.describe());
         }
-    }
-
-    /** A {@code [rows, columns]} f-order view at the start of a buffer made for {@code capacity} rows, as Workspace makes. */
-    private static INDArray workspaceMatrix(int rows, int capacity, int columns) {
-        DataBuffer buffer = Nd4j.createBuffer(DataType.FLOAT, (long) capacity * columns, true);
-        return Nd4j.create(buffer, new long[] {rows, columns}, new long[] {1, rows}, 0, 'f', DataType.FLOAT);
     }
 }

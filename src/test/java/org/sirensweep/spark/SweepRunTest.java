@@ -1,5 +1,6 @@
 package org.sirensweep.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,8 @@ import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.cli.VerifyCommand;
 import org.sirensweep.image.PngCodec;
+import org.sirensweep.model.NpzWeights;
+import org.sirensweep.trial.CheckpointFile;
 import picocli.CommandLine;
 
 /**
@@ -146,13 +149,7 @@ class SweepRunTest {
     void aDriverKilledMidSweepResumesWithEveryTrialExactlyOnce() throws Exception {
         Path sweep = sweepFile("killed", "{seed: [0, 1, 2, 3, 4, 5]}", 400);
         Path dataset = dir.resolve("killed-out");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SirenSweep.class.getName(), "run",
-                sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"));
-        Process driver = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("driver.log").toFile()).start();
+        Process driver = launchDriver(sweep, dataset, dir.resolve("driver.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (resultFiles(dataset).size() < 2 && driver.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -215,7 +212,7 @@ class SweepRunTest {
     }
 
     @Test
-    void aTrialTooLargeForTheMachineFailsFastAsARowWhileTheOthersRun() throws Exception {
+    void aTrialThatCanNeverFitIsRefusedBeforeSparkAndOneThatDoesNotFitNowFailsFastAsARow() throws Exception {
         Path sweep = dir.resolve("huge.yaml");
         Files.writeString(sweep, """
                 name: huge
@@ -223,8 +220,20 @@ class SweepRunTest {
                 grid: {width: [8, 1024]}
                 """.replace("CAMERA", CAMERA));
         Path dataset = dir.resolve("huge-out");
+        // Width 1024 at 512² plans 47 GB of buffers: more than this machine has, so the sweep never starts.
+        Run refused = run("run", sweep.toString(), "--output", dataset.toString(), "--dry-run");
+        assertEquals(SirenSweep.BAD_INPUT, refused.exit(), refused.out());
+        String refusal = refused.err().trim();
+        assertTrue(refusal.contains("grid: trial ") && refusal.contains(" {resolution=512, supervision=laplacian, "
+                + "batch_size=0, width=1024, depth=3} needs 46.51 GB of training buffers, more than the ")
+                && refusal.contains(" an executor has (local mode: ") && !refusal.contains("\n"), refusal);
+        assertFalse(Files.exists(dataset), "nothing written");
+
+        // Told an executor has a terabyte, the run lets it through; the trial then meets the machine and fails
+        // fast as a row, before allocating, while the other trial runs.
         long start = System.nanoTime();
-        Run run = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        Run run = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
+                "--max-trial-memory", "1t");
         assertEquals(RunCommand.SOME_FAILED, run.exit(), run.out() + run.err());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120), "refused before training");
         SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
@@ -238,6 +247,102 @@ class SweepRunTest {
         } finally {
             spark.stop();
         }
+    }
+
+    @Test
+    void aKilledDriversTrialContinuesFromItsCheckpointAndItsRowEqualsAnUninterruptedRunsInAnotherFolder()
+            throws Exception {
+        Path sweep = dir.resolve("long.yaml");
+        Files.writeString(sweep, """
+                name: long
+                settings: {image: CAMERA, resolution: 32, width: 32, depth: 2, omega0: 10, epochs: 1500,
+                           supervision: gradient, batch_size: 256, shuffle: true, lr: 1e-3}
+                evaluation: {curve_interval: 50}
+                checkpoint_minutes: 0.005
+                """.replace("CAMERA", CAMERA));
+        Path dataset = dir.resolve("long-out");
+        Process driver = launchDriver(sweep, dataset, dir.resolve("long-driver.log"));
+        Path checkpoints = dataset.resolve(ResultDataset.CHECKPOINTS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (savedStep(checkpoints) < 200 && driver.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(driver.isAlive(), "the trial ended before it was killed: " + Files.readString(dir.resolve("long-driver.log")));
+        driver.destroyForcibly(); // SIGKILL mid-trial, after a checkpoint
+        driver.waitFor();
+        assertTrue(resultFiles(dataset).isEmpty(), "no row yet");
+        long saved = savedStep(checkpoints);
+        Run verify = run("verify", dataset.toString());
+        assertTrue(verify.out().contains("continues from step " + saved), verify.out());
+
+        Run resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]");
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertEquals(-1, savedStep(checkpoints), "the checkpoint is removed once the row commits");
+        Path again = dir.resolve("long-again");
+        Run uninterrupted = run("run", sweep.toString(), "--output", again.toString(), "--master", "local[1]",
+                "--checkpoint-minutes", "0");
+        assertEquals(0, uninterrupted.exit(), uninterrupted.out() + uninterrupted.err());
+        assertEquals(0, run("verify", dataset.toString()).exit());
+
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        try {
+            Row continued = spark.read().parquet(dataset.toString()).first();
+            Row whole = spark.read().parquet(again.toString()).first();
+            assertEquals(saved, (long) continued.<Long>getAs("resumed_from_step"));
+            assertEquals(0L, (long) whole.<Long>getAs("resumed_from_step"));
+            assertEquals((Object) whole.getAs("trial_id"), continued.getAs("trial_id"));
+            for (String column : List.of("status", "steps", "final_loss", "psnr", "psnr_affine")) {
+                assertEquals((Object) whole.getAs(column), continued.getAs(column), column);
+            }
+            assertEquals(curveWithoutTimes(whole), curveWithoutTimes(continued));
+            assertArrayEquals(weights(whole), weights(continued), "bit for bit");
+            assertEquals(images(whole), images(continued), "the same PNG bytes");
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The step of the one checkpoint under {@code folder}, or -1 when there is none (yet, or any more). */
+    private static long savedStep(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return -1;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(CheckpointFile.SUFFIX)).findFirst()
+                    .flatMap(CheckpointFile::peek).map(CheckpointFile.Progress::step).orElse(-1L);
+        }
+    }
+
+    private static List<List<Object>> curveWithoutTimes(Row row) {
+        return row.<Row>getList(row.fieldIndex("curve")).stream()
+                .map(p -> List.<Object>of(p.getAs("step"), p.getAs("epoch"), p.getAs("loss"), p.getAs("psnr"),
+                        p.getAs("psnr_affine")))
+                .toList();
+    }
+
+    private static float[] weights(Row row) throws IOException {
+        Path file = Files.createTempFile("weights", ".npz");
+        try {
+            Files.write(file, (byte[]) row.getAs("weights_npz"));
+            return NpzWeights.read(file).parameters().toFloatVector();
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    private static Map<String, String> images(Row row) {
+        return row.<Row>getList(row.fieldIndex("images")).stream().collect(Collectors.toMap(
+                i -> i.getAs("kind") + "@" + i.getAs("size"), i -> Arrays.toString((byte[]) i.getAs("png"))));
+    }
+
+    /** {@code run} in a new JVM (this one's options and class path), on one local core. */
+    private static Process launchDriver(Path sweep, Path dataset, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SirenSweep.class.getName(), "run",
+                sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     @Test

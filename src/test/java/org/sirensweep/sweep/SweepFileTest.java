@@ -159,6 +159,12 @@ public class SweepFileTest {
                         "have the same content"),
                 List.of("render size zero", ok + "evaluation: {render_sizes: [0]}\n", "evaluation.render_sizes[0]: must be between 1"),
                 List.of("settings not a mapping", "name: b\nsettings: [image]\n", "settings: expected a mapping"),
+                List.of("network too large for one array", "name: b\nsettings: {image: CAMERA, resolution: 512}\n"
+                        + "grid: {width: [64, 100000]}\n", "width 100000 and depth 3 make 30,000,700,001 parameters (480.01 GB"),
+                List.of("negative checkpoint minutes", ok + "checkpoint_minutes: -1\n",
+                        "checkpoint_minutes: expected minutes, a number from 0"),
+                List.of("checkpoint minutes as text", ok + "checkpoint_minutes: often\n",
+                        "checkpoint_minutes: expected minutes"),
                 List.of("missing file", "@missing", "sweep file not found"));
     }
 

@@ -1,0 +1,237 @@
+package org.sirensweep.trial;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.CRC32;
+import org.sirensweep.train.Checkpoints;
+import org.sirensweep.train.CurvePoint;
+import org.sirensweep.train.TrainingState;
+
+/**
+ * A trial's {@link Checkpoints} in one file: written beside itself and renamed over the old one (so a kill mid-save
+ * leaves the previous checkpoint whole), read back only if its checksum holds and it was saved by the same training
+ * ({@link TrialRunner#fingerprint()}). A file that fails either check is moved aside to the quarantine folder with a
+ * warning on stderr, and the trial starts over: a bad checkpoint costs time, never a crash or a wrong result.
+ *
+ * <p>Layout (big-endian): the magic {@code SIRENCKP}, a format version, the fingerprint, epoch, step, training
+ * nanoseconds, the parameters and Adam's moments as float32, the curve points, and last a CRC-32 of all before it.
+ */
+public final class CheckpointFile implements Checkpoints {
+    /** File name ending of checkpoints. */
+    public static final String SUFFIX = ".checkpoint";
+    private static final long MAGIC = 0x534952454e434b50L; // "SIRENCKP"
+    private static final int VERSION = 1;
+
+    private final Path file;
+    private final Duration interval;
+    private final String fingerprint;
+    private final Path quarantine;
+
+    /**
+     * @param file        where the checkpoint lives
+     * @param interval    training time between saves (zero: never save, but still resume from an existing file)
+     * @param fingerprint what identifies the training ({@link TrialRunner#fingerprint()})
+     * @param quarantine  folder a damaged or foreign checkpoint is moved to
+     */
+    public CheckpointFile(Path file, Duration interval, String fingerprint, Path quarantine) {
+        this.file = file;
+        this.interval = interval;
+        this.fingerprint = fingerprint;
+        this.quarantine = quarantine;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public Optional<TrainingState> load() {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(Files.readAllBytes(file), fingerprint));
+        } catch (IOException | RuntimeException e) {
+            Path moved = quarantine.resolve(file.getFileName() + "." + Instant.now().toEpochMilli() + ".damaged");
+            try {
+                Files.createDirectories(quarantine);
+                Files.move(file, moved, StandardCopyOption.ATOMIC_MOVE);
+                System.err.println("warning: checkpoint " + file + " not used (" + e.getMessage() + "); moved to "
+                        + moved + ", the training starts over");
+            } catch (IOException moveFailed) {
+                System.err.println("warning: checkpoint " + file + " not used (" + e.getMessage()
+                        + ") and could not be moved aside (" + moveFailed.getMessage() + "); the training starts over");
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void save(TrainingState state) {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(file.getParent());
+            byte[] bytes = encode(state, fingerprint);
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true); // on disk before the rename makes it the checkpoint
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save checkpoint " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // the checkpoint itself is intact; a stray temporary file is harmless
+            }
+        }
+    }
+
+    /** Where a checkpoint stands: the epochs and optimiser steps it holds. */
+    public record Progress(int epoch, long step) {
+    }
+
+    /**
+     * The epoch and step a checkpoint file holds, read without knowing whose it is (for reports); empty if it is
+     * damaged or not a checkpoint.
+     */
+    public static Optional<Progress> peek(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            check(bytes);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 8, bytes.length - 8));
+            if (in.readInt() != VERSION) {
+                return Optional.empty();
+            }
+            in.readUTF();
+            return Optional.of(new Progress(in.readInt(), in.readLong()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes the checkpoint (its trial's result is safely stored). */
+    public void delete() throws IOException {
+        Files.deleteIfExists(file);
+    }
+
+    static byte[] encode(TrainingState state, String fingerprint) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+                16 + 12 * state.parameters().length + 48 * state.curve().size() + 256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(MAGIC);
+            out.writeInt(VERSION);
+            out.writeUTF(fingerprint);
+            out.writeInt(state.epoch());
+            out.writeLong(state.step());
+            out.writeLong(state.trainNanos());
+            writeFloats(out, state.parameters());
+            writeFloats(out, state.optimizerState());
+            out.writeInt(state.curve().size());
+            for (CurvePoint p : state.curve()) {
+                out.writeLong(p.step());
+                out.writeInt(p.epoch());
+                out.writeDouble(p.loss());
+                out.writeDouble(p.psnr());
+                out.writeDouble(p.psnrAffine());
+                out.writeDouble(p.seconds());
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array stream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Throws unless {@code bytes} start with the magic and end with the CRC-32 of the rest. */
+    private static void check(byte[] bytes) throws IOException {
+        if (bytes.length < 20) {
+            throw new IOException("truncated (" + bytes.length + " bytes)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - Long.BYTES);
+        long stored = ByteBuffer.wrap(bytes, bytes.length - Long.BYTES, Long.BYTES).getLong();
+        if (ByteBuffer.wrap(bytes).getLong() != MAGIC) {
+            throw new IOException("not a siren-sweep checkpoint");
+        }
+        if (crc.getValue() != stored) {
+            throw new IOException("checksum mismatch: the file is damaged or truncated");
+        }
+    }
+
+    static TrainingState read(byte[] bytes, String expectedFingerprint) throws IOException {
+        check(bytes);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 8,
+                bytes.length - 8 - Long.BYTES));
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("format version " + version + ", this build reads " + VERSION);
+        }
+        String fingerprint = in.readUTF();
+        if (!fingerprint.equals(expectedFingerprint)) {
+            throw new IOException("saved by a different training (other settings or image)");
+        }
+        int epoch = in.readInt();
+        long step = in.readLong();
+        long trainNanos = in.readLong();
+        float[] parameters = readFloats(in);
+        float[] optimizer = readFloats(in);
+        int points = in.readInt();
+        List<CurvePoint> curve = new ArrayList<>(points);
+        for (int i = 0; i < points; i++) {
+            curve.add(new CurvePoint(in.readLong(), in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
+                    in.readDouble()));
+        }
+        if (in.available() != 0) {
+            throw new IOException(in.available() + " unexpected bytes at the end");
+        }
+        return new TrainingState(epoch, step, parameters, optimizer, curve, trainNanos);
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.writeInt(values.length);
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES);
+        buffer.asFloatBuffer().put(values);
+        out.write(buffer.array());
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || (long) n * Float.BYTES > in.available()) {
+            throw new IOException("bad array length " + n);
+        }
+        byte[] raw = new byte[n * Float.BYTES];
+        in.readFully(raw);
+        float[] values = new float[n];
+        ByteBuffer.wrap(raw).asFloatBuffer().get(values);
+        return values;
+    }
+}

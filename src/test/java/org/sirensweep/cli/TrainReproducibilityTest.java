@@ -1,0 +1,134 @@
+package org.sirensweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.image.PixelImage;
+import org.sirensweep.image.PngCodec;
+import org.sirensweep.model.NpzWeights;
+import org.sirensweep.trial.CheckpointFile;
+import picocli.CommandLine;
+
+/**
+ * {@code train} repeats bit for bit at a realistic size and length (a 64×64 crop of the camera, gradient supervision,
+ * width 64, 500 epochs: where the JDK's own SIMD sine made two runs part at epoch 60): in a fresh JVM and in this
+ * warm one, and after a kill -9 half-way and a second run that continues from the checkpoint.
+ */
+class TrainReproducibilityTest {
+    @TempDir
+    static Path dir;
+    private static Path crop;
+
+    @BeforeAll
+    static void cropTheCamera() throws Exception {
+        PixelImage camera = PngCodec.read(Path.of("data/camera.png"));
+        int n = 64;
+        double[] plane = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                plane[r * n + c] = camera.get(200 + r, 200 + c, 0);
+            }
+        }
+        crop = dir.resolve("crop.png");
+        PngCodec.write(PixelImage.ofChannels(n, n, plane), crop);
+    }
+
+    private static List<String> train(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--image", crop.toString(), "--resolution", "64",
+                "--supervision", "gradient", "--epochs", "500", "--width", "64", "--depth", "3", "--lr", "1e-4",
+                "--seed", "1", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    /** The command in a new JVM (cold JIT), with this JVM's options and class path. */
+    private static Process launch(List<String> args, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SirenSweep.class.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String runHere(List<String> args) {
+        CommandLine cli = SirenSweep.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args.toArray(String[]::new));
+        assertEquals(0, exit, out + "\n" + err);
+        return out.toString();
+    }
+
+    private static float[] weights(Path out) throws Exception {
+        return NpzWeights.read(out.resolve("params.npz")).parameters().toFloatVector();
+    }
+
+    private static List<Double> losses(Path out) throws Exception {
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        List<Double> losses = new ArrayList<>();
+        result.get("curve").forEach(p -> losses.add(p.get("loss").asDouble()));
+        losses.add(result.get("psnr").asDouble());
+        return losses;
+    }
+
+    @Test
+    void aFreshJvmAWarmOneAndAKilledAndResumedRunGiveTheSameBitsOnOneThreadAndOnTwo() throws Exception {
+        // OpenBLAS's Haswell kernels round differently with one thread and two (its SkylakeX kernels, which the
+        // launcher picks on AVX-512 CPUs, do not): the promise is per thread count, so each is checked against itself.
+        Path cold = dir.resolve("cold");
+        Process fresh = launch(train(cold, "--threads", "2", "--checkpoint-minutes", "0"), dir.resolve("cold.log"));
+        Path coldOne = dir.resolve("cold-one");
+        Process freshOne = launch(train(coldOne, "--threads", "1", "--checkpoint-minutes", "0"),
+                dir.resolve("cold-one.log"));
+        assertEquals(0, fresh.waitFor(), Files.readString(dir.resolve("cold.log")));
+        assertEquals(0, freshOne.waitFor(), Files.readString(dir.resolve("cold-one.log")));
+        Path warmOne = dir.resolve("warm-one");
+        runHere(train(dir.resolve("warm-up"), "--threads", "1", "--checkpoint-minutes", "0"));
+        runHere(train(warmOne, "--threads", "1", "--checkpoint-minutes", "0"));
+        assertArrayEquals(weights(coldOne), weights(warmOne), "a fresh JVM and a warm one");
+        assertEquals(losses(coldOne), losses(warmOne));
+
+        float[] reference = weights(cold);
+        // Checkpoints every 0.3 s; kill -9 as soon as one is on disk, then run the same command again.
+        Path killed = dir.resolve("killed");
+        Path checkpoint = dir.resolve(".killed" + CheckpointFile.SUFFIX);
+        Process victim = launch(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"),
+                dir.resolve("killed.log"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (CheckpointFile.peek(checkpoint).isEmpty() && victim.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(victim.isAlive(), "the training ended before a checkpoint: " + Files.readString(dir.resolve("killed.log")));
+        victim.destroyForcibly();
+        victim.waitFor();
+        assertFalse(Files.exists(killed), "a killed training writes no results");
+        long savedStep = CheckpointFile.peek(checkpoint).orElseThrow().step();
+        assertTrue(savedStep > 0 && savedStep < 500, "saved at step " + savedStep);
+
+        String resumed = runHere(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"));
+        assertTrue(resumed.contains("(continued from step " + savedStep + ")"), resumed);
+        JsonNode result = new ObjectMapper().readTree(killed.resolve("result.json").toFile());
+        assertEquals(savedStep, result.get("resumed_from_step").asLong());
+        assertArrayEquals(reference, weights(killed), "killed half-way and resumed");
+        assertEquals(losses(cold), losses(killed));
+        assertFalse(Files.exists(checkpoint), "the checkpoint is removed once the results are written");
+    }
+}

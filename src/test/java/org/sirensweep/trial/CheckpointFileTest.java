@@ -1,0 +1,89 @@
+package org.sirensweep.trial;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.train.CurvePoint;
+import org.sirensweep.train.TrainingState;
+
+/** A checkpoint comes back exactly as saved, or, damaged or foreign, is moved aside and the training starts over. */
+class CheckpointFileTest {
+    @TempDir
+    Path dir;
+
+    private static TrainingState state() {
+        float[] parameters = {0.5f, -0f, Float.MIN_VALUE, 3.25e-7f};
+        float[] moments = {1, 2, 3, 4, 5, 6, 7, Float.MAX_VALUE};
+        List<CurvePoint> curve = List.of(new CurvePoint(10, 5, 0.25, 12.5, Double.NaN, 1.5),
+                new CurvePoint(20, 10, 0.125, Double.POSITIVE_INFINITY, 14, 3));
+        return new TrainingState(10, 20, parameters, moments, curve, 3_000_000_123L);
+    }
+
+    private CheckpointFile checkpoint(String fingerprint) {
+        return new CheckpointFile(dir.resolve("_checkpoints").resolve("t" + CheckpointFile.SUFFIX), Duration.ofMinutes(5),
+                fingerprint, dir.resolve("_quarantine"));
+    }
+
+    @Test
+    void aSavedStateComesBackBitForBitAndItsProgressCanBeReadByAnyone() throws IOException {
+        TrainingState saved = state();
+        CheckpointFile file = checkpoint("abc");
+        file.save(saved);
+        TrainingState loaded = file.load().orElseThrow();
+        assertEquals(saved.epoch(), loaded.epoch());
+        assertEquals(saved.step(), loaded.step());
+        assertEquals(saved.trainNanos(), loaded.trainNanos());
+        assertArrayEquals(saved.parameters(), loaded.parameters());
+        assertArrayEquals(saved.optimizerState(), loaded.optimizerState());
+        assertEquals(saved.curve(), loaded.curve()); // record equality compares doubles bit for bit (NaN too)
+        assertEquals(new CheckpointFile.Progress(10, 20), CheckpointFile.peek(file.file()).orElseThrow());
+        try (Stream<Path> files = Files.list(file.file().getParent())) {
+            assertEquals(List.of(file.file()), files.toList(), "no temporary file left beside it");
+        }
+        file.delete();
+        assertTrue(file.load().isEmpty());
+    }
+
+    @Test
+    void aDamagedOrTruncatedCheckpointIsQuarantinedAndNotUsed() throws IOException {
+        CheckpointFile file = checkpoint("abc");
+        file.save(state());
+        byte[] bytes = Files.readAllBytes(file.file());
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(file.file(), bytes);
+        assertTrue(file.load().isEmpty());
+        assertFalse(Files.exists(file.file()));
+        assertEquals(1, quarantined());
+
+        file.save(state());
+        Files.write(file.file(), java.util.Arrays.copyOf(Files.readAllBytes(file.file()), 40));
+        assertTrue(CheckpointFile.peek(file.file()).isEmpty());
+        assertTrue(file.load().isEmpty());
+        assertEquals(2, quarantined());
+    }
+
+    @Test
+    void anotherTrainingsCheckpointIsQuarantinedAndNotUsed() throws IOException {
+        checkpoint("saved-by-one-training").save(state());
+        CheckpointFile other = checkpoint("another-training");
+        assertTrue(other.load().isEmpty());
+        assertFalse(Files.exists(other.file()));
+        assertEquals(1, quarantined());
+    }
+
+    private long quarantined() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("_quarantine"))) {
+            return files.count();
+        }
+    }
+}
