@@ -22,7 +22,7 @@ class NotebooksIT {
         assertEquals(0, exit, out.toString());
         assertTrue(out.toString().contains("(24 rows;"), out.toString());
 
-        Process python = new ProcessBuilder("python3", "notebooks/execute.py", dataset.toString(),
+        Process python = new ProcessBuilder(TestPython.executable(), "notebooks/execute.py", dataset.toString(),
                 "--save-executed", "target/executed-notebooks").redirectErrorStream(true).start();
         String log = new String(python.getInputStream().readAllBytes());
         assertEquals(0, python.waitFor(), log);

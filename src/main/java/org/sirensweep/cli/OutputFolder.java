@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -39,10 +40,33 @@ final class OutputFolder {
         Path parent = absolute.getParent();
         try {
             Files.createDirectories(parent);
-            Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+            String prefix = "." + absolute.getFileName() + ".partial-";
+            removeAbandoned(parent, prefix);
+            Path staging = Files.createTempDirectory(parent, prefix + ProcessHandle.current().pid() + "-");
             return new OutputFolder(absolute, staging);
         } catch (IOException | SecurityException e) {
             throw new CommandLine.ParameterException(cli, option + " " + target + " cannot be written: " + e);
+        }
+    }
+
+    /**
+     * Deletes staging folders of this output left by processes that no longer run (killed with SIGKILL, which runs
+     * no shutdown hook); the process id is in the folder's name.
+     */
+    private static void removeAbandoned(Path parent, String prefix) throws IOException {
+        List<Path> abandoned;
+        try (Stream<Path> siblings = Files.list(parent)) {
+            abandoned = siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).filter(p -> {
+                String owner = p.getFileName().toString().substring(prefix.length()).split("-", 2)[0];
+                try {
+                    return ProcessHandle.of(Long.parseLong(owner)).isEmpty();
+                } catch (NumberFormatException e) {
+                    return false; // not one of ours
+                }
+            }).toList();
+        }
+        for (Path folder : abandoned) {
+            delete(folder);
         }
     }
 

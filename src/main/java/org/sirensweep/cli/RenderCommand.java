@@ -36,7 +36,8 @@ public final class RenderCommand implements Callable<Integer> {
         CommandLine cli = spec.commandLine();
         if (size < 1 || size > TrialSettings.MAX_RENDER_SIZE) {
             throw new CommandLine.ParameterException(cli, "--size must be between 1 and "
-                    + TrialSettings.MAX_RENDER_SIZE + ", got " + size);
+                    + TrialSettings.MAX_RENDER_SIZE + ", got " + size + " (a fixed limit: an "
+                    + TrialSettings.MAX_RENDER_SIZE + "² render's planes already take 3 GB of heap)");
         }
         if (!Files.isRegularFile(params)) {
             throw new CommandLine.ParameterException(cli, "--params: weights file not found: " + params);
@@ -51,7 +52,7 @@ public final class RenderCommand implements Callable<Integer> {
         List<TrialImage> images = folder.write(staged -> {
             List<TrialImage> rendered;
             try (Renderer renderer = new Renderer(network, Derivatives.ALL)) {
-                rendered = TrialImage.of(renderer.render(size, size), null);
+                rendered = TrialImage.of(renderer.render(size, size), null, null);
             }
             for (TrialImage image : rendered) {
                 Files.write(staged.file(image.kind() + ".png"), image.png());

@@ -19,6 +19,7 @@ import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepFileException;
 import org.sirensweep.sweep.Trial;
+import org.sirensweep.train.Measures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
         }
         if (checkpointMinutes != null && !(checkpointMinutes >= 0 && checkpointMinutes <= 7 * 24 * 60)) {
-            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080, got "
+            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080 (a week, a fixed limit), got "
                     + checkpointMinutes);
         }
         ExecutorMemory memory;
@@ -132,6 +133,16 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, TaskReport> reports = new LinkedHashMap<>();
         if (!todo.isEmpty()) {
             SweepRunner runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
+            // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints,
+            // and their half-written rows go (readers skip _staging, but a clean folder is what the user expects).
+            Thread cleanUp = new Thread(() -> {
+                try {
+                    results.removeStaging();
+                } catch (IOException e) {
+                    System.err.println("could not remove " + results.folder().resolve("_staging") + ": " + e);
+                }
+            }, "siren-sweep staging clean-up");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
                 out.println("Spark UI: " + runner.spark().sparkContext().uiWebUrl().getOrElse(() -> "off"));
                 out.flush();
@@ -141,6 +152,11 @@ public final class RunCommand implements Callable<Integer> {
                 jobError = summary.jobError();
             } finally {
                 runner.spark().stop();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanUp);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
             }
             results.removeStaging();
         }
@@ -188,7 +204,7 @@ public final class RunCommand implements Callable<Integer> {
                                      PrintWriter out) {
         List<String> header = new ArrayList<>(List.of("trial_id"));
         header.addAll(sweep.gridKeys());
-        header.addAll(List.of("status", "psnr", "psnr_affine", "seconds"));
+        header.addAll(List.of("status", "psnr", "psnr_fit", "grad_err", "lap_err", "seconds"));
         List<List<String>> table = new ArrayList<>();
         for (Trial t : sweep.trials()) {
             List<String> row = new ArrayList<>(List.of(t.id()));
@@ -196,8 +212,11 @@ public final class RunCommand implements Callable<Integer> {
             ResultDataset.Row stored = rows.get(t.id());
             TaskReport report = reports.get(t.id());
             row.add(stored == null ? "missing" : stored.status());
-            row.add(report == null ? (stored == null ? "" : "(earlier run)") : String.format("%.2f", report.psnr()));
-            row.add(report == null ? "" : String.format("%.2f", report.psnrAffine()));
+            Measures m = report == null ? null : report.measures();
+            row.add(report == null ? (stored == null ? "" : "(earlier run)") : String.format("%.2f", m.psnr()));
+            row.add(m == null ? "" : String.format("%.2f", m.determined(t.settings().supervision())));
+            row.add(m == null ? "" : String.format("%.3f", m.gradientError()));
+            row.add(m == null ? "" : String.format("%.3f", m.laplacianError()));
             row.add(report == null ? "" : String.format("%.1f", report.seconds()));
             table.add(row);
         }

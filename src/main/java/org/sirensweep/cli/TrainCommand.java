@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.InsufficientMemoryException;
+import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrainingStatus;
 import org.sirensweep.trial.CheckpointFile;
@@ -63,6 +65,14 @@ public final class TrainCommand implements Callable<Integer> {
     int width;
     @Option(names = "--omega0", defaultValue = "30", description = "Sine frequency factor. Default: ${DEFAULT-VALUE}.")
     double omega0;
+    @Option(names = "--omega0-resolution", paramLabel = "R", description = "The resolution --omega0 is meant for: "
+            + "the network uses omega0 · (resolution − 1)/(R − 1), the same frequency per pixel (default: omega0 as "
+            + "it is).")
+    Integer omega0Resolution;
+    @Option(names = "--target-resolution", paramLabel = "R", description = "The resolution Siren-Jax's derivative "
+            + "target factors (10, 1e4) are meant for: they scale with the pixel spacing from there (default: as "
+            + "they are).")
+    Integer targetResolution;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random draw. Default: ${DEFAULT-VALUE}.")
     long seed;
     @Option(names = "--curve-interval", defaultValue = "0", description = "Epochs between learning-curve samples; 0 = about 50 samples.")
@@ -89,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
         }
         if (!(checkpointMinutes >= 0 && checkpointMinutes <= 7 * 24 * 60)) {
-            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080, got "
+            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080 (a week, a fixed limit), got "
                     + checkpointMinutes);
         }
         threads.apply(cli);
@@ -104,10 +114,17 @@ public final class TrainCommand implements Callable<Integer> {
         Instant started = Instant.now();
         TrialOutcome outcome = folder.write(staged -> {
             TrialOutcome trained;
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(supervision).setInitialMax(1)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                    .showSpeed().build()) {
-                trained = runner.run(1, progressBar(bar), checkpoints);
+            try {
+                if (System.console() != null) {
+                    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(supervision).setInitialMax(1)
+                            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
+                            .showSpeed().build()) {
+                        trained = runner.run(1, progressBar(bar), checkpoints);
+                    }
+                } else {
+                    // No terminal (a log file, a pipe): a plain line per curve sample, no carriage returns.
+                    trained = runner.run(1, progressLines(System.err), checkpoints);
+                }
             } catch (InsufficientMemoryException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
@@ -131,13 +148,14 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             int interval = curveInterval == 0 ? TrialSettings.defaultCurveInterval(epochs) : curveInterval;
             return new TrialSettings(image.toString(), resolution, Supervision.parse(supervision), epochs, batchSize,
-                    shuffle, learningRate, depth, width, omega0, seed, interval, renderSizes, null);
+                    shuffle, learningRate, depth, width, omega0, seed, interval, renderSizes, null, omega0Resolution,
+                    targetResolution);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
     }
 
-    private static TrainingProgress progressBar(ProgressBar bar) {
+    private TrainingProgress progressBar(ProgressBar bar) {
         return new TrainingProgress() {
             @Override
             public void step(long done, long total) {
@@ -149,8 +167,37 @@ public final class TrainCommand implements Callable<Integer> {
 
             @Override
             public void curve(CurvePoint point) {
-                bar.setExtraMessage(String.format(" loss %.3g  PSNR %.2f dB (affine %.2f)", point.loss(), point.psnr(),
-                        point.psnrAffine()));
+                bar.setExtraMessage(String.format(" loss %.3g  PSNR %.2f dB (fitted %.2f)", point.loss(),
+                        point.measures().psnr(), point.measures().determined(supervisionType())));
+            }
+        };
+    }
+
+    /** "laplacian: step 400/10000 (epoch 400), loss 1.23e+04, PSNR 11.20 dB (affine 11.79), 1m10s, ETA 28m" lines. */
+    private TrainingProgress progressLines(PrintStream log) {
+        long start = System.nanoTime();
+        long[] steps = {0, 0, -1};
+        return new TrainingProgress() {
+            @Override
+            public void step(long done, long total) {
+                if (steps[2] < 0) {
+                    steps[2] = done; // a resumed training's first report: the steps a checkpoint saved
+                }
+                steps[0] = done;
+                steps[1] = total;
+            }
+
+            @Override
+            public void curve(CurvePoint point) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long taken = steps[0] - Math.max(steps[2], 0);
+                String eta = taken > 0 ? ", ETA " + Math.round(seconds / taken * (steps[1] - steps[0])) + " s" : "";
+                log.printf("%s: step %d/%d (epoch %d), loss %.4g, PSNR %.2f dB (fitted %.2f), gradient error "
+                        + "%.3f, Laplacian error %.3f, %.0f s%s%n", supervision, point.step(), steps[1],
+                        point.epoch(), point.loss(), point.measures().psnr(),
+                        point.measures().determined(supervisionType()), point.measures().gradientError(),
+                        point.measures().laplacianError(), seconds, eta);
+                log.flush();
             }
         };
     }
@@ -169,6 +216,11 @@ public final class TrainCommand implements Callable<Integer> {
         settings.put("depth", s.depth());
         settings.put("width", s.width());
         settings.put("omega0", s.omega0());
+        settings.put("omega0_resolution", s.omega0Resolution());
+        settings.put("omega0_effective", s.effectiveOmega0());
+        settings.put("target_resolution", s.targetResolution());
+        settings.put("gradient_target_scale", s.targetScales().gradient());
+        settings.put("laplacian_target_scale", s.targetScales().laplacian());
         settings.put("seed", s.seed());
         settings.put("curve_interval", s.curveInterval());
         settings.put("render_sizes", s.renderSizes());
@@ -179,15 +231,13 @@ public final class TrainCommand implements Callable<Integer> {
         report.put("steps", outcome.steps());
         report.put("resumed_from_step", outcome.resumedFromStep());
         report.put("final_loss", finite(outcome.finalLoss()));
-        report.put("psnr", finite(outcome.psnr()));
-        report.put("psnr_affine", finite(outcome.psnrAffine()));
+        report.putAll(measures(outcome.measures(), s.supervision()));
         report.put("curve", outcome.curve().stream().map(p -> {
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("step", p.step());
             point.put("epoch", p.epoch());
             point.put("loss", finite(p.loss()));
-            point.put("psnr", finite(p.psnr()));
-            point.put("psnr_affine", finite(p.psnrAffine()));
+            point.putAll(measures(p.measures(), s.supervision()));
             point.put("seconds", p.seconds());
             return point;
         }).toList());
@@ -212,6 +262,21 @@ public final class TrainCommand implements Callable<Integer> {
         report.put("machine", machine);
         report.put("files", files);
         return report;
+    }
+
+    private static Map<String, Object> measures(Measures m, Supervision supervision) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("psnr", finite(m.psnr()));
+        values.put("psnr_affine", finite(m.psnrAffine()));
+        values.put("psnr_harmonic", finite(m.psnrHarmonic()));
+        values.put("psnr_determined", finite(m.determined(supervision)));
+        values.put("gradient_error", finite(m.gradientError()));
+        values.put("laplacian_error", finite(m.laplacianError()));
+        return values;
+    }
+
+    private Supervision supervisionType() {
+        return Supervision.parse(supervision);
     }
 
     /** JSON has no NaN/Infinity: those become null. */

@@ -7,10 +7,12 @@ package org.sirensweep.image;
  *
  * <p>Derivative targets follow Siren-Jax, which filters the (H, W, 1) array with scipy: its Sobel also smooths
  * across the size-1 channel axis ([1, 2, 1] under 'reflect' sums to 4), so the gradient target is 4× the 2-D Sobel
- * of {@code 10·img}, and its Laplacian is the 2-D 5-point Laplacian of {@code 1e4·img}. Colour channels are filtered
+ * of {@code 10·img}, and its Laplacian is the 2-D 5-point Laplacian of {@code 1e4·img} (those factors are {@link
+ * TargetScales}, which can carry them to other resolutions). Colour channels are filtered
  * one by one (Siren-Jax's (H, W, 3) call would also blend neighbouring channels; that is not copied).
  *
  * @param coordinates {@code [point][axis]} flattened as point*2 + axis
+ * @param supervision what the targets are for, or null when they are all there (for measuring)
  * @param values      {@code [channel][point]}, or null when the supervision does not use them
  * @param gradients   {@code [axis][channel][point]}, or null
  * @param laplacians  {@code [channel][point]}, or null
@@ -18,10 +20,6 @@ package org.sirensweep.image;
 public record TrainingTargets(Supervision supervision, int height, int width, int channels, double[] coordinates,
                               double[][] values, double[][][] gradients, double[][] laplacians) {
 
-    /** Gradient targets are the Sobel of the image scaled by this (Siren-Jax's {@code img * 1e1}). */
-    public static final double GRADIENT_SCALE = 10;
-    /** Laplacian targets are the Laplacian of the image scaled by this (Siren-Jax's {@code img * 1e4}). */
-    public static final double LAPLACIAN_SCALE = 1e4;
     /** scipy's Sobel on the (H, W, 1) array smooths the size-1 channel axis by [1, 2, 1]: a factor of 4. */
     public static final double SOBEL_CHANNEL_AXIS_FACTOR = 4;
 
@@ -29,7 +27,18 @@ public record TrainingTargets(Supervision supervision, int height, int width, in
         return height * width;
     }
 
+    /** The targets {@code supervision} trains on, with Siren-Jax's factors. */
     public static TrainingTargets of(PixelImage image, Supervision supervision) {
+        return of(image, supervision, TargetScales.SIREN_JAX);
+    }
+
+    /** Every target (values, gradient and Laplacian) with the given factors: what a trial is measured against. */
+    public static TrainingTargets all(PixelImage image, TargetScales scales) {
+        return of(image, null, scales);
+    }
+
+    /** The targets {@code supervision} trains on (all of them for {@code null}), with the given factors. */
+    public static TrainingTargets of(PixelImage image, Supervision supervision, TargetScales scales) {
         int h = image.height();
         int w = image.width();
         int channels = image.channels();
@@ -40,27 +49,27 @@ public record TrainingTargets(Supervision supervision, int height, int width, in
                 normalised[c][p] = (normalised[c][p] - 0.5) / 0.5;
             }
         }
-        double[][] values = supervision.needsValues() ? normalised : null;
+        double[][] values = supervision == null || supervision.needsValues() ? normalised : null;
         double[][][] gradients = null;
-        if (supervision.needsGradient()) {
+        if (supervision == null || supervision.needsGradient()) {
             gradients = new double[2][channels][];
             for (int axis = 0; axis < 2; axis++) {
                 for (int c = 0; c < channels; c++) {
                     double[] sobel = Filters.sobel(normalised[c], h, w, axis);
                     for (int p = 0; p < sobel.length; p++) {
-                        sobel[p] *= SOBEL_CHANNEL_AXIS_FACTOR * GRADIENT_SCALE;
+                        sobel[p] *= SOBEL_CHANNEL_AXIS_FACTOR * scales.gradient();
                     }
                     gradients[axis][c] = sobel;
                 }
             }
         }
         double[][] laplacians = null;
-        if (supervision.needsLaplacian()) {
+        if (supervision == null || supervision.needsLaplacian()) {
             laplacians = new double[channels][];
             for (int c = 0; c < channels; c++) {
                 double[] lap = Filters.laplace(normalised[c], h, w);
                 for (int p = 0; p < lap.length; p++) {
-                    lap[p] *= LAPLACIAN_SCALE;
+                    lap[p] *= scales.laplacian();
                 }
                 laplacians[c] = lap;
             }

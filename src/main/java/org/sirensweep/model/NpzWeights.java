@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -24,6 +25,9 @@ public final class NpzWeights {
     private NpzWeights() {
     }
 
+    /** The zip entries' time stamp: the earliest a zip can hold, not the time of writing. */
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
     public static byte[] toBytes(Siren network) {
         SirenConfig config = network.config();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -40,7 +44,9 @@ public final class NpzWeights {
     }
 
     private static void entry(ZipOutputStream zip, String name, INDArray array) throws IOException {
-        zip.putNextEntry(new ZipEntry(name + ".npy"));
+        ZipEntry entry = new ZipEntry(name + ".npy");
+        entry.setTimeLocal(ENTRY_TIME); // a fixed time: the same weights give the same bytes
+        zip.putNextEntry(entry);
         zip.write(Nd4j.toNpyByteArray(array));
         zip.closeEntry();
     }

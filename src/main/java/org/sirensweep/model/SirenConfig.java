@@ -31,7 +31,8 @@ public record SirenConfig(int inputs, int outputs, int width, int depth, double 
                 Memory.product(depth, Memory.product(width + 1L, width))), Memory.product(width + 1L, outputs));
         if (parameters > MAX_PARAMETERS) {
             throw new IllegalArgumentException(String.format("width %d and depth %d make %,d parameters (%s for them, "
-                    + "their gradient and Adam's moments alone); at most %,d fit one array", width, depth, parameters,
+                    + "their gradient and Adam's moments alone); at most %,d fit one Java array, a fixed limit: use a smaller "
+                    + "width or depth", width, depth, parameters,
                     Memory.describe(Memory.product(parameters, 16)), MAX_PARAMETERS));
         }
     }

@@ -10,6 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -44,7 +48,22 @@ public final class DatasetCheck {
         }
     }
 
+    /** Checks {@code folder} on all cores, without reporting progress. */
     public static Report of(Path folder) throws IOException {
+        return of(folder, Runtime.getRuntime().availableProcessors(), (done, total) -> { });
+    }
+
+    /** Receives how many rows are checked so far, of how many. */
+    public interface Progress {
+        void rows(int done, int total);
+    }
+
+    /**
+     * Checks {@code folder}, reading and decoding rows on {@code threads} threads (the work is per row: a row's
+     * file, its images' PNG decoding), and tells {@code progress} as rows are done. The report lists problems in
+     * the folder's order whatever the threads did.
+     */
+    public static Report of(Path folder, int threads, Progress progress) throws IOException {
         List<String> problems = new ArrayList<>();
         String sweep = ResultDataset.sweepOf(folder, problems);
         Path staging = folder.resolve(ResultFiles.STAGING);
@@ -60,31 +79,29 @@ public final class DatasetCheck {
         ResultDataset.scan(folder, sweep, rows).forEach((file, problem) -> problems.add(file.getFileName() + ": " + problem));
         Map<String, Integer> byStatus = new TreeMap<>();
         int images = 0;
-        for (ResultDataset.Row row : rows.values()) {
-            String where = row.file().getFileName() + ": ";
-            try {
-                Group record = readOnlyRow(row.file(), where, problems);
-                if (record == null) {
-                    continue;
-                }
-                String status = record.getString("status", 0);
-                byStatus.merge(status, 1, Integer::sum);
-                if (!STATUSES.contains(status)) {
-                    problems.add(where + "unknown status '" + status + "'");
-                }
-                if (!record.getString("trial_id", 0).equals(row.trialId())) {
-                    problems.add(where + "holds trial " + record.getString("trial_id", 0));
-                }
-                if (!status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("weights_npz") == 0) {
-                    problems.add(where + "a trained row without weights");
-                }
-                if (status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("error") == 0) {
-                    problems.add(where + "a failed row without its error");
-                }
-                images += decodeImages(record, where, problems);
-            } catch (IOException | RuntimeException e) {
-                problems.add(where + "unreadable row: " + e.getMessage());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<RowCheck>> checks = new ArrayList<>();
+            for (ResultDataset.Row row : rows.values()) {
+                checks.add(pool.submit(() -> check(row)));
             }
+            int done = 0;
+            for (Future<RowCheck> future : checks) {
+                RowCheck check = future.get();
+                if (check.status() != null) {
+                    byStatus.merge(check.status(), 1, Integer::sum);
+                }
+                images += check.images();
+                problems.addAll(check.problems());
+                progress.rows(++done, checks.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         List<Path> leftovers = new ArrayList<>();
         List<String> resumable = new ArrayList<>();
@@ -104,6 +121,38 @@ public final class DatasetCheck {
         leftovers.forEach(file -> problems.add(ResultDataset.CHECKPOINTS + "/" + file.getFileName()
                 + ": left by a checkpoint save that was cut short (the next run removes it)"));
         return new Report(sweep, byStatus, images, resumable, problems);
+    }
+
+    /** What one row's check found: its status (null if unreadable), images decoded, problems. */
+    private record RowCheck(String status, int images, List<String> problems) {
+    }
+
+    private static RowCheck check(ResultDataset.Row row) {
+        List<String> problems = new ArrayList<>();
+        String where = row.file().getFileName() + ": ";
+        try {
+            Group record = readOnlyRow(row.file(), where, problems);
+            if (record == null) {
+                return new RowCheck(null, 0, problems);
+            }
+            String status = record.getString("status", 0);
+            if (!STATUSES.contains(status)) {
+                problems.add(where + "unknown status '" + status + "'");
+            }
+            if (!record.getString("trial_id", 0).equals(row.trialId())) {
+                problems.add(where + "holds trial " + record.getString("trial_id", 0));
+            }
+            if (!status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("weights_npz") == 0) {
+                problems.add(where + "a trained row without weights");
+            }
+            if (status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("error") == 0) {
+                problems.add(where + "a failed row without its error");
+            }
+            return new RowCheck(status, decodeImages(record, where, problems), problems);
+        } catch (IOException | RuntimeException e) {
+            problems.add(where + "unreadable row: " + e.getMessage());
+            return new RowCheck(null, 0, problems);
+        }
     }
 
     private static Group readOnlyRow(Path file, String where, List<String> problems) throws IOException {

@@ -21,7 +21,9 @@ import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
+import org.sirensweep.train.Measures;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialSettings;
@@ -60,6 +62,11 @@ public final class ResultFiles {
               required int32 depth;
               required int32 width;
               required double omega0;
+              optional int32 omega0_resolution;
+              required double omega0_effective;
+              optional int32 target_resolution;
+              required double gradient_target_scale;
+              required double laplacian_target_scale;
               required int64 seed;
               required int32 curve_interval;
               required group render_sizes (LIST) { repeated group list { required int32 element; } }
@@ -71,6 +78,10 @@ public final class ResultFiles {
               optional double final_loss;
               optional double psnr;
               optional double psnr_affine;
+              optional double psnr_harmonic;
+              optional double psnr_determined;
+              optional double gradient_error;
+              optional double laplacian_error;
               optional group curve (LIST) {
                 repeated group list {
                   required group element {
@@ -79,6 +90,10 @@ public final class ResultFiles {
                     required double loss;
                     required double psnr;
                     required double psnr_affine;
+                    required double psnr_harmonic;
+                    required double psnr_determined;
+                    required double gradient_error;
+                    required double laplacian_error;
                     required double seconds;
                   }
                 }
@@ -185,7 +200,17 @@ public final class ResultFiles {
                 .append("resolution", s.resolution()).append("supervision", s.supervision().id())
                 .append("epochs", s.epochs()).append("batch_size", s.batchSize()).append("shuffle", s.shuffle())
                 .append("lr", s.learningRate()).append("depth", s.depth()).append("width", s.width())
-                .append("omega0", s.omega0()).append("seed", s.seed()).append("curve_interval", s.curveInterval());
+                .append("omega0", s.omega0());
+        if (s.omega0Resolution() != null) {
+            row.append("omega0_resolution", s.omega0Resolution());
+        }
+        row.append("omega0_effective", s.effectiveOmega0());
+        if (s.targetResolution() != null) {
+            row.append("target_resolution", s.targetResolution());
+        }
+        row.append("gradient_target_scale", s.targetScales().gradient())
+                .append("laplacian_target_scale", s.targetScales().laplacian())
+                .append("seed", s.seed()).append("curve_interval", s.curveInterval());
         Group sizes = row.addGroup("render_sizes");
         s.renderSizes().forEach(size -> sizes.addGroup("list").append("element", size));
         if (s.injectedFault() != null) {
@@ -198,12 +223,14 @@ public final class ResultFiles {
             if (o.divergedAtStep() >= 0) {
                 row.append("diverged_at_step", o.divergedAtStep());
             }
-            row.append("final_loss", o.finalLoss()).append("psnr", o.psnr()).append("psnr_affine", o.psnrAffine());
+            row.append("final_loss", o.finalLoss());
+            appendMeasures(row, o.measures(), s.supervision());
             Group curve = row.addGroup("curve");
             for (CurvePoint p : o.curve()) {
-                curve.addGroup("list").addGroup("element").append("step", p.step()).append("epoch", p.epoch())
-                        .append("loss", p.loss()).append("psnr", p.psnr()).append("psnr_affine", p.psnrAffine())
-                        .append("seconds", p.seconds());
+                Group point = curve.addGroup("list").addGroup("element").append("step", p.step())
+                        .append("epoch", p.epoch()).append("loss", p.loss());
+                appendMeasures(point, p.measures(), s.supervision());
+                point.append("seconds", p.seconds());
             }
             Group upscale = row.addGroup("upscale");
             for (UpscaleScore score : o.upscale()) {
@@ -234,6 +261,12 @@ public final class ResultFiles {
             row.append("weights_npz", Binary.fromConstantByteArray(o.weightsNpz()));
         }
         return row;
+    }
+
+    private static void appendMeasures(Group group, Measures m, Supervision supervision) {
+        group.append("psnr", m.psnr()).append("psnr_affine", m.psnrAffine()).append("psnr_harmonic", m.psnrHarmonic())
+                .append("psnr_determined", m.determined(supervision)).append("gradient_error", m.gradientError())
+                .append("laplacian_error", m.laplacianError());
     }
 
     private static Properties loadVersions() {

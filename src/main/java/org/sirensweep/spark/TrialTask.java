@@ -16,6 +16,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.sirensweep.sweep.Trial;
+import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
@@ -124,8 +125,7 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         }
         count(result, trial.settings().totalSteps() - stepsCounted[0]);
         TrialOutcome o = result.outcome();
-        return new TaskReport(trial.id(), result.status(), o == null ? Double.NaN : o.psnr(),
-                o == null ? Double.NaN : o.psnrAffine(),
+        return new TaskReport(trial.id(), result.status(), o == null ? Measures.UNKNOWN : o.measures(),
                 (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3, result.error(),
                 o == null ? null : o.device());
     }

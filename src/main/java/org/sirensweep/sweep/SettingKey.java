@@ -23,6 +23,11 @@ public enum SettingKey {
     WIDTH("width", 256, "units per sine layer, at least 1"),
     OMEGA0("omega0", 30.0, "sine frequency factor, a positive number"),
     SEED("seed", 0L, "seed of every random draw, an integer"),
+    OMEGA0_RESOLUTION("omega0_resolution", null, "the resolution omega0 is meant for: at another resolution the "
+            + "network uses omega0 · (resolution − 1) / (omega0_resolution − 1), the same frequency per pixel "
+            + "(default: omega0 as it is)"),
+    TARGET_RESOLUTION("target_resolution", null, "the resolution Siren-Jax's derivative target factors are meant "
+            + "for: at another resolution they scale with the pixel spacing (default: the factors as they are)"),
     INJECT_FAULT("inject_fault", null, "tests only: 'always' or 'first-attempt' makes the training throw; 'none'");
 
     private final String key;
@@ -65,7 +70,7 @@ public enum SettingKey {
                 }
                 yield node.booleanValue();
             }
-            case RESOLUTION -> atLeast(integer(node), 2);
+            case RESOLUTION, OMEGA0_RESOLUTION, TARGET_RESOLUTION -> atLeast(integer(node), 2);
             case EPOCHS, DEPTH, WIDTH -> atLeast(integer(node), 1);
             case BATCH_SIZE -> node.isTextual() && node.textValue().equalsIgnoreCase("full") ? 0 : atLeast(integer(node), 0);
             case SEED -> {

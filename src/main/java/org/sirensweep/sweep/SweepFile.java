@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -336,6 +337,7 @@ public final class SweepFile {
         }
         List<Trial> trials = new ArrayList<>();
         Map<String, Map<SettingKey, Object>> seen = new HashMap<>();
+        Set<String> canonicalised = new HashSet<>();
         for (Map<SettingKey, Object> point : points) {
             Map<SettingKey, Object> all = new LinkedHashMap<>();
             for (SettingKey key : SettingKey.values()) {
@@ -343,6 +345,14 @@ public final class SweepFile {
                 if (value != null) {
                     all.put(key, value);
                 }
+            }
+            // One batch per epoch is the same shuffled or not: such a point is the unshuffled trial.
+            int resolution = (Integer) all.get(SettingKey.RESOLUTION);
+            int batchSize = (Integer) all.get(SettingKey.BATCH_SIZE);
+            boolean singleBatch = batchSize == 0 || (long) batchSize >= (long) resolution * resolution;
+            boolean wasShuffled = Boolean.TRUE.equals(all.get(SettingKey.SHUFFLE));
+            if (singleBatch && wasShuffled) {
+                all.put(SettingKey.SHUFFLE, false);
             }
             LoadedImage image = images.get((String) all.get(SettingKey.IMAGE));
             int epochs = (Integer) all.get(SettingKey.EPOCHS);
@@ -355,7 +365,8 @@ public final class SweepFile {
                         (Double) all.get(SettingKey.LR), (Integer) all.get(SettingKey.DEPTH),
                         (Integer) all.get(SettingKey.WIDTH), (Double) all.get(SettingKey.OMEGA0),
                         (Long) all.get(SettingKey.SEED), interval, renderSizes,
-                        (String) all.get(SettingKey.INJECT_FAULT));
+                        (String) all.get(SettingKey.INJECT_FAULT), (Integer) all.get(SettingKey.OMEGA0_RESOLUTION),
+                        (Integer) all.get(SettingKey.TARGET_RESOLUTION));
             } catch (IllegalArgumentException e) {
                 throw error(point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": " + e.getMessage());
             }
@@ -367,8 +378,14 @@ public final class SweepFile {
             identity.remove(SettingKey.IMAGE.key());
             identity.put("image_sha256", image.sha256);
             String id = Trial.idOf(identity);
+            if (singleBatch && wasShuffled) {
+                canonicalised.add(id);
+            }
             Map<SettingKey, Object> twin = seen.putIfAbsent(id, point);
             if (twin != null) {
+                if (canonicalised.contains(id)) {
+                    continue; // the shuffled twin of a full-batch trial: run once
+                }
                 throw error("grid", "trials " + describe(twin) + " and " + describe(point) + " are the same trial");
             }
             trials.add(new Trial(id, settings, (String) all.get(SettingKey.IMAGE), image.sha256, values));

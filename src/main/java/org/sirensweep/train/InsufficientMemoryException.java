@@ -24,7 +24,8 @@ public final class InsufficientMemoryException extends RuntimeException {
         if (bytes > room) {
             throw new InsufficientMemoryException(what + " needs " + gigabytes(bytes) + " of buffers but only "
                     + gigabytes(Math.max(room, 0)) + " are free (physical memory, org.bytedeco.javacpp.maxPhysicalBytes);"
-                    + " use a smaller batch_size or width");
+                    + " use a smaller batch_size or width, or raise -Dorg.bytedeco.javacpp.maxPhysicalBytes (the"
+                    + " launcher takes JVM options from SIREN_SWEEP_JAVA_OPTS)");
         }
     }
 

@@ -50,7 +50,7 @@ public final class Trainer {
             throw new IllegalArgumentException("network has " + network.config().outputs() + " outputs for an image of "
                     + image.channels() + " channels");
         }
-        TrainingTargets targets = TrainingTargets.of(image, config.supervision());
+        TrainingTargets targets = TrainingTargets.of(image, config.supervision(), config.targetScales());
         Derivatives derivatives = Derivatives.of(config.supervision());
         BatchSchedule schedule = new BatchSchedule(targets.points(), config.batchSize(), config.shuffle(), config.seed());
         InsufficientMemoryException.ensureFits(plannedBytes(network.config(), config, targets.points()),
@@ -58,7 +58,9 @@ public final class Trainer {
                         + " points at width " + network.config().width());
         try (Workspace capacity = Workspace.allocate(network.config(), derivatives, schedule.largestBatch(),
                 network.dataType(), true);
-             Renderer evaluator = new Renderer(network, Derivatives.VALUE_ONLY)) {
+             Renderer evaluator = new Renderer(network, Derivatives.ALL)) {
+            // What every curve sample is measured against: all targets, whatever the supervision trains on.
+            TrainingTargets allTargets = TrainingTargets.all(image, config.targetScales());
             long parameters = network.config().parameterCount();
             ParameterViews gradient = new ParameterViews(network.config(), Nd4j.zeros(network.dataType(), 1, parameters));
             INDArray adamState = Nd4j.zeros(network.dataType(), 1, 2 * parameters);
@@ -101,8 +103,8 @@ public final class Trainer {
                     double loss = SupervisedLoss.apply(config.supervision(), ws);
                     if (!Double.isFinite(loss)) {
                         trainNanos += System.nanoTime() - start;
-                        return new TrainingResult(network, TrainingStatus.DIVERGED, step + 1, step, loss, Double.NaN,
-                                Double.NaN, List.copyOf(curve), trainNanos / 1e9,
+                        return new TrainingResult(network, TrainingStatus.DIVERGED, step + 1, step, loss,
+                                Measures.UNKNOWN, List.copyOf(curve), trainNanos / 1e9,
                                 medianMillis(stepNanos, step - resumedFrom), resumedFrom);
                     }
                     SirenPass.backward(network, ws, gradient, adjoints);
@@ -119,9 +121,9 @@ public final class Trainer {
                 }
                 epochLoss = lossSum / schedule.batches();
                 if (epoch % config.curveInterval() == 0 || epoch == config.epochs()) {
-                    Evaluation.Quality quality = Evaluation.quality(evaluator.render(image.height(), image.width()), image);
-                    CurvePoint point = new CurvePoint(step, epoch, epochLoss, quality.psnr(), quality.psnrAffine(),
-                            trainNanos / 1e9);
+                    Measures measures = Measures.of(evaluator.render(image.height(), image.width()), image,
+                            allTargets);
+                    CurvePoint point = new CurvePoint(step, epoch, epochLoss, measures, trainNanos / 1e9);
                     curve.add(point);
                     progress.curve(point);
                 }
@@ -132,7 +134,7 @@ public final class Trainer {
                 }
             }
             CurvePoint last = curve.get(curve.size() - 1);
-            return new TrainingResult(network, TrainingStatus.OK, -1, step, epochLoss, last.psnr(), last.psnrAffine(),
+            return new TrainingResult(network, TrainingStatus.OK, -1, step, epochLoss, last.measures(),
                     List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step - resumedFrom), resumedFrom);
         }
     }
@@ -146,7 +148,7 @@ public final class Trainer {
         int batch = BatchSchedule.largestBatch(points, config.batchSize());
         long workspace = Workspace.bytesNeeded(network, Derivatives.of(config.supervision()), batch, DataType.FLOAT,
                 true);
-        long evaluator = Workspace.bytesNeeded(network, Derivatives.VALUE_ONLY, Math.min(points, Renderer.CHUNK),
+        long evaluator = Workspace.bytesNeeded(network, Derivatives.ALL, Math.min(points, Renderer.CHUNK),
                 DataType.FLOAT, false);
         long parameterBuffers = Memory.product(network.parameterCount(), 4L * DataType.FLOAT.width());
         return Memory.sum(Memory.sum(workspace, evaluator), parameterBuffers);

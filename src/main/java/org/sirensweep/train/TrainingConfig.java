@@ -1,16 +1,18 @@
 package org.sirensweep.train;
 
 import org.sirensweep.image.Supervision;
+import org.sirensweep.image.TargetScales;
 
 /**
  * How a SIREN is trained: Adam with {@code learningRate} (β1 0.9, β2 0.999, ε 1e-8) for {@code epochs} passes over
  * all points, in batches of {@code batchSize} points (0 = full batch). With {@code shuffle} the points are permuted
  * afresh every epoch from {@code seed}; without it, batches are contiguous runs of points (what Siren-Jax actually
  * does: its permutation is computed and never used). The learning curve is sampled every {@code curveInterval}
- * epochs and at the end.
+ * epochs and at the end. {@code targetScales} are the derivative targets' factors (Siren-Jax's unless a trial carries
+ * them to its resolution).
  */
 public record TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
-                             long seed, int curveInterval) {
+                             long seed, int curveInterval, TargetScales targetScales) {
 
     public static final double BETA1 = 0.9;
     public static final double BETA2 = 0.999;
@@ -32,5 +34,14 @@ public record TrainingConfig(Supervision supervision, int epochs, int batchSize,
         if (curveInterval < 1) {
             throw new IllegalArgumentException("curve interval must be at least 1 epoch, got " + curveInterval);
         }
+        if (targetScales == null) {
+            throw new IllegalArgumentException("target scales are required");
+        }
+    }
+
+    /** A configuration with Siren-Jax's target factors. */
+    public TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
+                          long seed, int curveInterval) {
+        this(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval, TargetScales.SIREN_JAX);
     }
 }

@@ -5,11 +5,11 @@ import org.sirensweep.model.Siren;
 
 /**
  * What a training produced: the trained network, how it ended ({@code divergedAtStep} is the step whose loss was not
- * finite, or -1), the final epoch's loss and PSNRs, the curve, and its cost ({@code msPerStep} is the median step
+ * finite, or -1), the final epoch's loss and the last curve sample's measures, the curve, and its cost ({@code msPerStep} is the median step
  * time after warm-up, over this run's steps). {@code resumedFromStep} is the step a checkpoint let it continue from,
  * 0 for a training that started afresh.
  */
 public record TrainingResult(Siren network, TrainingStatus status, long divergedAtStep, long steps, double finalLoss,
-                             double psnr, double psnrAffine, List<CurvePoint> curve, double trainSeconds,
+                             Measures measures, List<CurvePoint> curve, double trainSeconds,
                              double msPerStep, long resumedFromStep) {
 }

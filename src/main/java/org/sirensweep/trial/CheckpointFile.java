@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.zip.CRC32;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.CurvePoint;
+import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingState;
 
 /**
@@ -36,7 +37,7 @@ public final class CheckpointFile implements Checkpoints {
     /** File name ending of checkpoints. */
     public static final String SUFFIX = ".checkpoint";
     private static final long MAGIC = 0x534952454e434b50L; // "SIRENCKP"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final Path file;
     private final Duration interval;
@@ -143,7 +144,7 @@ public final class CheckpointFile implements Checkpoints {
 
     static byte[] encode(TrainingState state, String fingerprint) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(
-                16 + 12 * state.parameters().length + 48 * state.curve().size() + 256);
+                16 + 12 * state.parameters().length + 72 * state.curve().size() + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(MAGIC);
             out.writeInt(VERSION);
@@ -158,8 +159,11 @@ public final class CheckpointFile implements Checkpoints {
                 out.writeLong(p.step());
                 out.writeInt(p.epoch());
                 out.writeDouble(p.loss());
-                out.writeDouble(p.psnr());
-                out.writeDouble(p.psnrAffine());
+                Measures m = p.measures();
+                for (double value : new double[] {m.psnr(), m.psnrAffine(), m.psnrHarmonic(), m.gradientError(),
+                    m.laplacianError()}) {
+                    out.writeDouble(value);
+                }
                 out.writeDouble(p.seconds());
             }
             CRC32 crc = new CRC32();
@@ -207,8 +211,8 @@ public final class CheckpointFile implements Checkpoints {
         int points = in.readInt();
         List<CurvePoint> curve = new ArrayList<>(points);
         for (int i = 0; i < points; i++) {
-            curve.add(new CurvePoint(in.readLong(), in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
-                    in.readDouble()));
+            curve.add(new CurvePoint(in.readLong(), in.readInt(), in.readDouble(), new Measures(in.readDouble(),
+                    in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()), in.readDouble()));
         }
         if (in.available() != 0) {
             throw new IOException(in.available() + " unexpected bytes at the end");

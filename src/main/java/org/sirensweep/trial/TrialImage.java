@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.train.Evaluation;
+import org.sirensweep.train.HarmonicFit;
 import org.sirensweep.train.Rendering;
 
 /**
  * One picture a trial produced, PNG-encoded: {@code kind} is {@code target} (the training image), {@code value},
- * {@code value-affine} (after the per-channel affine fit), {@code gradient}, {@code laplacian} or {@code bicubic} (the
+ * {@code value-affine} (after the per-channel affine fit), {@code value-harmonic} (after the harmonic fit of {@link
+ * HarmonicFit}), {@code gradient}, {@code laplacian} or {@code bicubic} (the
  * training image interpolated to a render size); {@code size} is its square side in pixels.
  */
 public record TrialImage(String kind, int size, byte[] png) {
@@ -25,6 +27,7 @@ public record TrialImage(String kind, int size, byte[] png) {
             case "target" -> "the training image" + at;
             case "value" -> "network value" + at + ", clip(out/2+0.5)";
             case "value-affine" -> "network value" + at + " after the affine fit";
+            case "value-harmonic" -> "network value" + at + " after the harmonic fit (what a Laplacian determines)";
             case "gradient" -> "network gradient" + at + " (HSV: hue = direction)";
             case "laplacian" -> "network Laplacian" + at + " (RdBu, 2% clipped)";
             case "bicubic" -> "bicubic interpolation of the training image" + at + " (the upscale baseline)";
@@ -32,13 +35,19 @@ public record TrialImage(String kind, int size, byte[] png) {
         };
     }
 
-    /** The pictures of a rendering: value (and, given an affine fit, its fitted value), gradient and Laplacian. */
-    public static List<TrialImage> of(Rendering rendering, Evaluation.Affine affine) {
+    /**
+     * The pictures of a rendering: value (and, given the fits, its affine- and harmonic-fitted values), gradient and
+     * Laplacian.
+     */
+    public static List<TrialImage> of(Rendering rendering, Evaluation.Affine affine, HarmonicFit harmonic) {
         int size = rendering.width();
         List<TrialImage> images = new ArrayList<>();
         images.add(new TrialImage("value", size, PngCodec.encode(rendering.valueImage())));
         if (affine != null) {
             images.add(new TrialImage("value-affine", size, PngCodec.encode(rendering.valueImage(affine))));
+        }
+        if (harmonic != null) {
+            images.add(new TrialImage("value-harmonic", size, PngCodec.encode(harmonic.apply(rendering))));
         }
         if (rendering.gradient() != null) {
             images.add(new TrialImage("gradient", size, PngCodec.encode(rendering.gradientImage())));

@@ -19,6 +19,7 @@ import org.sirensweep.model.NpzWeights;
 import org.sirensweep.model.Siren;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.Evaluation;
+import org.sirensweep.train.HarmonicFit;
 import org.sirensweep.train.Renderer;
 import org.sirensweep.train.Rendering;
 import org.sirensweep.train.Trainer;
@@ -66,7 +67,8 @@ public final class TrialRunner {
         digest.update(String.join("|", String.valueOf(s.resolution()), s.supervision().id(),
                 String.valueOf(s.epochs()), String.valueOf(s.batchSize()), String.valueOf(s.shuffle()),
                 Double.toString(s.learningRate()), String.valueOf(s.depth()), String.valueOf(s.width()),
-                Double.toString(s.omega0()), String.valueOf(s.seed()), String.valueOf(s.curveInterval()))
+                Double.toString(s.effectiveOmega0()), String.valueOf(s.seed()), String.valueOf(s.curveInterval()),
+                s.targetScales().toString())
                 .getBytes(StandardCharsets.UTF_8));
         ByteBuffer pixels = ByteBuffer.allocate(Double.BYTES * picture.samples().length);
         pixels.asDoubleBuffer().put(picture.samples());
@@ -118,15 +120,16 @@ public final class TrialRunner {
             try (Renderer renderer = new Renderer(network, Derivatives.ALL)) {
                 Rendering training = renderer.render(picture.height(), picture.width());
                 Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
-                images.addAll(TrialImage.of(training, affine));
+                HarmonicFit harmonic = HarmonicFit.of(training, picture);
+                images.addAll(TrialImage.of(training, affine, harmonic));
                 for (int size : settings.renderSizes()) {
                     Rendering rendering = renderer.render(size, size);
-                    images.addAll(TrialImage.of(rendering, affine));
+                    images.addAll(TrialImage.of(rendering, affine, harmonic));
                     images.add(new TrialImage("bicubic", size,
                             PngCodec.encode(Upscaling.baseline(picture, size, ResampleFilter.BICUBIC))));
                     PixelImage reference = Upscaling.reference(original, size);
                     if (reference != null) {
-                        upscale.addAll(Upscaling.scores(rendering, affine, picture, reference));
+                        upscale.addAll(Upscaling.scores(rendering, affine, harmonic, picture, reference));
                     }
                 }
             }
@@ -134,7 +137,7 @@ public final class TrialRunner {
         byte[] weights = NpzWeights.toBytes(network);
         double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
         return new TrialOutcome(settings, picture.channels(), result.status(), result.divergedAtStep(), result.steps(),
-                result.finalLoss(), result.psnr(), result.psnrAffine(), result.curve(),
+                result.finalLoss(), result.measures(), result.curve(),
                 new TrialOutcome.Timings(setupSeconds, result.trainSeconds(), result.msPerStep(), renderSeconds),
                 List.copyOf(images), List.copyOf(upscale), weights, Compute.currentDevice(), result.resumedFromStep());
     }

@@ -2,6 +2,7 @@ package org.sirensweep.trial;
 
 import java.util.List;
 import org.sirensweep.image.Supervision;
+import org.sirensweep.image.TargetScales;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.Memory;
@@ -22,10 +23,15 @@ import org.sirensweep.train.TrainingConfig;
  * @param renderSizes  square sizes (px) at which the trained network is also rendered, e.g. 512 for the upscale test
  * @param injectedFault for tests of failure handling only: {@code null}, or {@link #FAULT_ALWAYS} / {@link
  *                     #FAULT_FIRST_ATTEMPT} to make the training throw
+ * @param omega0Resolution the resolution {@code omega0} is meant for (null: use it as it is); see {@link
+ *                     #effectiveOmega0()}
+ * @param targetResolution the resolution Siren-Jax's derivative target factors are meant for (null: use them as they
+ *                     are); see {@link #targetScales()}
  */
 public record TrialSettings(String image, int resolution, Supervision supervision, int epochs, int batchSize,
                             boolean shuffle, double learningRate, int depth, int width, double omega0, long seed,
-                            int curveInterval, List<Integer> renderSizes, String injectedFault)
+                            int curveInterval, List<Integer> renderSizes, String injectedFault,
+                            Integer omega0Resolution, Integer targetResolution)
         implements java.io.Serializable {
 
     /** Injected fault: every attempt throws. */
@@ -49,16 +55,43 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
         renderSizes = List.copyOf(renderSizes);
         for (int size : renderSizes) {
             if (size < 1 || size > MAX_RENDER_SIZE) {
-                throw new IllegalArgumentException("render size must be between 1 and " + MAX_RENDER_SIZE + ", got " + size);
+                throw new IllegalArgumentException("render size must be between 1 and " + MAX_RENDER_SIZE + ", got " + size
+                        + " (a fixed limit: an " + MAX_RENDER_SIZE + "² render's planes already take 3 GB of heap)");
             }
         }
         if (injectedFault != null && !injectedFault.equals(FAULT_ALWAYS) && !injectedFault.equals(FAULT_FIRST_ATTEMPT)) {
             throw new IllegalArgumentException("injected fault must be '" + FAULT_ALWAYS + "' or '"
                     + FAULT_FIRST_ATTEMPT + "', got '" + injectedFault + "'");
         }
+        if ((omega0Resolution != null && omega0Resolution < 2) || (targetResolution != null && targetResolution < 2)) {
+            throw new IllegalArgumentException("omega0_resolution and target_resolution must be at least 2");
+        }
         // The optimiser and network records hold the remaining rules; build them once to apply them.
         new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval);
         SirenConfig.forImage(1, width, depth, omega0);
+    }
+
+    /** Settings with ω0 and the target factors as given (Siren-Jax's way). */
+    public TrialSettings(String image, int resolution, Supervision supervision, int epochs, int batchSize,
+                         boolean shuffle, double learningRate, int depth, int width, double omega0, long seed,
+                         int curveInterval, List<Integer> renderSizes, String injectedFault) {
+        this(image, resolution, supervision, epochs, batchSize, shuffle, learningRate, depth, width, omega0, seed,
+                curveInterval, renderSizes, injectedFault, null, null);
+    }
+
+    /**
+     * The ω0 the network uses: {@code omega0}, or, with {@code omega0Resolution} R, {@code omega0 · (n − 1)/(R − 1)}
+     * at resolution n, so that the sines put as many periods between two pixels as at R (coordinates span [-1, 1],
+     * so a pixel is 2/(n − 1) wide).
+     */
+    public double effectiveOmega0() {
+        return omega0Resolution == null ? omega0 : omega0 * (resolution - 1.0) / (omega0Resolution - 1.0);
+    }
+
+    /** The derivative targets' factors: Siren-Jax's, or carried from {@code targetResolution} to this resolution. */
+    public TargetScales targetScales() {
+        return targetResolution == null ? TargetScales.SIREN_JAX
+                : TargetScales.forResolution(resolution, targetResolution);
     }
 
     /** The curve interval that gives about 50 samples over {@code epochs}. */
@@ -87,10 +120,11 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
     }
 
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval);
+        return new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval,
+                targetScales());
     }
 
     public SirenConfig sirenConfig(int channels) {
-        return SirenConfig.forImage(channels, width, depth, omega0);
+        return SirenConfig.forImage(channels, width, depth, effectiveOmega0());
     }
 }

@@ -9,6 +9,7 @@ import org.sirensweep.image.Resampler;
 import org.sirensweep.image.Ssim;
 import org.sirensweep.image.TrainingImage;
 import org.sirensweep.train.Evaluation;
+import org.sirensweep.train.HarmonicFit;
 import org.sirensweep.train.Rendering;
 
 /**
@@ -37,12 +38,13 @@ final class Upscaling {
     }
 
     /** Scores of the network's rendering and of each interpolation baseline against {@code reference}. */
-    static List<UpscaleScore> scores(Rendering network, Evaluation.Affine affine, PixelImage training,
-                                     PixelImage reference) {
+    static List<UpscaleScore> scores(Rendering network, Evaluation.Affine affine, HarmonicFit harmonic,
+                                     PixelImage training, PixelImage reference) {
         int size = reference.width();
         List<UpscaleScore> scores = new ArrayList<>();
         scores.add(score(size, "network", network.valueImage(), reference));
         scores.add(score(size, "network-affine", network.valueImage(affine), reference));
+        scores.add(score(size, "network-harmonic", harmonic.apply(network), reference));
         for (ResampleFilter filter : BASELINES) {
             scores.add(score(size, filter.name().toLowerCase(Locale.ROOT), baseline(training, size, filter), reference));
         }

@@ -107,21 +107,29 @@ class TrainReproducibilityTest {
         assertEquals(losses(coldOne), losses(warmOne));
 
         float[] reference = weights(cold);
-        // Checkpoints every 0.3 s; kill -9 as soon as one is on disk, then run the same command again.
+        // Checkpoints every 0.3 s; kill -9 as soon as one is on disk.
         Path killed = dir.resolve("killed");
         Path checkpoint = dir.resolve(".killed" + CheckpointFile.SUFFIX);
         Process victim = launch(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"),
                 dir.resolve("killed.log"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (CheckpointFile.peek(checkpoint).isEmpty() && victim.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(victim.isAlive(), "the training ended before a checkpoint: " + Files.readString(dir.resolve("killed.log")));
+        waitForCheckpoint(victim, checkpoint, 0, dir.resolve("killed.log"));
         victim.destroyForcibly();
         victim.waitFor();
         assertFalse(Files.exists(killed), "a killed training writes no results");
+        long firstSave = CheckpointFile.peek(checkpoint).orElseThrow().step();
+        assertEquals(1, partialFolders(), "SIGKILL runs no clean-up: its staging folder stays, for now");
+
+        // Run again and stop it with SIGTERM (as Ctrl-C does) once it has saved further: it removes the killed
+        // run's staging folder and its own, and keeps its checkpoint.
+        Process stopped = launch(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"),
+                dir.resolve("stopped.log"));
+        waitForCheckpoint(stopped, checkpoint, firstSave, dir.resolve("stopped.log"));
+        stopped.destroy();
+        stopped.waitFor();
+        assertTrue(Files.readString(dir.resolve("stopped.log")).contains("continuing from the checkpoint"));
+        assertEquals(0, partialFolders(), "nothing half-written is left behind");
         long savedStep = CheckpointFile.peek(checkpoint).orElseThrow().step();
-        assertTrue(savedStep > 0 && savedStep < 500, "saved at step " + savedStep);
+        assertTrue(savedStep > firstSave && savedStep < 500, "saved at steps " + firstSave + " then " + savedStep);
 
         String resumed = runHere(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"));
         assertTrue(resumed.contains("(continued from step " + savedStep + ")"), resumed);
@@ -130,5 +138,21 @@ class TrainReproducibilityTest {
         assertArrayEquals(reference, weights(killed), "killed half-way and resumed");
         assertEquals(losses(cold), losses(killed));
         assertFalse(Files.exists(checkpoint), "the checkpoint is removed once the results are written");
+    }
+
+    /** Waits until {@code process} has saved a checkpoint beyond step {@code after}; fails if it ends first. */
+    private static void waitForCheckpoint(Process process, Path checkpoint, long after, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (CheckpointFile.peek(checkpoint).map(p -> p.step() <= after).orElse(true) && process.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(process.isAlive(), "the training ended before a checkpoint: " + Files.readString(log));
+    }
+
+    private static long partialFolders() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(".killed.partial-")).count();
+        }
     }
 }

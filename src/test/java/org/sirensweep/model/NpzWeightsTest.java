@@ -1,12 +1,18 @@
 package org.sirensweep.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.sirensweep.TestPython;
 
 class NpzWeightsTest {
     @TempDir
@@ -22,7 +28,20 @@ class NpzWeightsTest {
         assertEquals(net.parameters(), back.parameters());
     }
 
-    /** NumPy must open the archive with the documented keys, shapes and dtype (needs python3 with numpy). */
+    @Test
+    void theSameWeightsGiveTheSameBytesWheneverTheyAreWritten() throws Exception {
+        Siren net = Siren.initialise(SirenConfig.forImage(1, 8, 2, 30), 1, DataType.FLOAT);
+        byte[] bytes = NpzWeights.toBytes(net);
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                assertEquals(LocalDateTime.of(1980, 1, 1, 0, 0), e.getTimeLocal(), e.getName() + " carries no write time");
+            }
+        }
+        assertArrayEquals(bytes, NpzWeights.toBytes(Siren.initialise(SirenConfig.forImage(1, 8, 2, 30), 1,
+                DataType.FLOAT)));
+    }
+
+    /** NumPy must open the archive with the documented keys, shapes and dtype (needs the tests' Python, with NumPy). */
     @Test
     void numpyLoadsTheArchive() throws Exception {
         Siren net = Siren.initialise(SirenConfig.forImage(1, 8, 3, 30), 1, DataType.FLOAT);
@@ -35,7 +54,7 @@ class NpzWeightsTest {
                 "assert z['w0'].shape == (2, 8) and z['w0'].dtype == np.float32, (z['w0'].shape, z['w0'].dtype)",
                 "assert z['b0'].shape == (8,) and z['w4'].shape == (8, 1) and z['b4'].shape == (1,)",
                 "print(repr(float(z['w1'][3, 5])), repr(float(z['b2'][6])), float(z['omega0']))");
-        Process p = new ProcessBuilder("python3", "-c", script, file.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(TestPython.executable(), "-c", script, file.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         p.waitFor(60, TimeUnit.SECONDS);
         assertEquals(0, p.exitValue(), out);

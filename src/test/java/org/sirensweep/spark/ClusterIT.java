@@ -1,5 +1,6 @@
 package org.sirensweep.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.cli.SirenSweep;
+import org.sirensweep.trial.CheckpointFile;
 
 /**
  * The packaged jar on a real Spark standalone cluster on loopback: a master and two workers started from the
@@ -62,8 +65,9 @@ class ClusterIT {
         Path sweep = dir.resolve("cluster.yaml");
         Files.writeString(sweep, """
                 name: cluster
-                settings: {image: IMAGE, resolution: 32, width: 32, depth: 2, omega0: 10, epochs: 300}
+                settings: {image: IMAGE, resolution: 32, width: 32, depth: 2, omega0: 10, epochs: 1000}
                 grid: {supervision: [vanilla, gradient], seed: [0, 1, 2, 3, 4, 5]}
+                checkpoint_minutes: 0.003
                 """.replace("IMAGE", Path.of("data/camera.png").toAbsolutePath().toString()));
         Path dataset = dir.resolve("dataset");
         Process driver = start("driver", List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl,
@@ -74,10 +78,10 @@ class ClusterIT {
                 "--class", "org.sirensweep.cli.SirenSweep", appJar.toString(),
                 "run", sweep.toString(), "--output", dataset.toString()), Map.of());
 
-        // Kill worker 1 (SIGKILL) once some rows exist and its executor is busy.
+        // Kill worker 1 (SIGKILL) once some rows exist and every running trial (four slots) has a checkpoint.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (rows(dataset) < 3 && driver.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+        while ((rows(dataset) < 3 || checkpoints(dataset) < 4) && driver.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
         assertTrue(driver.isAlive(), "the sweep ended before a worker could be killed:\n" + log("driver"));
         int rowsAtKill = rows(dataset);
@@ -102,6 +106,8 @@ class ClusterIT {
                 byExecutor.computeIfAbsent(r.getAs("executor_id"), k -> new ArrayList<>()).add(r);
             }
             assertTrue(table.stream().map(r -> r.<String>getAs("gpu")).distinct().count() >= 2);
+            assertTrue(table.stream().anyMatch(r -> r.<Long>getAs("resumed_from_step") > 0),
+                    "the killed worker's trials continued from their checkpoints");
             for (List<Row> rows : byExecutor.values()) {
                 for (Row a : rows) {
                     for (Row b : rows) {
@@ -116,6 +122,45 @@ class ClusterIT {
             spark.stop();
         }
         assertFalse(Files.exists(dataset.resolve(ResultFiles.STAGING)), "no temporary files remain");
+        assertEquals(0, checkpoints(dataset), "every checkpoint went with its row");
+
+        // The same sweep in local mode, uninterrupted: every row has the same weights and curve, the resumed
+        // ones included (one thread per task on both, as spark.task.cpus says).
+        Path local = dir.resolve("local");
+        int exit = SirenSweep.commandLine().execute("run", sweep.toString(), "--output", local.toString(),
+                "--master", "local[2]", "--checkpoint-minutes", "0");
+        assertEquals(0, exit);
+        SparkSession reader = SparkSession.builder().master("local[1]").appName("compare").getOrCreate();
+        try {
+            Map<String, Row> cluster = byId(reader, dataset);
+            Map<String, Row> uninterrupted = byId(reader, local);
+            assertEquals(cluster.keySet(), uninterrupted.keySet());
+            for (String id : cluster.keySet()) {
+                Row a = cluster.get(id);
+                Row b = uninterrupted.get(id);
+                assertArrayEquals((byte[]) b.getAs("weights_npz"), (byte[]) a.getAs("weights_npz"), "weights of " + id);
+                assertEquals((Object) b.getAs("final_loss"), a.getAs("final_loss"), "final loss of " + id);
+                assertEquals((Object) b.getAs("psnr"), a.getAs("psnr"), "PSNR of " + id);
+            }
+        } finally {
+            reader.stop();
+        }
+    }
+
+    private static Map<String, Row> byId(SparkSession spark, Path dataset) {
+        Map<String, Row> rows = new HashMap<>();
+        spark.read().parquet(dataset.toString()).collectAsList().forEach(r -> rows.put(r.getAs("trial_id"), r));
+        return rows;
+    }
+
+    private static int checkpoints(Path dataset) throws IOException {
+        Path folder = dataset.resolve(ResultDataset.CHECKPOINTS);
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> list = Files.list(folder)) {
+            return (int) list.filter(p -> p.toString().endsWith(CheckpointFile.SUFFIX)).count();
+        }
     }
 
     private static boolean overlap(Row a, Row b) {

@@ -25,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.TestPython;
 import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.cli.VerifyCommand;
@@ -361,7 +362,7 @@ class SweepRunTest {
     }
 
     private static void assertPyarrowAndDuckDbRead(Path dataset, int rows) throws Exception {
-        Process python = new ProcessBuilder("python3", "-c", """
+        Process python = new ProcessBuilder(TestPython.executable(), "-c", """
                 import sys, duckdb, pyarrow.dataset as ds
                 t = ds.dataset(sys.argv[1], format="parquet").to_table()
                 assert t.num_rows == int(sys.argv[2]), t.num_rows

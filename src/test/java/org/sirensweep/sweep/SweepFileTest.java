@@ -96,6 +96,20 @@ public class SweepFileTest {
     }
 
     @Test
+    void aShuffledFullBatchIsTheUnshuffledTrialAndRunsOnce() throws Exception {
+        Sweep sweep = SweepFile.read(write("merge.yaml", """
+                name: merge
+                settings: {image: IMG, resolution: 16, epochs: 3}
+                grid: {batch_size: [full, 256, 64], shuffle: [true, false], omega0_resolution: [64]}
+                """.replace("IMG", CAMERA)), 100);
+        // 256 points at 16² is the whole image: one batch too
+        assertEquals(List.of("0/false", "256/false", "64/true", "64/false"), sweep.trials().stream()
+                .map(t -> t.settings().batchSize() + "/" + t.settings().shuffle()).toList());
+        assertEquals(64, sweep.trials().get(0).values().get("omega0_resolution"));
+        assertEquals(30 * 15 / 63.0, sweep.trials().get(0).settings().effectiveOmega0(), 1e-12);
+    }
+
+    @Test
     void everyShippedSweepFileValidates() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("sweeps"))) {
             List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).toList();

@@ -70,10 +70,20 @@ class TrainerTest {
         PixelImage image = imageName.equals("blob") ? blob : camera;
         TrainingResult result = train(image, supervision, epochs, 0, false, 1e-3, omega0, 0);
         assertEquals(TrainingStatus.OK, result.status());
-        double psnr = supervision.needsValues() && supervision != Supervision.COMBINED ? result.psnr() : result.psnrAffine();
+        double psnr = supervision.needsValues() && supervision != Supervision.COMBINED ? result.measures().psnr()
+                : result.measures().psnrAffine();
         double floor = constantPsnr(image);
         assertTrue(psnr > floor + marginDb, supervision + ": PSNR " + psnr + " dB vs constant image " + floor + " dB");
         assertTrue(result.finalLoss() < result.curve().get(0).loss(), "loss kept falling after the first curve sample");
+        // The derivative the supervision trains on comes closer to its target along the curve.
+        Measures first = result.curve().get(0).measures();
+        Measures last = result.measures();
+        if (supervision.needsGradient()) {
+            assertTrue(last.gradientError() < first.gradientError(), first + " -> " + last);
+        }
+        if (supervision.needsLaplacian()) {
+            assertTrue(last.laplacianError() < first.laplacianError(), first + " -> " + last);
+        }
     }
 
     @Test
@@ -139,8 +149,8 @@ class TrainerTest {
         assertEquals(0, whole.resumedFromStep());
         assertEquals(whole.steps(), resumed.steps());
         assertArrayEquals(whole.network().parameters().toFloatVector(), resumed.network().parameters().toFloatVector());
-        assertEquals(whole.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.psnr())).toList(),
-                resumed.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.psnr())).toList());
+        assertEquals(whole.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList(),
+                resumed.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList());
         assertEquals(whole.finalLoss(), resumed.finalLoss());
         assertEquals(8, checkpoints.saves, "a save after every epoch but the last");
     }
