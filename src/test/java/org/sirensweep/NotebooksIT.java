@@ -20,7 +20,7 @@ class NotebooksIT {
         cli.setOut(new PrintWriter(out));
         int exit = cli.execute("run", "sweeps/ci.yaml", "--output", dataset.toString(), "--master", "local[2]");
         assertEquals(0, exit, out.toString());
-        assertTrue(out.toString().contains("(24 rows;"), out.toString());
+        assertTrue(out.toString().contains("(18 rows;"), out.toString());
 
         Process python = new ProcessBuilder(TestPython.executable(), "notebooks/execute.py", dataset.toString(),
                 "--save-executed", "target/executed-notebooks").redirectErrorStream(true).start();

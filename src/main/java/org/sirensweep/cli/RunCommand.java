@@ -20,6 +20,7 @@ import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepFileException;
 import org.sirensweep.sweep.Trial;
 import org.sirensweep.train.Measures;
+import org.sirensweep.trial.CheckpointFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,11 +81,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--master: '" + master + "' is not a Spark master URL "
                     + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
         }
-        if (checkpointMinutes != null && !(checkpointMinutes >= 0 && checkpointMinutes <= 7 * 24 * 60)) {
-            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080 (a week, a fixed limit), got "
-                    + checkpointMinutes);
-        }
         ExecutorMemory memory;
+        Duration checkpointInterval;
+        try {
+            checkpointInterval = checkpointMinutes == null ? null : CheckpointFile.interval(checkpointMinutes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes " + e.getMessage());
+        }
         try {
             memory = ExecutorMemory.forRun(master, maxTrialMemory);
         } catch (IllegalArgumentException e) {
@@ -110,13 +113,16 @@ public final class RunCommand implements Callable<Integer> {
             return 0;
         }
         try (ResultDataset results = ResultDataset.open(dataset, sweep.name(), sweepFile)) {
-            return run(sweep, results, out);
+            Duration interval = checkpointInterval != null ? checkpointInterval : CheckpointFile.interval(
+                    sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES);
+            return run(sweep, results, interval, out);
         } catch (ResultDataset.DatasetException e) {
             throw new CommandLine.ParameterException(cli, "--output: " + e.getMessage());
         }
     }
 
-    private int run(Sweep sweep, ResultDataset results, PrintWriter out) throws IOException {
+    private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, PrintWriter out)
+            throws IOException {
         List<String> warnings = new ArrayList<>();
         Map<String, ResultDataset.Row> rows = results.rows(warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
@@ -146,8 +152,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 out.println("Spark UI: " + runner.spark().sparkContext().uiWebUrl().getOrElse(() -> "off"));
                 out.flush();
-                SweepRunner.RunSummary summary = runner.run(sweep, results, todo, checkpointInterval(sweep),
-                        System.out);
+                SweepRunner.RunSummary summary = runner.run(sweep, results, todo, checkpointInterval, System.out);
                 summary.reports().forEach(r -> reports.put(r.trialId(), r));
                 jobError = summary.jobError();
             } finally {
@@ -177,12 +182,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         return failed > 0 ? SOME_FAILED : 0;
-    }
-
-    private Duration checkpointInterval(Sweep sweep) {
-        double minutes = checkpointMinutes != null ? checkpointMinutes
-                : sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES;
-        return Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     private static void printTrials(Sweep sweep, PrintWriter out) {

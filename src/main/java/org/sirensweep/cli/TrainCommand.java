@@ -98,16 +98,18 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (ImageFormatException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
         }
-        if (!(checkpointMinutes >= 0 && checkpointMinutes <= 7 * 24 * 60)) {
-            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes must be between 0 (none) and 10080 (a week, a fixed limit), got "
-                    + checkpointMinutes);
+        Duration checkpointInterval;
+        try {
+            checkpointInterval = CheckpointFile.interval(checkpointMinutes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--checkpoint-minutes " + e.getMessage());
         }
         threads.apply(cli);
         OutputFolder folder = output.prepare(cli);
         Path target = folder.target();
         CheckpointFile checkpoints = new CheckpointFile(
                 target.resolveSibling("." + target.getFileName() + CheckpointFile.SUFFIX),
-                Duration.ofMillis(Math.round(checkpointMinutes * 60_000)), runner.fingerprint(), target.getParent());
+                checkpointInterval, runner.fingerprint(), target.getParent());
         if (Files.exists(checkpoints.file())) {
             System.err.println("continuing from the checkpoint " + checkpoints.file());
         }

@@ -11,7 +11,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Reads and writes PNG files with the JDK's ImageIO codec; gray stays one channel, colour becomes RGB. */
 public final class PngCodec {
@@ -39,8 +43,9 @@ public final class PngCodec {
             throw new ImageFormatException("not a PNG file: " + source);
         }
         BufferedImage image;
+        // A memory-cached stream: ImageIO's default caches every stream in a temporary file.
         try (InputStream in = new java.io.ByteArrayInputStream(bytes);
-             ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+             ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
             ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
             try {
                 reader.setInput(stream, true, true);
@@ -99,10 +104,14 @@ public final class PngCodec {
             }
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(out, "png", bytes);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(stream);
+            writer.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException("PNG encoding failed", e);
+        } finally {
+            writer.dispose();
         }
         return bytes.toByteArray();
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -156,7 +157,7 @@ public final class DatasetCheck {
     }
 
     private static Group readOnlyRow(Path file, String where, List<String> problems) throws IOException {
-        try (ParquetFileReader footer = ParquetFileReader.open(new LocalInputFile(file))) {
+        try (ParquetFileReader footer = ResultFiles.openFooter(file)) {
             if (!footer.getFileMetaData().getSchema().equals(ResultFiles.SCHEMA)) {
                 problems.add(where + "its schema is not the documented one (written by another siren-sweep version?)");
                 return null;
@@ -194,7 +195,7 @@ public final class DatasetCheck {
     /** Reads rows as generic records. */
     private static final class GroupReader extends ParquetReader.Builder<Group> {
         GroupReader(InputFile file) {
-            super(file);
+            super(file, new PlainParquetConfiguration()); // not Hadoop's: see ResultFiles.openFooter
         }
 
         @Override

@@ -145,30 +145,39 @@ public final class ResultDataset implements AutoCloseable {
         Map<Path, String> problems = new LinkedHashMap<>();
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
-            files = list.filter(Files::isRegularFile).sorted().toList();
+            files = list.filter(Files::isRegularFile).filter(p -> {
+                String name = p.getFileName().toString();
+                return !name.startsWith("_") && !name.startsWith(".");
+            }).sorted().toList();
         }
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (name.startsWith("_") || name.startsWith(".")) {
-                continue;
-            }
-            if (!RESULT_NAME.matcher(name).matches()) {
-                problems.put(file, "not a trial result file");
-                continue;
-            }
-            try {
-                ResultFiles.Summary summary = ResultFiles.summary(file);
-                String id = name.substring(0, name.length() - ResultFiles.SUFFIX.length());
-                if (!summary.trialId().equals(id) || !summary.sweep().equals(sweep)) {
-                    problems.put(file, "it holds trial " + summary.trialId() + " of sweep '" + summary.sweep() + "'");
-                    continue;
-                }
-                rows.put(id, new Row(id, summary.status(), file));
-            } catch (IOException e) {
-                problems.put(file, e.getMessage().lines().findFirst().orElse("unreadable") + " (its trial will run again)");
+        // Footers are read on all cores (a large sweep has a hundred thousand); the results keep the folder's order.
+        List<Object> found = files.parallelStream().map(file -> footer(file, sweep)).toList();
+        for (int i = 0; i < files.size(); i++) {
+            if (found.get(i) instanceof Row row) {
+                rows.put(row.trialId(), row);
+            } else {
+                problems.put(files.get(i), (String) found.get(i));
             }
         }
         return problems;
+    }
+
+    /** A file's row of {@code sweep}, or what is wrong with it. */
+    private static Object footer(Path file, String sweep) {
+        String name = file.getFileName().toString();
+        if (!RESULT_NAME.matcher(name).matches()) {
+            return "not a trial result file";
+        }
+        try {
+            ResultFiles.Summary summary = ResultFiles.summary(file);
+            String id = name.substring(0, name.length() - ResultFiles.SUFFIX.length());
+            if (!summary.trialId().equals(id) || !summary.sweep().equals(sweep)) {
+                return "it holds trial " + summary.trialId() + " of sweep '" + summary.sweep() + "'";
+            }
+            return new Row(id, summary.status(), file);
+        } catch (IOException e) {
+            return e.getMessage().lines().findFirst().orElse("unreadable") + " (its trial will run again)";
+        }
     }
 
     /** Where trial {@code trialId}'s checkpoint lives in dataset {@code folder}. */

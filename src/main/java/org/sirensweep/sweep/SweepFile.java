@@ -24,6 +24,7 @@ import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.model.Memory;
+import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -251,8 +252,13 @@ public final class SweepFile {
 
     /** A duration in minutes: a number from 0 (none) up to a week. */
     private double minutes(JsonNode node, String path) throws SweepFileException {
-        if (!node.isNumber() || !(node.doubleValue() >= 0) || node.doubleValue() > 7 * 24 * 60) {
+        if (!node.isNumber()) {
             throw error(path, "expected minutes, a number from 0 (no checkpoints) to 10080, got " + node);
+        }
+        try {
+            CheckpointFile.interval(node.doubleValue());
+        } catch (IllegalArgumentException e) {
+            throw error(path, "expected minutes, a number from 0 (no checkpoints) to 10080: " + e.getMessage());
         }
         return node.doubleValue();
     }

@@ -87,8 +87,7 @@ public final class Trainer {
             long interval = checkpoints.interval().toNanos();
             long lastSave = System.nanoTime();
             boolean filled = false;
-            double epochLoss = resumed == null ? Double.NaN : resumed.curve().isEmpty() ? Double.NaN
-                    : resumed.curve().get(resumed.curve().size() - 1).loss();
+            double epochLoss = Double.NaN; // a checkpoint is never the last epoch: at least one epoch runs
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
                 schedule.beginEpoch(epoch);
                 double lossSum = 0;

@@ -38,6 +38,8 @@ public final class CheckpointFile implements Checkpoints {
     public static final String SUFFIX = ".checkpoint";
     private static final long MAGIC = 0x534952454e434b50L; // "SIRENCKP"
     private static final int VERSION = 2;
+    /** The longest interval between checkpoints, in minutes: a week. */
+    public static final double MAX_MINUTES = 7 * 24 * 60;
 
     private final Path file;
     private final Duration interval;
@@ -55,6 +57,18 @@ public final class CheckpointFile implements Checkpoints {
         this.interval = interval;
         this.fingerprint = fingerprint;
         this.quarantine = quarantine;
+    }
+
+    /**
+     * The interval between checkpoints of {@code minutes} (0: none); throws {@link IllegalArgumentException}, whose
+     * message completes "--checkpoint-minutes ...", for a value outside 0 to {@link #MAX_MINUTES}.
+     */
+    public static Duration interval(double minutes) {
+        if (!(minutes >= 0 && minutes <= MAX_MINUTES)) {
+            throw new IllegalArgumentException("must be between 0 (none) and 10080 (a week, a fixed limit), got "
+                    + minutes);
+        }
+        return Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     public Path file() {

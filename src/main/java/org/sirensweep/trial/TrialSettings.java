@@ -107,16 +107,18 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
     }
 
     /**
-     * The bytes this trial's training and rendering take beyond the heap for an image of {@code channels}
-     * channels ({@link Trainer#plannedBytes} and the renderer's chunk workspace), saturating rather than
-     * overflowing: what an executor must give for the trial to start.
+     * The bytes this trial takes beyond the heap at its peak for an image of {@code channels} channels: the larger
+     * of its training ({@link Trainer#plannedBytes}) and its rendering (the renderer's chunk workspace and the
+     * parameters), saturating rather than overflowing: what an executor must give for the trial to start.
      */
     public long plannedBytes(int channels) {
         SirenConfig network = sirenConfig(channels);
         long points = (long) resolution * resolution;
         long training = Trainer.plannedBytes(network, trainingConfig(), (int) Math.min(points, Integer.MAX_VALUE));
-        long rendering = Workspace.bytesNeeded(network, Derivatives.ALL, Renderer.CHUNK, DataType.FLOAT, false);
-        return Memory.sum(training, rendering);
+        // The renders come after the training has freed its buffers; only the parameters are held by both.
+        long rendering = Memory.sum(Workspace.bytesNeeded(network, Derivatives.ALL, Renderer.CHUNK, DataType.FLOAT,
+                false), Memory.product(network.parameterCount(), DataType.FLOAT.width()));
+        return Math.max(training, rendering);
     }
 
     public TrainingConfig trainingConfig() {

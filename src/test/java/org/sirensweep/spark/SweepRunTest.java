@@ -188,7 +188,7 @@ class SweepRunTest {
         assertEquals(0, run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]").exit());
         Run clean = run("verify", dataset.toString());
         assertEquals(0, clean.exit(), clean.out());
-        assertTrue(clean.out().contains("2 rows (ok 2), 20 images decoded, 0 problems"), clean.out());
+        assertTrue(clean.out().contains("2 rows (ok 2), 24 images decoded, 0 problems"), clean.out());
 
         Path truncated = resultFiles(dataset).get(0);
         byte[] bytes = Files.readAllBytes(truncated);
@@ -221,12 +221,12 @@ class SweepRunTest {
                 grid: {width: [8, 1024]}
                 """.replace("CAMERA", CAMERA));
         Path dataset = dir.resolve("huge-out");
-        // Width 1024 at 512² plans 47 GB of buffers: more than this machine has, so the sweep never starts.
+        // Width 1024 at 512² plans 46 GB of buffers: more than this machine has, so the sweep never starts.
         Run refused = run("run", sweep.toString(), "--output", dataset.toString(), "--dry-run");
         assertEquals(SirenSweep.BAD_INPUT, refused.exit(), refused.out());
         String refusal = refused.err().trim();
         assertTrue(refusal.contains("grid: trial ") && refusal.contains(" {resolution=512, supervision=laplacian, "
-                + "batch_size=0, width=1024, depth=3} needs 46.51 GB of training buffers, more than the ")
+                + "batch_size=0, width=1024, depth=3} needs 46.24 GB of training buffers, more than the ")
                 && refusal.contains(" an executor has (local mode: ") && !refusal.contains("\n"), refusal);
         assertFalse(Files.exists(dataset), "nothing written");
 
