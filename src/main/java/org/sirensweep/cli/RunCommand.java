@@ -196,7 +196,7 @@ public final class RunCommand implements Callable<Integer> {
             row.add(Memory.describe(t.settings().plannedBytes(sweep.channels(t))));
             table.add(row);
         }
-        printTable(header, table, out);
+        Tables.print(header, table, out);
     }
 
     private static void printResults(Sweep sweep, Map<String, ResultDataset.Row> rows, Map<String, TaskReport> reports,
@@ -219,31 +219,12 @@ public final class RunCommand implements Callable<Integer> {
             row.add(report == null ? "" : String.format("%.1f", report.seconds()));
             table.add(row);
         }
-        printTable(header, table, out);
+        Tables.print(header, table, out);
     }
 
     /** A setting as a person writes it: 0.0001 rather than 1.0E-4. */
     private static String display(Object value) {
         return value instanceof Double d ? java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
                 : String.valueOf(value);
-    }
-
-    private static void printTable(List<String> header, List<List<String>> rows, PrintWriter out) {
-        int[] widths = header.stream().mapToInt(String::length).toArray();
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        for (List<String> row : all) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(String.format("%-" + widths[i] + "s", row.get(i))).append(i + 1 < row.size() ? "  " : "");
-            }
-            out.println(line.toString().stripTrailing());
-        }
     }
 }

@@ -347,6 +347,58 @@ class SweepRunTest {
     }
 
     @Test
+    void bestRanksByAMeasureWithinGroupsAndCompactWritesOneFileEveryReaderOpens() throws Exception {
+        Path sweep = sweepFile("ranked", "{lr: [1e-3, 3e-3], seed: [0, 1, 2]}", 10);
+        Path dataset = dir.resolve("ranked-out");
+        assertEquals(0, run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]").exit());
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        Map<String, Double> bestPerLr = new HashMap<>();
+        Map<String, String> winner = new HashMap<>();
+        try {
+            for (Row r : spark.read().parquet(dataset.toString()).collectAsList()) {
+                String s = String.valueOf((double) r.<Double>getAs("lr"));
+                double value = r.getAs("psnr_determined");
+                if (value > bestPerLr.getOrDefault(s, Double.NEGATIVE_INFINITY)) {
+                    bestPerLr.put(s, value);
+                    winner.put(s, r.getAs("trial_id"));
+                }
+            }
+        } finally {
+            spark.stop();
+        }
+        Run best = run("best", dataset.toString(), "--by", "lr");
+        assertEquals(0, best.exit(), best.err());
+        for (String s : List.of("0.001", "0.003")) {
+            String line = best.out().lines().filter(l -> l.startsWith(s + " ")).findFirst().orElseThrow();
+            assertTrue(line.contains(winner.get(s)) && line.contains(String.format("%.4g", bestPerLr.get(s))),
+                    best.out());
+            assertTrue(line.matches(".*\\s1\\s.*"), "rank 1: " + line);
+        }
+        assertTrue(best.out().lines().anyMatch(l -> l.contains("seed")), "the varied setting is shown: " + best.out());
+        Run lowest = run("best", dataset.toString(), "--metric", "gradient_error", "--top", "3");
+        assertTrue(lowest.out().contains("lower is better") && lowest.out().lines().filter(l -> l.matches("^\\d .*"))
+                .count() == 3, lowest.out());
+        Run unknown = run("best", dataset.toString(), "--metric", "psnr_afine");
+        assertEquals(SirenSweep.BAD_INPUT, unknown.exit());
+        assertTrue(unknown.err().contains("'psnr_afine' is not a numeric column"), unknown.err());
+
+        Path compact = dir.resolve("ranked.parquet");
+        Run written = run("compact", dataset.toString(), "--out", compact.toString());
+        assertEquals(0, written.exit(), written.err());
+        assertTrue(written.out().contains("6 rows without images and weights"), written.out());
+        Process python = new ProcessBuilder(TestPython.executable(), "-c", """
+                import sys, duckdb, pyarrow.parquet as pq
+                t = pq.read_table(sys.argv[1])
+                assert t.num_rows == 6 and "images" not in t.column_names and "weights_npz" not in t.column_names
+                assert "curve" in t.column_names and "psnr_determined" in t.column_names
+                print("duckdb", duckdb.sql(f"select count(distinct trial_id) from '{sys.argv[1]}'").fetchone()[0])
+                """, compact.toString()).redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes());
+        assertEquals(0, python.waitFor(), output);
+        assertTrue(output.contains("duckdb 6"), output);
+    }
+
+    @Test
     void aSecondRunOnTheSameDatasetIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
         Path sweep = sweepFile("locked", "{seed: [0]}", 1);
         Path dataset = dir.resolve("locked-out");

@@ -1,0 +1,47 @@
+package org.sirensweep.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.sirensweep.spark.ResultTable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code siren-sweep compact}: one Parquet file of every row without its images and weights, which pandas, DuckDB
+ * and Spark read in one go where a dataset of very many one-row files is slow to open.
+ */
+@Command(name = "compact", mixinStandardHelpOptions = true,
+        description = "Write every row of a dataset, without images and weights, into one Parquet file.")
+public final class CompactCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DATASET", description = "A sweep's output folder, e.g. runs/quickstart.")
+    Path dataset;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The Parquet file to write "
+            + "(replaced if it exists), e.g. runs/quickstart.parquet.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cli = spec.commandLine();
+        if (!Files.isDirectory(dataset)) {
+            throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " is not a folder");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (Files.isDirectory(out) || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+            throw new CommandLine.ParameterException(cli, "--out " + out + " cannot be written (it must be a file in "
+                    + "an existing, writable folder)");
+        }
+        long start = System.nanoTime();
+        int rows = ResultTable.compact(dataset, out);
+        cli.getOut().printf("%s: %d rows without images and weights, %.2f MB, in %.1f s%n", out, rows,
+                Files.size(out) / 1e6, (System.nanoTime() - start) / 1e9);
+        cli.getOut().flush();
+        return 0;
+    }
+}
