@@ -222,9 +222,13 @@ public final class RunCommand implements Callable<Integer> {
         Tables.print(header, table, out);
     }
 
-    /** A setting as a person writes it: 0.0001 rather than 1.0E-4. */
+    /** A setting as a person writes it: 0.0001 rather than 1.0E-4, and a drawn 0.000318447503 as 0.0003184. */
     private static String display(Object value) {
-        return value instanceof Double d ? java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
-                : String.valueOf(value);
+        if (!(value instanceof Double d)) {
+            return String.valueOf(value);
+        }
+        java.math.BigDecimal exact = java.math.BigDecimal.valueOf(d).stripTrailingZeros();
+        return (exact.precision() > 6 ? exact.round(new java.math.MathContext(4)) : exact).stripTrailingZeros()
+                .toPlainString();
     }
 }

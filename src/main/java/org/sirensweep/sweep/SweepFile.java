@@ -39,6 +39,9 @@ import org.sirensweep.trial.TrialSettings;
  * grid:                            # the trials are the cartesian product of these lists
  *   supervision: [vanilla, gradient, laplacian]
  *   seed: [0, 1]
+ * sample:                          # optional: random configurations, each combined with every grid point
+ *   trials: 20                     # (see {@link Sampling})
+ *   lr: loguniform(1e-5, 1e-2)
  * evaluation:                      # optional
  *   curve_interval: 10             # epochs between curve samples (default: about 50 samples)
  *   render_sizes: [512]            # also render the trained network at these sizes
@@ -46,8 +49,8 @@ import org.sirensweep.trial.TrialSettings;
  * </pre>
  */
 public final class SweepFile {
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "evaluation",
-            "checkpoint_minutes");
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "sample",
+            "evaluation", "checkpoint_minutes");
     private static final Set<String> EVALUATION_KEYS = Set.of("curve_interval", "render_sizes");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern TAB_INDENT = Pattern.compile("^[ ]*\t", Pattern.MULTILINE);
@@ -119,6 +122,7 @@ public final class SweepFile {
         if (!fixed.containsKey(SettingKey.IMAGE) && !grid.containsKey(SettingKey.IMAGE)) {
             throw error("settings.image", "is required (the PNG to fit, relative to the sweep file)");
         }
+        Sampling sampling = sampling(root, fixed, grid);
 
         JsonNode evaluation = optionalMapping(root, "evaluation");
         checkKeys(evaluation, "evaluation.", EVALUATION_KEYS);
@@ -126,15 +130,16 @@ public final class SweepFile {
                 ? positiveInt(evaluation.get("curve_interval"), "evaluation.curve_interval", Integer.MAX_VALUE) : null;
         List<Integer> renderSizes = renderSizes(evaluation.get("render_sizes"));
 
-        long count = grid.values().stream().mapToLong(List::size).reduce(1, Math::multiplyExact);
+        long count = grid.values().stream().mapToLong(List::size).reduce(1, Math::multiplyExact)
+                * (sampling == null ? 1 : sampling.trials());
         if (count > maxTrials) {
-            throw error("grid", "expands to " + count + " trials, more than the limit of " + maxTrials
-                    + " (raise it with --max-trials)");
+            throw error(sampling == null ? "grid" : "sample.trials", "expands to " + count
+                    + " trials, more than the limit of " + maxTrials + " (raise it with --max-trials)");
         }
         Double checkpointMinutes = root.has("checkpoint_minutes")
                 ? minutes(root.get("checkpoint_minutes"), "checkpoint_minutes") : null;
         Map<String, LoadedImage> images = loadImages(fixed, grid);
-        List<Trial> trials = expand(fixed, grid, curveInterval, renderSizes, images);
+        List<Trial> trials = expand(fixed, grid, sampling, curveInterval, renderSizes, images);
         for (Trial trial : trials) {
             long bytes = trial.settings().plannedBytes(images.get(trial.image()).channels);
             if (bytes > maxTrialBytes) {
@@ -150,8 +155,11 @@ public final class SweepFile {
             bytes.put(img.absolutePath, img.bytes);
             channels.put(img.absolutePath, img.channels);
         });
-        return new Sweep(name, description, file, grid.keySet().stream().map(SettingKey::key).toList(), trials, bytes,
-                channels, checkpointMinutes);
+        List<String> varied = new ArrayList<>(grid.keySet().stream().map(SettingKey::key).toList());
+        if (sampling != null) {
+            sampling.keys().forEach(k -> varied.add(k.key()));
+        }
+        return new Sweep(name, description, file, varied, trials, bytes, channels, checkpointMinutes);
     }
 
     private JsonNode parseYaml() throws SweepFileException {
@@ -325,7 +333,40 @@ public final class SweepFile {
         return images;
     }
 
-    private List<Trial> expand(Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid,
+    /** The {@code sample:} block, or null; its settings must be set nowhere else. */
+    private Sampling sampling(JsonNode root, Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid)
+            throws SweepFileException {
+        if (!root.has("sample") || root.get("sample").isNull()) {
+            return null;
+        }
+        JsonNode block = optionalMapping(root, "sample");
+        Map<String, SettingKey> sampled = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : iterable(block)) {
+            if (Sampling.OWN_KEYS.contains(entry.getKey())) {
+                continue;
+            }
+            if (entry.getKey().contains(")")) {
+                throw error("sample", "'" + entry.getKey() + "' is the end of a distribution that YAML split at its "
+                        + "comma: inside {...} quote it, e.g. {lr: 'loguniform(1e-5, 1e-2)'}, or write one per line");
+            }
+            SettingKey key = settingKey("sample", entry.getKey());
+            if (fixed.containsKey(key) || grid.containsKey(key)) {
+                throw error("sample." + entry.getKey(), "is also set under " + (fixed.containsKey(key) ? "settings"
+                        : "grid") + "; set it in one place");
+            }
+            if (key == SettingKey.IMAGE || key == SettingKey.INJECT_FAULT) {
+                throw error("sample." + entry.getKey(), "cannot be sampled; list its values under grid");
+            }
+            sampled.put(entry.getKey(), key);
+        }
+        try {
+            return Sampling.parse(block, sampled);
+        } catch (Sampling.Problem e) {
+            throw error(e.path, e.getMessage());
+        }
+    }
+
+    private List<Trial> expand(Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid, Sampling sampling,
                                Integer curveInterval, List<Integer> renderSizes, Map<String, LoadedImage> images)
             throws SweepFileException {
         List<Map<SettingKey, Object>> points = new ArrayList<>();
@@ -337,6 +378,19 @@ public final class SweepFile {
                     Map<SettingKey, Object> extended = new LinkedHashMap<>(point);
                     extended.put(axis.getKey(), value);
                     next.add(extended);
+                }
+            }
+            points = next;
+        }
+        Set<Map<SettingKey, Object>> drawn = new HashSet<>();
+        if (sampling != null) {
+            List<Map<SettingKey, Object>> next = new ArrayList<>();
+            for (Map<SettingKey, Object> point : points) {
+                for (int i = 0; i < sampling.trials(); i++) {
+                    Map<SettingKey, Object> extended = new LinkedHashMap<>(point);
+                    extended.putAll(sampling.draw(i));
+                    next.add(extended);
+                    drawn.add(extended);
                 }
             }
             points = next;
@@ -389,8 +443,8 @@ public final class SweepFile {
             }
             Map<SettingKey, Object> twin = seen.putIfAbsent(id, point);
             if (twin != null) {
-                if (canonicalised.contains(id)) {
-                    continue; // the shuffled twin of a full-batch trial: run once
+                if (canonicalised.contains(id) || drawn.contains(point)) {
+                    continue; // the shuffled twin of a full-batch trial, or a draw that repeats one: run once
                 }
                 throw error("grid", "trials " + describe(twin) + " and " + describe(point) + " are the same trial");
             }

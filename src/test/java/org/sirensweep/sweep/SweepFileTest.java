@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -93,6 +94,40 @@ public class SweepFileTest {
         Files.copy(Path.of("data/astronaut.png"), dir.resolve("a/astro.png"));
         Sweep astro = SweepFile.read(write("a/z.yaml", "name: x\n" + body.replace("IMG", "astro.png")), 10);
         assertNotEquals(idsA.get(0L), astro.trials().get(0).id());
+    }
+
+    @Test
+    void sampledSettingsAreDrawnFromTheirDistributionsTheSameWayEveryTime() throws Exception {
+        String body = """
+                name: sampled
+                settings: {image: IMG, resolution: 16, epochs: 3}
+                grid: {supervision: [vanilla, gradient]}
+                sample:
+                  trials: TRIALS
+                  seed: 7
+                  lr: loguniform(1e-5, 1e-2)
+                  width: choice([16, 32, 64])
+                  depth: randint(1, 3)
+                """.replace("IMG", CAMERA);
+        Sweep sweep = SweepFile.read(write("s1.yaml", body.replace("TRIALS", "200")), 1000);
+        Sweep again = SweepFile.read(write("s2.yaml", body.replace("TRIALS", "200")), 1000);
+        assertEquals(sweep.trials().stream().map(Trial::id).toList(), again.trials().stream().map(Trial::id).toList());
+        assertEquals(List.of("supervision", "lr", "width", "depth"), sweep.gridKeys());
+        assertEquals(400, sweep.trials().size());
+        List<Double> lrs = sweep.trials().stream().map(t -> t.settings().learningRate()).toList();
+        assertTrue(lrs.stream().allMatch(lr -> lr >= 1e-5 && lr <= 1e-2), "within the bounds, in real values");
+        double belowOneInTenThousand = lrs.stream().filter(lr -> lr < 1e-4).count() / (double) lrs.size();
+        assertTrue(belowOneInTenThousand > 0.2 && belowOneInTenThousand < 0.47,
+                "log-uniform puts a third below 1e-4: " + belowOneInTenThousand);
+        assertEquals(Set.of(16, 32, 64), sweep.trials().stream().map(t -> t.settings().width()).collect(
+                java.util.stream.Collectors.toSet()));
+        assertEquals(Set.of(1, 2, 3), sweep.trials().stream().map(t -> t.settings().depth()).collect(
+                java.util.stream.Collectors.toSet()));
+        // Each grid point gets the same draws, and more trials keep the earlier ones (and their ids).
+        Sweep fewer = SweepFile.read(write("s3.yaml", body.replace("TRIALS", "20")), 1000);
+        assertTrue(sweep.trials().stream().map(Trial::id).toList().containsAll(
+                fewer.trials().stream().map(Trial::id).toList()));
+        assertEquals(fewer.trials().get(0).settings().learningRate(), fewer.trials().get(20).settings().learningRate());
     }
 
     @Test
@@ -179,6 +214,31 @@ public class SweepFileTest {
                         "checkpoint_minutes: expected minutes, a number from 0"),
                 List.of("checkpoint minutes as text", ok + "checkpoint_minutes: often\n",
                         "checkpoint_minutes: expected minutes"),
+                List.of("sample without trials", ok + "sample:\n  lr: loguniform(1e-5, 1e-2)\n",
+                        "sample.trials: is required: how many configurations to draw"),
+                List.of("sample of no setting", ok + "sample: {trials: 3}\n", "sample: samples no setting"),
+                List.of("loguniform of an integer setting", ok + "sample: {trials: 3, width: 'loguniform(16, 256)'}\n",
+                        "sample.width: loguniform draws real numbers; width takes integers"),
+                List.of("randint of a real setting", ok + "sample: {trials: 3, lr: 'randint(1, 2)'}\n",
+                        "sample.lr: randint draws integers"),
+                List.of("unknown distribution", ok + "sample: {trials: 3, lr: 'normal(1e-4, 1e-5)'}\n",
+                        "sample.lr: unknown distribution 'normal'"),
+                List.of("bounds reversed", ok + "sample:\n  trials: 3\n  lr: loguniform(1e-2, 1e-5)\n",
+                        "sample.lr: needs low < high"),
+                List.of("negative bound", ok + "sample: {trials: 3, lr: 'uniform(-1, 1)'}\n",
+                        "sample.lr: must be a positive number"),
+                List.of("not a distribution", ok + "sample: {trials: 3, lr: 1e-4}\n",
+                        "sample.lr: expected loguniform(low, high)"),
+                List.of("empty choice", ok + "sample: {trials: 3, width: 'choice([])'}\n",
+                        "sample.width: choice takes a non-empty list"),
+                List.of("sampled and fixed", ok + "sample: {trials: 3, resolution: randint(8, 16)}\n",
+                        "sample.resolution: is also set under settings"),
+                List.of("sampled image", "name: b\nsettings: {resolution: 32}\ngrid: {image: [CAMERA]}\n"
+                        + "sample: {trials: 2, image: 'choice([a.png])'}\n", "sample.image: is also set under grid"),
+                List.of("too many sampled trials", ok + "grid: {seed: [0, 1, 2]}\nsample: {trials: 7, lr: 'uniform(1e-4, 1e-3)'}\n",
+                        "sample.trials: expands to 21 trials, more than the limit of 20"),
+                List.of("unquoted distribution in braces", ok + "sample: {trials: 3, lr: loguniform(1e-5, 1e-2)}\n",
+                        "sample: '1e-2)' is the end of a distribution that YAML split at its comma: inside {...} quote it"),
                 List.of("missing file", "@missing", "sweep file not found"));
     }
 
