@@ -1,7 +1,6 @@
 package org.sirensweep.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,8 +14,8 @@ import org.sirensweep.spark.ResultTable;
 import org.sirensweep.spark.TrialResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,8 +32,8 @@ public final class BestCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DATASET", description = "A sweep's output folder, e.g. runs/quickstart.")
-    Path dataset;
+    @Mixin
+    DatasetParameter input;
     @Option(names = "--metric", defaultValue = "psnr_determined", description = "A numeric column of the rows, e.g. "
             + "psnr_determined, psnr, gradient_error, final_loss. Default: ${DEFAULT-VALUE}.")
     String metric;
@@ -49,9 +48,7 @@ public final class BestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        if (!Files.isDirectory(dataset)) {
-            throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " is not a folder");
-        }
+        Path dataset = input.folder(cli);
         if (top < 1) {
             throw new CommandLine.ParameterException(cli, "--top must be at least 1, got " + top);
         }

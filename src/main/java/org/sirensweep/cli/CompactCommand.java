@@ -6,8 +6,8 @@ import java.util.concurrent.Callable;
 import org.sirensweep.spark.ResultTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -20,8 +20,8 @@ public final class CompactCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DATASET", description = "A sweep's output folder, e.g. runs/quickstart.")
-    Path dataset;
+    @Mixin
+    DatasetParameter input;
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The Parquet file to write "
             + "(replaced if it exists), e.g. runs/quickstart.parquet.")
     Path out;
@@ -29,9 +29,7 @@ public final class CompactCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        if (!Files.isDirectory(dataset)) {
-            throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " is not a folder");
-        }
+        Path dataset = input.folder(cli);
         Path parent = out.toAbsolutePath().getParent();
         if (Files.isDirectory(out) || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
             throw new CommandLine.ParameterException(cli, "--out " + out + " cannot be written (it must be a file in "

@@ -3,15 +3,14 @@ package org.sirensweep.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.sirensweep.spark.DatasetCheck;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code siren-sweep verify}: checks a sweep's dataset folder and prints what it holds and anything wrong. */
@@ -25,17 +24,15 @@ public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DATASET", description = "A sweep's output folder, e.g. runs/quickstart.")
-    Path dataset;
+    @Mixin
+    DatasetParameter input;
     @Option(names = "--threads", description = "Rows checked at once (default: one per core).")
     Integer threads;
 
     @Override
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
-        if (!Files.isDirectory(dataset)) {
-            throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " is not a folder");
-        }
+        Path dataset = input.folder(cli);
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
             throw new CommandLine.ParameterException(cli, "--threads must be at least 1, got " + workers);

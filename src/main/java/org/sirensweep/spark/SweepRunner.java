@@ -2,6 +2,7 @@ package org.sirensweep.spark;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,8 @@ public final class SweepRunner {
                 localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
         long totalSteps = todo.stream().mapToLong(t -> t.settings().totalSteps()).sum();
         jsc.setJobDescription("sweep " + sweep.name() + ": " + todo.size() + " trials");
-        JavaFutureAction<List<TaskReport>> job = jsc.parallelize(todo, todo.size()).mapPartitions(task).collectAsync();
+        JavaFutureAction<List<TaskReport>> job = jsc.parallelize(longestFirst(todo), todo.size()).mapPartitions(task)
+                .collectAsync();
         ProgressLine line = new ProgressLine(sweep.name(), todo.size(), totalSteps, log);
         RunningSteps running = new RunningSteps(progress.steps());
         sc.addSparkListener(running);
@@ -112,6 +114,15 @@ public final class SweepRunner {
         } finally {
             sc.removeSparkListener(running);
         }
+    }
+
+    /**
+     * The trials in the order their tasks should start: the most work first, so that a mixed sweep does not end
+     * with one core still on the Laplacian trials that happened to come last (Spark starts partitions in order).
+     */
+    static List<Trial> longestFirst(List<Trial> trials) {
+        return trials.stream().sorted(Comparator.comparingDouble((Trial t) -> t.settings().relativeWork()).reversed())
+                .toList();
     }
 
     /** Attempts Spark makes of a task: {@code local[n, f]} gives f, plain local mode 1, a cluster spark.task.maxFailures. */

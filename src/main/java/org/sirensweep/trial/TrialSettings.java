@@ -107,6 +107,23 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
     }
 
     /**
+     * A trial's work relative to others, for scheduling: points trained on (steps × points per step) times one
+     * point's multiply-adds, times what its derivative streams cost over a value step (about 1, 2.8 and 4 for
+     * vanilla, gradient and Laplacian steps: {@code siren-sweep bench}). Not a time: only comparisons mean anything.
+     */
+    public double relativeWork() {
+        long points = (long) resolution * resolution;
+        double pointsPerStep = batchSize == 0 ? points : Math.min(batchSize, points);
+        double perPoint = 2.0 * width + (double) depth * width * width + width;
+        double streams = switch (supervision) {
+            case VANILLA -> 1;
+            case GRADIENT, COMBINED -> 2.8;
+            case LAPLACIAN -> 4;
+        };
+        return totalSteps() * pointsPerStep * perPoint * streams;
+    }
+
+    /**
      * The bytes this trial takes beyond the heap at its peak for an image of {@code channels} channels: the larger
      * of its training ({@link Trainer#plannedBytes}) and its rendering (the renderer's chunk workspace and the
      * parameters), saturating rather than overflowing: what an executor must give for the trial to start.
