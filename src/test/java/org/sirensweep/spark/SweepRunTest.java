@@ -196,12 +196,20 @@ class SweepRunTest {
         Files.writeString(dataset.resolve("notes.parquet"), "not parquet");
         Files.createDirectories(dataset.resolve(ResultFiles.STAGING));
         Files.writeString(dataset.resolve(ResultFiles.STAGING).resolve("leftover.parquet"), "half");
+        String kept = resultFiles(dataset).get(1).getFileName().toString().replace(ResultFiles.SUFFIX, "");
+        Path checkpoints = Files.createDirectories(dataset.resolve(ResultDataset.CHECKPOINTS));
+        Files.writeString(checkpoints.resolve(kept + CheckpointFile.SUFFIX), "its row committed first");
+        Files.writeString(checkpoints.resolve(kept + CheckpointFile.SUFFIX + ".tmp-1"), "a save cut short");
         Run damaged = run("verify", dataset.toString());
         assertEquals(VerifyCommand.PROBLEMS, damaged.exit(), damaged.out());
         assertTrue(damaged.out().contains("1 rows (ok 1)"), damaged.out());
         assertTrue(damaged.out().contains("problem: notes.parquet: not a trial result file"), damaged.out());
         assertTrue(damaged.out().contains("problem: " + truncated.getFileName()), damaged.out());
         assertTrue(damaged.out().contains("_staging/ holds 1 unfinished writes"), damaged.out());
+        assertTrue(damaged.out().contains("problem: _checkpoints/" + kept + ".checkpoint: stale, its trial has a row"),
+                damaged.out());
+        assertTrue(damaged.out().contains(".checkpoint.tmp-1: left by a checkpoint save that was cut short"),
+                damaged.out());
 
         Run resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
@@ -209,6 +217,7 @@ class SweepRunTest {
         assertTrue(Files.isRegularFile(dataset.resolve(ResultDataset.QUARANTINE).resolve("notes.parquet")));
         Run repaired = run("verify", dataset.toString());
         assertEquals(0, repaired.exit(), repaired.out());
+        assertTrue(Files.notExists(checkpoints.resolve(kept + CheckpointFile.SUFFIX)), "the stale checkpoint is gone");
         assertTrue(repaired.out().contains("2 rows (ok 2)"), repaired.out());
     }
 
