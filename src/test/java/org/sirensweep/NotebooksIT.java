@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.sirensweep.cli.SirenSweep;
 import picocli.CommandLine;
@@ -15,6 +18,14 @@ class NotebooksIT {
     @Test
     void everyNotebookRunsTopToBottomOnTheCiSweepWithNonEmptyFigures() throws Exception {
         Path dataset = Path.of("target/ci-dataset").toAbsolutePath();
+        // A fresh dataset: rows an earlier build left would be resumed, not remade.
+        if (Files.exists(dataset)) {
+            try (Stream<Path> walk = Files.walk(dataset)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         CommandLine cli = SirenSweep.commandLine();
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
