@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,30 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sirensweep.image.PngCodec;
-import picocli.CommandLine;
 
 /** The train and render commands end to end, and their one-line refusals of bad input. */
 class CliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        CommandLine cli = SirenSweep.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.here(args);
     }
 
     @Test
     void trainWritesWeightsPicturesAndResultThenRenderDrawsTheWeights() throws Exception {
         Path out = dir.resolve("run");
-        Run train = run("train", "--image", "data/astronaut.png", "--resolution", "32", "--width", "32",
+        CliRun train = run("train", "--image", "data/astronaut.png", "--resolution", "32", "--width", "32",
                 "--epochs", "20", "--supervision", "gradient", "--render-size", "48", "--out", out.toString());
         assertEquals(0, train.exit(), train.err());
         for (String name : List.of("params.npz", "result.json", "target.png", "value.png", "value-affine.png",
@@ -62,13 +50,13 @@ class CliTest {
         assertTrue(train.out().contains("results: "), train.out());
 
         Path rendered = dir.resolve("render");
-        Run render = run("render", "--params", out.resolve("params.npz").toString(), "--size", "40",
+        CliRun render = run("render", "--params", out.resolve("params.npz").toString(), "--size", "40",
                 "--out", rendered.toString());
         assertEquals(0, render.exit(), render.err());
         assertEquals(40, PngCodec.read(rendered.resolve("value.png")).height());
         assertTrue(Files.isRegularFile(rendered.resolve("laplacian.png")));
 
-        Run again = run("render", "--params", out.resolve("params.npz").toString(), "--out", rendered.toString());
+        CliRun again = run("render", "--params", out.resolve("params.npz").toString(), "--out", rendered.toString());
         assertEquals(SirenSweep.BAD_INPUT, again.exit());
         assertTrue(again.err().contains("--overwrite"), again.err());
     }
@@ -81,7 +69,7 @@ class CliTest {
     @Test
     void renderAt2048FitsASmallHeap() throws Exception {
         Path trained = dir.resolve("wide");
-        Run train = run("train", "--image", "data/astronaut.png", "--resolution", "16", "--width", "256",
+        CliRun train = run("train", "--image", "data/astronaut.png", "--resolution", "16", "--width", "256",
                 "--depth", "1", "--epochs", "1", "--out", trained.toString());
         assertEquals(0, train.exit(), train.err());
         Path rendered = dir.resolve("large");
@@ -98,7 +86,7 @@ class CliTest {
 
     @Test
     void benchMeasuresEveryCaseAndRefusesBadArguments() throws Exception {
-        Run bench = run("bench", "--image", "data/camera.png", "--resolution", "16,8", "--width", "16", "--depth", "1",
+        CliRun bench = run("bench", "--image", "data/camera.png", "--resolution", "16,8", "--width", "16", "--depth", "1",
                 "--steps", "2", "--json");
         assertEquals(0, bench.exit(), bench.err());
         JsonNode report = new ObjectMapper().readTree(bench.out());
@@ -124,7 +112,7 @@ class CliTest {
                 new String[] {"--supervision", "edges"}, new String[] {"--image", "nope.png"})) {
             List<String> args = new ArrayList<>(List.of("bench", "--resolution", "8", "--width", "8"));
             args.addAll(Arrays.asList(bad));
-            Run refused = run(args.toArray(String[]::new));
+            CliRun refused = run(args.toArray(String[]::new));
             assertEquals(SirenSweep.BAD_INPUT, refused.exit(), String.join(" ", bad) + ": " + refused.err());
             assertEquals(1, refused.err().strip().lines().count(), refused.err());
         }
@@ -169,7 +157,7 @@ class CliTest {
             argv.add(value);
         });
         List<Path> before = listing();
-        Run run = run(argv.toArray(String[]::new));
+        CliRun run = run(argv.toArray(String[]::new));
         assertEquals(SirenSweep.BAD_INPUT, run.exit(), name + ": " + run.err());
         String err = run.err().trim();
         assertFalse(err.contains("\n"), name + ": more than one line: " + err);
@@ -186,7 +174,7 @@ class CliTest {
         assertTrue(sweeps.size() >= 7, sweeps.toString());
         for (Path sweep : sweeps) {
             Path output = dir.resolve("dry");
-            Run dry = run("run", sweep.toString(), "--dry-run", "--output", output.toString());
+            CliRun dry = run("run", sweep.toString(), "--dry-run", "--output", output.toString());
             assertEquals(0, dry.exit(), sweep + ": " + dry.err());
             assertTrue(dry.out().matches("(?s).*sweep \\S+: \\d+ trials, [\\d,]+ optimiser steps in all.*"), dry.out());
             assertFalse(Files.exists(output), "a dry run writes nothing");
@@ -195,12 +183,12 @@ class CliTest {
 
     @Test
     void renderRefusesAMissingOrCorruptWeightsFile() throws Exception {
-        Run missing = run("render", "--params", dir.resolve("none.npz").toString(), "--out", dir.resolve("r").toString());
+        CliRun missing = run("render", "--params", dir.resolve("none.npz").toString(), "--out", dir.resolve("r").toString());
         assertEquals(SirenSweep.BAD_INPUT, missing.exit());
         assertTrue(missing.err().contains("weights file not found"), missing.err());
         Path junk = dir.resolve("junk.npz");
         Files.writeString(junk, "not a zip");
-        Run corrupt = run("render", "--params", junk.toString(), "--out", dir.resolve("r").toString());
+        CliRun corrupt = run("render", "--params", junk.toString(), "--out", dir.resolve("r").toString());
         assertEquals(SirenSweep.BAD_INPUT, corrupt.exit(), corrupt.err());
         assertFalse(Files.exists(dir.resolve("r")));
     }

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +19,6 @@ import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.model.NpzWeights;
 import org.sirensweep.trial.CheckpointFile;
-import picocli.CommandLine;
 
 /**
  * {@code train} repeats bit for bit at a realistic size and length (a 64×64 crop of the camera, gradient supervision,
@@ -56,25 +52,15 @@ class TrainReproducibilityTest {
         return args;
     }
 
-    /** The command in a new JVM (cold JIT), with this JVM's options and class path. */
+    /** The command in a new JVM (cold JIT). */
     private static Process launch(List<String> args, Path log) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SirenSweep.class.getName()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return CliRun.inNewJvm(args, log);
     }
 
     private static String runHere(List<String> args) {
-        CommandLine cli = SirenSweep.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args.toArray(String[]::new));
-        assertEquals(0, exit, out + "\n" + err);
-        return out.toString();
+        CliRun run = CliRun.here(args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.out() + "\n" + run.err());
+        return run.out();
     }
 
     private static float[] weights(Path out) throws Exception {

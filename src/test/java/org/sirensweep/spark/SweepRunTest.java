@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -26,13 +22,13 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sirensweep.TestPython;
+import org.sirensweep.cli.CliRun;
 import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.cli.VerifyCommand;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.model.NpzWeights;
 import org.sirensweep.trial.CheckpointFile;
-import picocli.CommandLine;
 
 /**
  * Sweeps run for real on Spark's local mode: statuses (ok, diverged, failed, retried), the dataset read back by Spark
@@ -44,17 +40,8 @@ class SweepRunTest {
 
     private static final String CAMERA = Path.of("data/camera.png").toAbsolutePath().toString();
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = SirenSweep.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.here(args);
     }
 
     private Path sweepFile(String name, String grid, int epochs) throws IOException {
@@ -79,7 +66,7 @@ class SweepRunTest {
         Path sweep = sweepFile("statuses", "{lr: [1e-3, 1e3], inject_fault: [none, always, first-attempt]}", 20);
         Path dataset = dir.resolve("out");
         // local[2, 2]: two tasks at once, two attempts per task.
-        Run first = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2,2]");
+        CliRun first = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2,2]");
         assertEquals(RunCommand.SOME_FAILED, first.exit(), first.out() + first.err());
         assertTrue(first.out().contains("6 to run"), first.out());
 
@@ -130,13 +117,13 @@ class SweepRunTest {
         assertPyarrowAndDuckDbRead(dataset, 6);
 
         Map<Path, FileTime> written = modificationTimes(dataset);
-        Run again = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        CliRun again = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
         assertEquals(RunCommand.SOME_FAILED, again.exit(), again.out());
         assertTrue(again.out().contains("6 already in"), again.out());
         assertTrue(again.out().contains("0 to run"), again.out());
         assertEquals(written, modificationTimes(dataset), "a resumed complete sweep rewrites nothing");
 
-        Run retry = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
+        CliRun retry = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
                 "--retry-failed");
         assertTrue(retry.out().contains("2 to run"), retry.out());
         Map<Path, FileTime> afterRetry = modificationTimes(dataset);
@@ -162,7 +149,7 @@ class SweepRunTest {
         assertTrue(survivors.size() >= 2 && survivors.size() < 6, "rows before the kill: " + survivors);
         Map<Path, FileTime> before = modificationTimes(dataset);
 
-        Run resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        CliRun resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains(survivors.size() + " already in"), resumed.out());
         List<Path> rows = resultFiles(dataset);
@@ -186,7 +173,7 @@ class SweepRunTest {
         Path sweep = sweepFile("damaged", "{seed: [0, 1]}", 5);
         Path dataset = dir.resolve("damaged-out");
         assertEquals(0, run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]").exit());
-        Run clean = run("verify", dataset.toString());
+        CliRun clean = run("verify", dataset.toString());
         assertEquals(0, clean.exit(), clean.out());
         assertTrue(clean.out().contains("2 rows (ok 2), 24 images decoded, 0 problems"), clean.out());
 
@@ -200,7 +187,7 @@ class SweepRunTest {
         Path checkpoints = Files.createDirectories(dataset.resolve(ResultDataset.CHECKPOINTS));
         Files.writeString(checkpoints.resolve(kept + CheckpointFile.SUFFIX), "its row committed first");
         Files.writeString(checkpoints.resolve(kept + CheckpointFile.SUFFIX + ".tmp-1"), "a save cut short");
-        Run damaged = run("verify", dataset.toString());
+        CliRun damaged = run("verify", dataset.toString());
         assertEquals(VerifyCommand.PROBLEMS, damaged.exit(), damaged.out());
         assertTrue(damaged.out().contains("1 rows (ok 1)"), damaged.out());
         assertTrue(damaged.out().contains("problem: notes.parquet: not a trial result file"), damaged.out());
@@ -211,11 +198,11 @@ class SweepRunTest {
         assertTrue(damaged.out().contains(".checkpoint.tmp-1: left by a checkpoint save that was cut short"),
                 damaged.out());
 
-        Run resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
+        CliRun resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("1 already in"), resumed.out());
         assertTrue(Files.isRegularFile(dataset.resolve(ResultDataset.QUARANTINE).resolve("notes.parquet")));
-        Run repaired = run("verify", dataset.toString());
+        CliRun repaired = run("verify", dataset.toString());
         assertEquals(0, repaired.exit(), repaired.out());
         assertTrue(Files.notExists(checkpoints.resolve(kept + CheckpointFile.SUFFIX)), "the stale checkpoint is gone");
         assertTrue(repaired.out().contains("2 rows (ok 2)"), repaired.out());
@@ -231,7 +218,7 @@ class SweepRunTest {
                 """.replace("CAMERA", CAMERA));
         Path dataset = dir.resolve("huge-out");
         // Width 1024 at 512² plans 46 GB of buffers: more than this machine has, so the sweep never starts.
-        Run refused = run("run", sweep.toString(), "--output", dataset.toString(), "--dry-run");
+        CliRun refused = run("run", sweep.toString(), "--output", dataset.toString(), "--dry-run");
         assertEquals(SirenSweep.BAD_INPUT, refused.exit(), refused.out());
         String refusal = refused.err().trim();
         assertTrue(refusal.contains("grid: trial ") && refusal.contains(" {resolution=512, supervision=laplacian, "
@@ -242,7 +229,7 @@ class SweepRunTest {
         // Told an executor has a terabyte, the run lets it through; the trial then meets the machine and fails
         // fast as a row, before allocating, while the other trial runs.
         long start = System.nanoTime();
-        Run run = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
+        CliRun run = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
                 "--max-trial-memory", "1t");
         assertEquals(RunCommand.SOME_FAILED, run.exit(), run.out() + run.err());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120), "refused before training");
@@ -282,14 +269,14 @@ class SweepRunTest {
         driver.waitFor();
         assertTrue(resultFiles(dataset).isEmpty(), "no row yet");
         long saved = savedStep(checkpoints);
-        Run verify = run("verify", dataset.toString());
+        CliRun verify = run("verify", dataset.toString());
         assertTrue(verify.out().contains("continues from step " + saved), verify.out());
 
-        Run resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]");
+        CliRun resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]");
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
         assertEquals(-1, savedStep(checkpoints), "the checkpoint is removed once the row commits");
         Path again = dir.resolve("long-again");
-        Run uninterrupted = run("run", sweep.toString(), "--output", again.toString(), "--master", "local[1]",
+        CliRun uninterrupted = run("run", sweep.toString(), "--output", again.toString(), "--master", "local[1]",
                 "--checkpoint-minutes", "0");
         assertEquals(0, uninterrupted.exit(), uninterrupted.out() + uninterrupted.err());
         assertEquals(0, run("verify", dataset.toString()).exit());
@@ -345,14 +332,10 @@ class SweepRunTest {
                 i -> i.getAs("kind") + "@" + i.getAs("size"), i -> Arrays.toString((byte[]) i.getAs("png"))));
     }
 
-    /** {@code run} in a new JVM (this one's options and class path), on one local core. */
+    /** {@code run} in a new JVM, on one local core. */
     private static Process launchDriver(Path sweep, Path dataset, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SirenSweep.class.getName(), "run",
-                sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return CliRun.inNewJvm(List.of("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"),
+                log);
     }
 
     @Test
@@ -375,7 +358,7 @@ class SweepRunTest {
         } finally {
             spark.stop();
         }
-        Run best = run("best", dataset.toString(), "--by", "lr");
+        CliRun best = run("best", dataset.toString(), "--by", "lr");
         assertEquals(0, best.exit(), best.err());
         for (String s : List.of("0.001", "0.003")) {
             String line = best.out().lines().filter(l -> l.startsWith(s + " ")).findFirst().orElseThrow();
@@ -384,15 +367,15 @@ class SweepRunTest {
             assertTrue(line.matches(".*\\s1\\s.*"), "rank 1: " + line);
         }
         assertTrue(best.out().lines().anyMatch(l -> l.contains("seed")), "the varied setting is shown: " + best.out());
-        Run lowest = run("best", dataset.toString(), "--metric", "gradient_error", "--top", "3");
+        CliRun lowest = run("best", dataset.toString(), "--metric", "gradient_error", "--top", "3");
         assertTrue(lowest.out().contains("lower is better") && lowest.out().lines().filter(l -> l.matches("^\\d .*"))
                 .count() == 3, lowest.out());
-        Run unknown = run("best", dataset.toString(), "--metric", "psnr_afine");
+        CliRun unknown = run("best", dataset.toString(), "--metric", "psnr_afine");
         assertEquals(SirenSweep.BAD_INPUT, unknown.exit());
         assertTrue(unknown.err().contains("'psnr_afine' is not a numeric column"), unknown.err());
 
         Path compact = dir.resolve("ranked.parquet");
-        Run written = run("compact", dataset.toString(), "--out", compact.toString());
+        CliRun written = run("compact", dataset.toString(), "--out", compact.toString());
         assertEquals(0, written.exit(), written.err());
         assertTrue(written.out().contains("6 rows without images and weights"), written.out());
         Process python = new ProcessBuilder(TestPython.executable(), "-c", """
@@ -413,11 +396,11 @@ class SweepRunTest {
         Path dataset = dir.resolve("locked-out");
         try (ResultDataset held = ResultDataset.open(dataset, "locked", sweep)) {
             assertTrue(Files.isDirectory(held.folder()));
-            Run second = run("run", sweep.toString(), "--output", dataset.toString());
+            CliRun second = run("run", sweep.toString(), "--output", dataset.toString());
             assertEquals(SirenSweep.BAD_INPUT, second.exit());
             assertTrue(second.err().contains("is being written by another run"), second.err());
         }
-        Run other = run("run", sweepFile("other", "{seed: [0]}", 1).toString(), "--output", dataset.toString());
+        CliRun other = run("run", sweepFile("other", "{seed: [0]}", 1).toString(), "--output", dataset.toString());
         assertEquals(SirenSweep.BAD_INPUT, other.exit());
         assertTrue(other.err().contains("holds the results of sweep 'locked'"), other.err());
     }
