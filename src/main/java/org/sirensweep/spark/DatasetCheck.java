@@ -15,14 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.trial.CheckpointFile;
@@ -163,7 +158,7 @@ public final class DatasetCheck {
                 return null;
             }
         }
-        try (ParquetReader<Group> reader = new GroupReader(new LocalInputFile(file)).build()) {
+        try (ParquetReader<Group> reader = ResultFiles.openRows(file, ResultFiles.SCHEMA)) {
             Group record = reader.read();
             if (record == null || reader.read() != null) {
                 problems.add(where + "does not hold exactly one row");
@@ -190,17 +185,5 @@ public final class DatasetCheck {
             }
         }
         return decoded;
-    }
-
-    /** Reads rows as generic records. */
-    private static final class GroupReader extends ParquetReader.Builder<Group> {
-        GroupReader(InputFile file) {
-            super(file, new PlainParquetConfiguration()); // not Hadoop's: see ResultFiles.openFooter
-        }
-
-        @Override
-        protected ReadSupport<Group> getReadSupport() {
-            return new GroupReadSupport();
-        }
     }
 }

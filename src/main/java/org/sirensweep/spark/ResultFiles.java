@@ -15,9 +15,13 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
@@ -154,13 +158,8 @@ public final class ResultFiles {
         String id = result.trial().id();
         Path temporary = staging.resolve(id + ".attempt" + result.place().attempt() + "." + UUID.randomUUID() + SUFFIX);
         try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(temporary))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(SCHEMA)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withWriteMode(ParquetFileWriter.Mode.CREATE)
-                    .withExtraMetaData(Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status()))
-                    .build()) {
+            try (ParquetWriter<Group> writer = newWriter(temporary, SCHEMA,
+                    Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status()))) {
                 writer.write(toGroup(result));
             }
             Path target = fileOf(dataset, id);
@@ -168,6 +167,31 @@ public final class ResultFiles {
             return target;
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** A new Parquet file of rows of {@code schema}, Snappy-compressed, with a plain configuration (see below). */
+    static ParquetWriter<Group> newWriter(Path file, MessageType schema, Map<String, String> footer)
+            throws IOException {
+        return ExampleParquetWriter.builder(new LocalOutputFile(file)).withConf(new PlainParquetConfiguration())
+                .withType(schema).withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriteMode(ParquetFileWriter.Mode.CREATE).withExtraMetaData(footer).build();
+    }
+
+    /** Reads a result file's rows as generic records of {@code columns}: the whole schema, or a projection of it. */
+    static ParquetReader<Group> openRows(Path file, MessageType columns) throws IOException {
+        return new RowReader(new LocalInputFile(file), columns).build();
+    }
+
+    private static final class RowReader extends ParquetReader.Builder<Group> {
+        RowReader(InputFile file, MessageType columns) {
+            super(file, new PlainParquetConfiguration()); // not Hadoop's: see openFooter
+            set(ReadSupport.PARQUET_READ_SCHEMA, columns.toString());
+        }
+
+        @Override
+        protected ReadSupport<Group> getReadSupport() {
+            return new GroupReadSupport();
         }
     }
 

@@ -11,18 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
@@ -58,10 +49,7 @@ public final class ResultTable {
         Path absolute = out.toAbsolutePath();
         Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(temporary))
-                    .withConf(new PlainParquetConfiguration()).withType(COMPACT_SCHEMA)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withWriteMode(ParquetFileWriter.Mode.CREATE).build()) {
+            try (ParquetWriter<Group> writer = ResultFiles.newWriter(temporary, COMPACT_SCHEMA, Map.of())) {
                 for (Group row : rows) {
                     writer.write(row);
                 }
@@ -85,7 +73,7 @@ public final class ResultTable {
     }
 
     private static Group readOne(Path file, MessageType projection) {
-        try (ParquetReader<Group> reader = new ProjectedReader(new LocalInputFile(file), projection).build()) {
+        try (ParquetReader<Group> reader = ResultFiles.openRows(file, projection)) {
             return reader.read();
         } catch (IOException e) {
             throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
@@ -111,18 +99,5 @@ public final class ResultTable {
             });
         }
         return values;
-    }
-
-    /** Reads rows as generic records of the projected columns, with a plain (non-Hadoop) configuration. */
-    private static final class ProjectedReader extends ParquetReader.Builder<Group> {
-        ProjectedReader(InputFile file, MessageType projection) {
-            super(file, new PlainParquetConfiguration());
-            set(ReadSupport.PARQUET_READ_SCHEMA, projection.toString());
-        }
-
-        @Override
-        protected ReadSupport<Group> getReadSupport() {
-            return new GroupReadSupport();
-        }
     }
 }

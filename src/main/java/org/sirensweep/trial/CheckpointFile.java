@@ -138,12 +138,7 @@ public final class CheckpointFile implements Checkpoints {
      */
     public static Optional<Progress> peek(Path file) {
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            check(bytes);
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 8, bytes.length - 8));
-            if (in.readInt() != VERSION) {
-                return Optional.empty();
-            }
+            DataInputStream in = contents(Files.readAllBytes(file));
             in.readUTF();
             return Optional.of(new Progress(in.readInt(), in.readLong()));
         } catch (IOException e) {
@@ -189,8 +184,11 @@ public final class CheckpointFile implements Checkpoints {
         return bytes.toByteArray();
     }
 
-    /** Throws unless {@code bytes} start with the magic and end with the CRC-32 of the rest. */
-    private static void check(byte[] bytes) throws IOException {
+    /**
+     * What follows the magic and the version, up to the checksum, once {@code bytes} have proved to be a whole
+     * checkpoint of this format: the magic first, the CRC-32 of the rest last, this build's version.
+     */
+    private static DataInputStream contents(byte[] bytes) throws IOException {
         if (bytes.length < 20) {
             throw new IOException("truncated (" + bytes.length + " bytes)");
         }
@@ -203,16 +201,16 @@ public final class CheckpointFile implements Checkpoints {
         if (crc.getValue() != stored) {
             throw new IOException("checksum mismatch: the file is damaged or truncated");
         }
-    }
-
-    static TrainingState read(byte[] bytes, String expectedFingerprint) throws IOException {
-        check(bytes);
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 8,
-                bytes.length - 8 - Long.BYTES));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 8, bytes.length - 8 - Long.BYTES));
         int version = in.readInt();
         if (version != VERSION) {
             throw new IOException("format version " + version + ", this build reads " + VERSION);
         }
+        return in;
+    }
+
+    static TrainingState read(byte[] bytes, String expectedFingerprint) throws IOException {
+        DataInputStream in = contents(bytes);
         String fingerprint = in.readUTF();
         if (!fingerprint.equals(expectedFingerprint)) {
             throw new IOException("saved by a different training (other settings or image)");
