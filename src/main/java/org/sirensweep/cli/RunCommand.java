@@ -5,16 +5,21 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.sirensweep.model.Memory;
 import org.sirensweep.spark.ExecutorMemory;
 import org.sirensweep.spark.ResultDataset;
 import org.sirensweep.spark.SweepRunner;
 import org.sirensweep.spark.TaskReport;
 import org.sirensweep.spark.TrialResult;
+import org.sirensweep.sweep.EarlyStopping;
+import org.sirensweep.sweep.SuccessiveHalving;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepFileException;
@@ -107,8 +112,15 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (dryRun) {
             printTrials(sweep, out);
-            out.printf("sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n", sweep.name(),
-                    sweep.trials().size(), sweep.totalSteps(), dataset);
+            if (sweep.earlyStopping() == null) {
+                out.printf("sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n", sweep.name(),
+                        sweep.trials().size(), sweep.totalSteps(), dataset);
+            } else {
+                out.printf("sweep %s: %d trials with successive halving (%s): about %,d optimiser steps if none "
+                        + "diverges, against %,d for the full grid; results would go to %s%n", sweep.name(),
+                        sweep.trials().size(), describe(sweep.earlyStopping()),
+                        SuccessiveHalving.expectedSteps(sweep), sweep.totalSteps(), dataset);
+            }
             out.flush();
             return 0;
         }
@@ -127,17 +139,22 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, ResultDataset.Row> rows = results.rows(warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
         results.removeStaleCheckpoints(rows);
-        List<Trial> todo = sweep.trials().stream().filter(t -> {
-            ResultDataset.Row row = rows.get(t.id());
-            return row == null || (retryFailed && TrialResult.FAILED.equals(row.status()));
-        }).toList();
-        int done = sweep.trials().size() - todo.size();
-        out.printf("sweep %s: %d trials, %d already in %s, %d to run%n", sweep.name(), sweep.trials().size(), done,
-                results.folder(), todo.size());
+        // --retry-failed runs each failed trial once more in this run: its id leaves the set once it has a new row.
+        Set<String> retry = new HashSet<>();
+        if (retryFailed) {
+            rows.values().stream().filter(r -> TrialResult.FAILED.equals(r.status()))
+                    .forEach(r -> retry.add(r.trialId()));
+        }
+        SuccessiveHalving.Plan plan = SuccessiveHalving.next(sweep, results.standings(sweep, rows, retry));
+        long done = sweep.trials().stream().filter(t -> rows.containsKey(t.id()) && !retry.contains(t.id())).count();
+        out.printf("sweep %s: %d trials, %d already in %s, %d to run%s%n", sweep.name(), sweep.trials().size(), done,
+                results.folder(), sweep.trials().size() - done, sweep.earlyStopping() == null ? ""
+                        : " with successive halving (" + describe(sweep.earlyStopping()) + ")");
         out.flush();
         String jobError = null;
         Map<String, TaskReport> reports = new LinkedHashMap<>();
-        if (!todo.isEmpty()) {
+        int decisionsShown = 0;
+        if (!plan.stages().isEmpty()) {
             SweepRunner runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
             // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints,
             // and their half-written rows go (readers skip _staging, but a clean folder is what the user expects).
@@ -151,10 +168,29 @@ public final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
                 out.println("Spark UI: " + runner.spark().sparkContext().uiWebUrl().getOrElse(() -> "off"));
-                out.flush();
-                SweepRunner.RunSummary summary = runner.run(sweep, results, todo, checkpointInterval, System.out);
-                summary.reports().forEach(r -> reports.put(r.trialId(), r));
-                jobError = summary.jobError();
+                // One Spark job per plan: the whole sweep, or with early stopping one rung at a time, each plan made
+                // afresh from what the dataset holds (so a killed run resumes at the same point).
+                while (!plan.stages().isEmpty()) {
+                    decisionsShown = printDecisions(plan, decisionsShown, out);
+                    SweepRunner.RunSummary summary = runner.run(sweep, results, plan.stages(), checkpointInterval,
+                            title(sweep, plan), System.out);
+                    summary.reports().forEach(r -> reports.put(r.trialId(), r));
+                    summary.reports().stream().filter(r -> !TaskReport.PAUSED.equals(r.status()))
+                            .forEach(r -> retry.remove(r.trialId()));
+                    jobError = summary.jobError();
+                    if (jobError != null) {
+                        break;
+                    }
+                    SuccessiveHalving.Plan next = SuccessiveHalving.next(sweep,
+                            results.standings(sweep, results.rows(new ArrayList<>()), retry));
+                    if (next.stages().equals(plan.stages())) {
+                        jobError = "the same " + plan.stages().size() + " trials would run again: their "
+                                + "checkpoints did not reach epoch " + plan.towardsEpoch();
+                        break;
+                    }
+                    plan = next;
+                }
+                printDecisions(plan, decisionsShown, out);
             } finally {
                 runner.spark().stop();
                 try {
@@ -167,13 +203,16 @@ public final class RunCommand implements Callable<Integer> {
         }
         Map<String, ResultDataset.Row> after = results.rows(new ArrayList<>());
         printResults(sweep, after, reports, out);
+        if (sweep.earlyStopping() != null) {
+            printSaving(sweep, results.standings(sweep, after, Set.of()), out);
+        }
         long failed = after.values().stream().filter(r -> TrialResult.FAILED.equals(r.status())).count();
         long missing = sweep.trials().stream().filter(t -> !after.containsKey(t.id())).count();
         out.printf("results: %s (%d rows; pandas.read_parquet(\"%s\"), spark.read.parquet, or DuckDB "
                 + "'%s/*.parquet')%n", results.folder(), after.size(), results.folder(), results.folder());
         if (jobError != null || missing > 0) {
             out.printf("incomplete: %d trials have no row%s; run the same command again to resume%n", missing,
-                    jobError == null ? "" : " (Spark: " + jobError + ")");
+                    jobError == null ? "" : " (" + (jobError.startsWith("the same") ? "" : "Spark: ") + jobError + ")");
             out.flush();
             return INCOMPLETE;
         }
@@ -182,6 +221,42 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         return failed > 0 ? SOME_FAILED : 0;
+    }
+
+    private static String describe(EarlyStopping rule) {
+        return "rungs at epochs " + rule.rungs().stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + " of " + rule.maxEpochs() + ", keeping the best 1/" + rule.reductionFactor() + " by "
+                + rule.metric() + (rule.by().isEmpty() ? "" : " per " + String.join(", ", rule.by()));
+    }
+
+    /** The progress line's title: the sweep, and with early stopping the rung its trials train to. */
+    private static String title(Sweep sweep, SuccessiveHalving.Plan plan) {
+        EarlyStopping rule = sweep.earlyStopping();
+        if (rule == null) {
+            return "sweep " + sweep.name();
+        }
+        int rung = rule.rungs().indexOf(plan.towardsEpoch());
+        return "sweep " + sweep.name() + (rung >= 0 ? ", rung " + (rung + 1) + "/" + rule.rungs().size()
+                + " (epoch " + plan.towardsEpoch() + ")" : ", to the end (epoch " + plan.towardsEpoch() + ")");
+    }
+
+    /** Prints the rung decisions of {@code plan} after the first {@code shown}; returns how many are shown now. */
+    private static int printDecisions(SuccessiveHalving.Plan plan, int shown, PrintWriter out) {
+        for (SuccessiveHalving.Decision d : plan.decisions().subList(Math.min(shown, plan.decisions().size()),
+                plan.decisions().size())) {
+            out.printf("rung at epoch %d: %d trials reached it, %d go on, %d stop there%n", d.epoch(), d.reached(),
+                    d.promoted(), d.reached() - d.promoted());
+        }
+        out.flush();
+        return Math.max(shown, plan.decisions().size());
+    }
+
+    /** The optimiser steps the trials took (to their last curve sample), against the full grid's. */
+    private static void printSaving(Sweep sweep, Map<String, SuccessiveHalving.Standing> standings, PrintWriter out) {
+        long taken = standings.values().stream().filter(st -> !st.curve().isEmpty())
+                .mapToLong(st -> st.curve().get(st.curve().size() - 1).step()).sum();
+        out.printf("successive halving: %,d optimiser steps taken, %.0f%% of the %,d the full grid takes%n", taken,
+                100.0 * taken / sweep.totalSteps(), sweep.totalSteps());
     }
 
     private static void printTrials(Sweep sweep, PrintWriter out) {

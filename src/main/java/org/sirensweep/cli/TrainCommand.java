@@ -151,7 +151,7 @@ public final class TrainCommand implements Callable<Integer> {
             int interval = curveInterval == 0 ? TrialSettings.defaultCurveInterval(epochs) : curveInterval;
             return new TrialSettings(image.toString(), resolution, Supervision.parse(supervision), epochs, batchSize,
                     shuffle, learningRate, depth, width, omega0, seed, interval, renderSizes, null, omega0Resolution,
-                    targetResolution);
+                    targetResolution, List.of());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }

@@ -28,7 +28,8 @@ import org.sirensweep.trial.CheckpointFile;
  * for trained rows, and no temporary leftovers. Reads everything, changes nothing.
  */
 public final class DatasetCheck {
-    private static final Set<String> STATUSES = Set.of(TrialResult.OK, TrialResult.DIVERGED, TrialResult.FAILED);
+    private static final Set<String> STATUSES = Set.of(TrialResult.OK, TrialResult.DIVERGED, TrialResult.FAILED,
+            TrialResult.STOPPED);
 
     private DatasetCheck() {
     }

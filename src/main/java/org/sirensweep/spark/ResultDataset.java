@@ -3,6 +3,7 @@ package org.sirensweep.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -15,9 +16,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.sirensweep.sweep.SuccessiveHalving;
+import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.Trial;
+import org.sirensweep.train.CurvePoint;
 import org.sirensweep.trial.CheckpointFile;
 
 /**
@@ -206,6 +213,39 @@ public final class ResultDataset implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * What the dataset holds of each trial of {@code sweep} that has a row or a checkpoint, for planning what runs
+     * next: a row ends a trial, except a failed one listed in {@code retry}. With early stopping the standings carry
+     * the curves (the rows', or the checkpoints' for trials paused or under way), which the rung decisions read.
+     */
+    public Map<String, SuccessiveHalving.Standing> standings(Sweep sweep, Map<String, Row> rows, Set<String> retry)
+            throws IOException {
+        boolean curves = sweep.earlyStopping() != null;
+        Map<String, Path> checkpoints = curves ? checkpoints(folder, new ArrayList<>()) : Map.of();
+        try {
+            return sweep.trials().parallelStream().map(Trial::id).flatMap(id -> {
+                Row row = rows.get(id);
+                if (row != null && !(retry.contains(id) && TrialResult.FAILED.equals(row.status()))) {
+                    return Stream.of(Map.entry(id, new SuccessiveHalving.Standing(true, curves ? curveOf(row)
+                            : List.of())));
+                }
+                Path checkpoint = checkpoints.get(id);
+                return checkpoint == null ? Stream.empty() : CheckpointFile.peek(checkpoint).stream()
+                        .map(saved -> Map.entry(id, new SuccessiveHalving.Standing(false, saved.curve())));
+            }).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static List<CurvePoint> curveOf(Row row) {
+        try {
+            return ResultFiles.curve(row.file());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

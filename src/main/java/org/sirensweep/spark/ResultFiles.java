@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -202,6 +204,29 @@ public final class ResultFiles {
     static ParquetFileReader openFooter(Path file) throws IOException {
         return ParquetFileReader.open(new LocalInputFile(file),
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+    }
+
+    /** The learning curve stored in a result file (empty for a failed trial's row). */
+    public static List<CurvePoint> curve(Path file) throws IOException {
+        MessageType projection = new MessageType(SCHEMA.getName(), SCHEMA.getType("curve"));
+        List<CurvePoint> curve = new ArrayList<>();
+        try (ParquetReader<Group> reader = openRows(file, projection)) {
+            Group row = reader.read();
+            if (row == null || row.getFieldRepetitionCount("curve") == 0) {
+                return curve;
+            }
+            Group list = row.getGroup("curve", 0);
+            for (int i = 0; i < list.getFieldRepetitionCount("list"); i++) {
+                Group p = list.getGroup("list", i).getGroup("element", 0);
+                curve.add(new CurvePoint(p.getLong("step", 0), p.getInteger("epoch", 0), p.getDouble("loss", 0),
+                        new Measures(p.getDouble("psnr", 0), p.getDouble("psnr_affine", 0),
+                                p.getDouble("psnr_harmonic", 0), p.getDouble("gradient_error", 0),
+                                p.getDouble("laplacian_error", 0)), p.getDouble("seconds", 0)));
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(file.getFileName() + ": unreadable curve: " + e.getMessage(), e);
+        }
+        return curve;
     }
 
     /** What a result file's footer says: its sweep, trial id and status. */

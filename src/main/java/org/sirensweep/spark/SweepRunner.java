@@ -18,7 +18,7 @@ import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sirensweep.sweep.Sweep;
-import org.sirensweep.sweep.Trial;
+import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.trial.Compute;
 
 /**
@@ -70,27 +70,30 @@ public final class SweepRunner {
     }
 
     /**
-     * Runs {@code todo} (trials of {@code sweep} without a row yet) and writes their rows into {@code dataset}; each
-     * trial checkpoints every {@code checkpointInterval} of training (zero: never) and continues from its checkpoint.
+     * Runs {@code todo} (stages of trials of {@code sweep} without a row yet) as one Spark job, writing the rows of
+     * the trials they end into {@code dataset}; each trial checkpoints every {@code checkpointInterval} of training
+     * (zero: never) and continues from its checkpoint. The progress line starts with {@code title}.
      */
-    public RunSummary run(Sweep sweep, ResultDataset dataset, List<Trial> todo, Duration checkpointInterval,
-                          PrintStream log) {
+    public RunSummary run(Sweep sweep, ResultDataset dataset, List<TrialStage> todo, Duration checkpointInterval,
+                          String title, PrintStream log) {
         if (todo.isEmpty()) {
             return new RunSummary(List.of(), null);
         }
         SparkContext sc = spark.sparkContext();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Map<String, byte[]> images = new HashMap<>();
-        todo.forEach(t -> images.put(t.settings().image(), sweep.images().get(t.settings().image())));
+        todo.forEach(stage -> images.put(stage.trial().settings().image(),
+                sweep.images().get(stage.trial().settings().image())));
         TrialTask.Progress progress = new TrialTask.Progress(sc.longAccumulator("ok"), sc.longAccumulator("diverged"),
-                sc.longAccumulator("failed"), sc.longAccumulator("steps"));
+                sc.longAccumulator("failed"), sc.longAccumulator("stopped"), sc.longAccumulator("paused"),
+                sc.longAccumulator("steps"));
         TrialTask task = new TrialTask(sweep.name(), dataset.folder(), jsc.broadcast(images), maxAttempts(sc),
                 localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
-        long totalSteps = todo.stream().mapToLong(t -> t.settings().totalSteps()).sum();
-        jsc.setJobDescription("sweep " + sweep.name() + ": " + todo.size() + " trials");
+        long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
+        jsc.setJobDescription(title + ": " + todo.size() + " trials");
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(longestFirst(todo), todo.size()).mapPartitions(task)
                 .collectAsync();
-        ProgressLine line = new ProgressLine(sweep.name(), todo.size(), totalSteps, log);
+        ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log);
         RunningSteps running = new RunningSteps(progress.steps());
         sc.addSparkListener(running);
         try {
@@ -117,12 +120,13 @@ public final class SweepRunner {
     }
 
     /**
-     * The trials in the order their tasks should start: the most work first, so that a mixed sweep does not end
+     * The stages in the order their tasks should start: the most work first, so that a mixed sweep does not end
      * with one core still on the Laplacian trials that happened to come last (Spark starts partitions in order).
+     * A stage's work is its trial's, in proportion to the epochs it trains to.
      */
-    static List<Trial> longestFirst(List<Trial> trials) {
-        return trials.stream().sorted(Comparator.comparingDouble((Trial t) -> t.settings().relativeWork()).reversed())
-                .toList();
+    static List<TrialStage> longestFirst(List<TrialStage> stages) {
+        return stages.stream().sorted(Comparator.comparingDouble((TrialStage s) -> s.trial().settings().relativeWork()
+                * s.untilEpoch() / s.trial().settings().epochs()).reversed()).toList();
     }
 
     /** Attempts Spark makes of a task: {@code local[n, f]} gives f, plain local mode 1, a cluster spark.task.maxFailures. */
@@ -144,9 +148,12 @@ public final class SweepRunner {
         return running;
     }
 
-    /** "sweep x: 3/8 done (ok 2, diverged 1, failed 0), 2 running, 1m20s, ETA 2m40s", on one line where a terminal allows. */
+    /**
+     * "sweep x: 3/8 done (ok 2, diverged 1, failed 0), 2 running, 1m20s, ETA 2m40s", on one line where a terminal
+     * allows; trials stopped early or paused at a rung are counted too when there are any.
+     */
     private static final class ProgressLine {
-        private final String sweep;
+        private final String title;
         private final int trials;
         private final long totalSteps;
         private final PrintStream out;
@@ -155,8 +162,8 @@ public final class SweepRunner {
         private String last = "";
         private long lastPrinted;
 
-        ProgressLine(String sweep, int trials, long totalSteps, PrintStream out) {
-            this.sweep = sweep;
+        ProgressLine(String title, int trials, long totalSteps, PrintStream out) {
+            this.title = title;
             this.trials = trials;
             this.totalSteps = totalSteps;
             this.out = out;
@@ -167,14 +174,17 @@ public final class SweepRunner {
             long ok = p.ok().value();
             long diverged = p.diverged().value();
             long failed = p.failed().value();
-            long done = ok + diverged + failed;
+            long stopped = p.stopped().value();
+            long paused = p.paused().value();
+            long done = ok + diverged + failed + stopped + paused;
             running = (int) Math.min(running, trials - done); // a finishing task still counts as active for a moment
             long elapsed = System.nanoTime() - start;
             long stepsDone = p.steps().value() + runningSteps;
             String eta = stepsDone == 0 || finished ? "" : ", ETA "
                     + format(Duration.ofNanos((long) (elapsed * (double) (totalSteps - stepsDone) / stepsDone)));
-            String counts = String.format("sweep %s: %d/%d done (ok %d, diverged %d, failed %d), %d running", sweep,
-                    done, trials, ok, diverged, failed, running);
+            String counts = String.format("%s: %d/%d done (%sok %d, %sdiverged %d, failed %d), %d running", title,
+                    done, trials, paused > 0 ? "at the rung " + paused + ", " : "", ok,
+                    stopped > 0 ? "stopped " + stopped + ", " : "", diverged, failed, running);
             // Logs get a line when the counts change (or every minute); a terminal gets one line rewritten in place.
             boolean changed = !counts.equals(last);
             if (terminal || changed || finished || elapsed - lastPrinted > 60e9) {

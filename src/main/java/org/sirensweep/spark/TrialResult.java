@@ -15,6 +15,8 @@ public record TrialResult(String sweep, Trial trial, TrialOutcome outcome, Strin
     public static final String OK = "ok";
     public static final String DIVERGED = "diverged";
     public static final String FAILED = "failed";
+    /** Stopped early by successive halving at a rung: the row holds the network and curve at that epoch. */
+    public static final String STOPPED = "stopped";
 
     public TrialResult {
         if ((outcome == null) == (error == null)) {

@@ -16,6 +16,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.sirensweep.sweep.Trial;
+import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.trial.CheckpointFile;
@@ -24,11 +25,12 @@ import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialRunner;
 
 /**
- * The body of a sweep's Spark task: trains the partition's one trial on the task's CPUs (or its GPU) and commits its
- * row to the dataset. A training that throws is retried by Spark while attempts remain and recorded as a {@code
+ * The body of a sweep's Spark task: runs the partition's one {@link TrialStage} on the task's CPUs (or its GPU),
+ * and commits its trial's row to the dataset if the stage ends the trial; a stage that pauses it at a rung leaves
+ * its checkpoint instead. A training that throws is retried by Spark while attempts remain and recorded as a {@code
  * failed} row by the last one, so every trial ends with exactly one row.
  */
-final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
+final class TrialTask implements FlatMapFunction<Iterator<TrialStage>, TaskReport> {
     private static final long serialVersionUID = 1L;
 
     private final String sweep;
@@ -41,8 +43,8 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
     private final Duration checkpointInterval;
 
     /** Counters the driver's progress line reads; Spark merges a task's updates when it succeeds. */
-    record Progress(LongAccumulator ok, LongAccumulator diverged, LongAccumulator failed, LongAccumulator steps)
-            implements java.io.Serializable {
+    record Progress(LongAccumulator ok, LongAccumulator diverged, LongAccumulator failed, LongAccumulator stopped,
+                    LongAccumulator paused, LongAccumulator steps) implements java.io.Serializable {
     }
 
     /**
@@ -64,12 +66,12 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
     }
 
     @Override
-    public Iterator<TaskReport> call(Iterator<Trial> trials) throws Exception {
-        if (!trials.hasNext()) {
+    public Iterator<TaskReport> call(Iterator<TrialStage> stages) throws Exception {
+        if (!stages.hasNext()) {
             return List.<TaskReport>of().iterator();
         }
-        Trial trial = trials.next();
-        if (trials.hasNext()) {
+        TrialStage stage = stages.next();
+        if (stages.hasNext()) {
             throw new IllegalStateException("a sweep task got more than one trial; trials must be one per partition");
         }
         TaskContext context = TaskContext.get();
@@ -78,7 +80,7 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         DevicePool pool = assigned.isEmpty() && localGpus > 0 ? DevicePool.local(localGpus) : null;
         int gpu = assigned.isPresent() ? assigned.getAsInt() : pool != null ? pool.borrow() : -1;
         try {
-            return List.of(runAndCommit(trial, context, gpu)).iterator();
+            return List.of(runAndCommit(stage, context, gpu)).iterator();
         } finally {
             if (pool != null) {
                 pool.giveBack(gpu);
@@ -86,7 +88,8 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         }
     }
 
-    private TaskReport runAndCommit(Trial trial, TaskContext context, int gpu) throws IOException {
+    private TaskReport runAndCommit(TrialStage stage, TaskContext context, int gpu) throws IOException {
+        Trial trial = stage.trial();
         int attempt = context.attemptNumber() + 1;
         TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
                 gpu >= 0 ? String.valueOf(gpu) : null);
@@ -111,7 +114,19 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
             TrialRunner runner = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()));
             checkpoints = new CheckpointFile(ResultDataset.checkpointOf(folder, trial.id()), checkpointInterval,
                     runner.fingerprint(), folder.resolve(ResultDataset.QUARANTINE));
-            TrialOutcome outcome = runner.run(attempt, stepCounter, checkpoints);
+            TrialOutcome outcome;
+            if (stage.commit()) {
+                outcome = runner.run(attempt, stepCounter, checkpoints, stage.untilEpoch());
+            } else {
+                outcome = runner.advance(attempt, stepCounter, checkpoints, stage.untilEpoch()).orElse(null);
+                if (outcome == null) { // at the rung, its state in the checkpoint: no row until the driver decides
+                    progress.paused().add(1);
+                    progress.steps().add(stage.steps() - stepsCounted[0]);
+                    return new TaskReport(trial.id(), TaskReport.PAUSED, Measures.UNKNOWN,
+                            (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1e3, null,
+                            Compute.currentDevice());
+                }
+            }
             result = new TrialResult(sweep, trial, outcome, null, place, started, Instant.now());
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             if (attempt < maxAttempts) {
@@ -123,7 +138,7 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         if (checkpoints != null) {
             checkpoints.delete(); // the row holds the result now
         }
-        count(result, trial.settings().totalSteps() - stepsCounted[0]);
+        count(result, stage.steps() - stepsCounted[0]);
         TrialOutcome o = result.outcome();
         return new TaskReport(trial.id(), result.status(), o == null ? Measures.UNKNOWN : o.measures(),
                 (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3, result.error(),
@@ -135,6 +150,7 @@ final class TrialTask implements FlatMapFunction<Iterator<Trial>, TaskReport> {
         switch (result.status()) {
             case TrialResult.OK -> progress.ok().add(1);
             case TrialResult.DIVERGED -> progress.diverged().add(1);
+            case TrialResult.STOPPED -> progress.stopped().add(1);
             default -> progress.failed().add(1);
         }
         progress.steps().add(stepsNotTaken);

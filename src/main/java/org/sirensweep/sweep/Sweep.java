@@ -9,10 +9,12 @@ import java.util.Map;
  * (the grid's cartesian product, last key fastest) and the bytes of every image it trains on, keyed by the absolute
  * path in {@link org.sirensweep.trial.TrialSettings#image()}, so trials can run where the files are not, and their
  * channel counts by the same key. {@code
- * checkpointMinutes} is the file's {@code checkpoint_minutes}, or null where it leaves the choice to {@code run}.
+ * checkpointMinutes} is the file's {@code checkpoint_minutes}, or null where it leaves the choice to {@code run};
+ * {@code earlyStopping} its successive-halving schedule, or null.
  */
 public record Sweep(String name, String description, Path source, List<String> gridKeys, List<Trial> trials,
-                    Map<String, byte[]> images, Map<String, Integer> imageChannels, Double checkpointMinutes) {
+                    Map<String, byte[]> images, Map<String, Integer> imageChannels, Double checkpointMinutes,
+                    EarlyStopping earlyStopping) {
 
     public Sweep {
         gridKeys = List.copyOf(gridKeys);
@@ -26,7 +28,7 @@ public record Sweep(String name, String description, Path source, List<String> g
         return imageChannels.get(trial.settings().image());
     }
 
-    /** Optimiser steps over all trials: the work the sweep asks for. */
+    /** Optimiser steps over all trials trained to their end: the work of the sweep without early stopping. */
     public long totalSteps() {
         return trials.stream().mapToLong(t -> t.settings().totalSteps()).sum();
     }

@@ -46,11 +46,16 @@ import org.sirensweep.trial.TrialSettings;
  *   curve_interval: 10             # epochs between curve samples (default: about 50 samples)
  *   render_sizes: [512]            # also render the trained network at these sizes
  * checkpoint_minutes: 5            # optional: training minutes between checkpoints (0: none)
+ * early_stopping:                  # optional: successive halving (see {@link EarlyStopping})
+ *   grace_epochs: 250
+ *   max_epochs: 2000               # the trials' epochs
  * </pre>
  */
 public final class SweepFile {
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "sample",
-            "evaluation", "checkpoint_minutes");
+            "evaluation", "checkpoint_minutes", "early_stopping");
+    private static final Set<String> EARLY_STOPPING_KEYS = Set.of("metric", "grace_epochs", "reduction_factor",
+            "max_epochs", "by");
     private static final Set<String> EVALUATION_KEYS = Set.of("curve_interval", "render_sizes");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern TAB_INDENT = Pattern.compile("^[ ]*\t", Pattern.MULTILINE);
@@ -123,6 +128,10 @@ public final class SweepFile {
             throw error("settings.image", "is required (the PNG to fit, relative to the sweep file)");
         }
         Sampling sampling = sampling(root, fixed, grid);
+        EarlyStopping earlyStopping = earlyStopping(root, fixed, grid, sampling);
+        if (earlyStopping != null) {
+            fixed.put(SettingKey.EPOCHS, earlyStopping.maxEpochs());
+        }
 
         JsonNode evaluation = optionalMapping(root, "evaluation");
         checkKeys(evaluation, "evaluation.", EVALUATION_KEYS);
@@ -139,7 +148,7 @@ public final class SweepFile {
         Double checkpointMinutes = root.has("checkpoint_minutes")
                 ? minutes(root.get("checkpoint_minutes"), "checkpoint_minutes") : null;
         Map<String, LoadedImage> images = loadImages(fixed, grid);
-        List<Trial> trials = expand(fixed, grid, sampling, curveInterval, renderSizes, images);
+        List<Trial> trials = expand(fixed, grid, sampling, curveInterval, renderSizes, images, earlyStopping);
         for (Trial trial : trials) {
             long bytes = trial.settings().plannedBytes(images.get(trial.image()).channels);
             if (bytes > maxTrialBytes) {
@@ -159,7 +168,8 @@ public final class SweepFile {
         if (sampling != null) {
             sampling.keys().forEach(k -> varied.add(k.key()));
         }
-        return new Sweep(name, description, file, varied, trials, bytes, channels, checkpointMinutes);
+        return new Sweep(name, description, file, varied, trials, bytes, channels, checkpointMinutes,
+                earlyStopping);
     }
 
     private JsonNode parseYaml() throws SweepFileException {
@@ -366,8 +376,76 @@ public final class SweepFile {
         }
     }
 
+    /**
+     * The {@code early_stopping:} block, or null. It sets the trials' epochs ({@code max_epochs}), so epochs may not
+     * vary, and compares within groups of settings that do.
+     */
+    private EarlyStopping earlyStopping(JsonNode root, Map<SettingKey, Object> fixed,
+                                        Map<SettingKey, List<Object>> grid, Sampling sampling)
+            throws SweepFileException {
+        if (!root.has("early_stopping") || root.get("early_stopping").isNull()) {
+            return null;
+        }
+        JsonNode block = optionalMapping(root, "early_stopping");
+        checkKeys(block, "early_stopping.", EARLY_STOPPING_KEYS);
+        for (String required : List.of("grace_epochs", "max_epochs")) {
+            if (!block.has(required)) {
+                throw error("early_stopping." + required, "is required");
+            }
+        }
+        int maxEpochs = positiveInt(block.get("max_epochs"), "early_stopping.max_epochs", Integer.MAX_VALUE);
+        int grace = positiveInt(block.get("grace_epochs"), "early_stopping.grace_epochs", Integer.MAX_VALUE);
+        int factor = block.has("reduction_factor")
+                ? positiveInt(block.get("reduction_factor"), "early_stopping.reduction_factor", 1000)
+                : EarlyStopping.DEFAULT_REDUCTION_FACTOR;
+        JsonNode metricNode = block.get("metric");
+        if (metricNode != null && !metricNode.isTextual()) {
+            throw error("early_stopping.metric", "expected a measure name, got " + metricNode);
+        }
+        String metric = metricNode == null ? EarlyStopping.DEFAULT_METRIC : metricNode.textValue();
+        List<String> by = new ArrayList<>();
+        JsonNode byNode = block.get("by");
+        Set<String> varied = grid.keySet().stream().map(SettingKey::key).collect(Collectors.toSet());
+        if (sampling != null) {
+            sampling.keys().forEach(k -> varied.add(k.key()));
+        }
+        for (int i = 0; byNode != null && i < Math.max(1, byNode.size()); i++) {
+            JsonNode key = byNode.isArray() ? byNode.get(i) : byNode;
+            String path = "early_stopping.by" + (byNode.isArray() ? "[" + i + "]" : "");
+            if (key == null || !key.isTextual()) {
+                throw error(path, "expected a setting name, got " + key);
+            }
+            if (!varied.contains(key.textValue())) {
+                throw error(path, "'" + key.textValue() + "' is not a setting the grid or sample varies"
+                        + (varied.isEmpty() ? "" : " (" + varied.stream().sorted().collect(Collectors.joining(", "))
+                        + ")"));
+            }
+            if (by.contains(key.textValue())) {
+                throw error(path, "repeats '" + key.textValue() + "'");
+            }
+            by.add(key.textValue());
+            if (!byNode.isArray()) {
+                break;
+            }
+        }
+        if (grid.containsKey(SettingKey.EPOCHS) || (sampling != null && sampling.keys().contains(SettingKey.EPOCHS))) {
+            throw error((grid.containsKey(SettingKey.EPOCHS) ? "grid" : "sample") + ".epochs", "cannot vary with "
+                    + "early_stopping: every trial trains up to early_stopping.max_epochs");
+        }
+        if (fixed.containsKey(SettingKey.EPOCHS) && !fixed.get(SettingKey.EPOCHS).equals(maxEpochs)) {
+            throw error("settings.epochs", "is " + fixed.get(SettingKey.EPOCHS) + " but early_stopping.max_epochs is "
+                    + maxEpochs + "; max_epochs sets the trials' epochs, so remove one of them");
+        }
+        try {
+            return new EarlyStopping(metric, grace, factor, maxEpochs, by);
+        } catch (IllegalArgumentException e) {
+            throw error("early_stopping", e.getMessage());
+        }
+    }
+
     private List<Trial> expand(Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid, Sampling sampling,
-                               Integer curveInterval, List<Integer> renderSizes, Map<String, LoadedImage> images)
+                               Integer curveInterval, List<Integer> renderSizes, Map<String, LoadedImage> images,
+                               EarlyStopping earlyStopping)
             throws SweepFileException {
         List<Map<SettingKey, Object>> points = new ArrayList<>();
         points.add(new LinkedHashMap<>());
@@ -426,7 +504,8 @@ public final class SweepFile {
                         (Integer) all.get(SettingKey.WIDTH), (Double) all.get(SettingKey.OMEGA0),
                         (Long) all.get(SettingKey.SEED), interval, renderSizes,
                         (String) all.get(SettingKey.INJECT_FAULT), (Integer) all.get(SettingKey.OMEGA0_RESOLUTION),
-                        (Integer) all.get(SettingKey.TARGET_RESOLUTION));
+                        (Integer) all.get(SettingKey.TARGET_RESOLUTION),
+                        earlyStopping == null ? List.of() : earlyStopping.rungs());
             } catch (IllegalArgumentException e) {
                 throw error(point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": " + e.getMessage());
             }
@@ -434,6 +513,10 @@ public final class SweepFile {
             all.forEach((key, value) -> values.put(key.key(), value));
             values.put("curve_interval", interval);
             values.put("render_sizes", renderSizes);
+            if (earlyStopping != null) {
+                // Which trials stop depends on the whole schedule: another schedule makes other trials.
+                values.put("early_stopping", earlyStopping.describe());
+            }
             Map<String, Object> identity = new LinkedHashMap<>(values);
             identity.remove(SettingKey.IMAGE.key());
             identity.put("image_sha256", image.sha256);

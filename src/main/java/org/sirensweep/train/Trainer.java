@@ -46,6 +46,22 @@ public final class Trainer {
      */
     public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress,
                                        Checkpoints checkpoints) {
+        return train(network, image, config, progress, checkpoints, config.epochs());
+    }
+
+    /**
+     * As {@link #train(Siren, PixelImage, TrainingConfig, TrainingProgress, Checkpoints)}, but ending after epoch
+     * {@code untilEpoch}: before the last epoch, the result is {@link TrainingStatus#STOPPED}, the curve has a sample
+     * at that epoch, and the state is saved to {@code checkpoints} whatever its interval, so that a later call with a
+     * later epoch continues it exactly (successive halving pauses trials at its rungs this way). A saved state already
+     * at {@code untilEpoch} runs no epoch: the network is the saved one.
+     */
+    public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress,
+                                       Checkpoints checkpoints, int untilEpoch) {
+        if (untilEpoch < 1 || untilEpoch > config.epochs()) {
+            throw new IllegalArgumentException("a training of " + config.epochs() + " epochs cannot end after epoch "
+                    + untilEpoch);
+        }
         if (network.config().outputs() != image.channels()) {
             throw new IllegalArgumentException("network has " + network.config().outputs() + " outputs for an image of "
                     + image.channels() + " channels");
@@ -68,7 +84,7 @@ public final class Trainer {
                     TrainingConfig.EPSILON).instantiate(adamState, true);
             SirenPass.OutputAdjoints adjoints = SupervisedLoss.adjoints(config.supervision());
 
-            long totalSteps = (long) config.epochs() * schedule.batches();
+            long totalSteps = (long) untilEpoch * schedule.batches();
             long[] stepNanos = new long[(int) Math.min(totalSteps, TIMED_STEPS)];
             List<CurvePoint> curve = new ArrayList<>();
             long step = 0;
@@ -76,6 +92,10 @@ public final class Trainer {
             int firstEpoch = 1;
             TrainingState resumed = checkpoints.load().orElse(null);
             if (resumed != null) {
+                if (resumed.epoch() > untilEpoch) {
+                    throw new IllegalStateException("the saved state is at epoch " + resumed.epoch()
+                            + ", past epoch " + untilEpoch + " where this training is to end");
+                }
                 restore(resumed, network, adamState);
                 curve.addAll(resumed.curve());
                 step = resumed.step();
@@ -87,8 +107,9 @@ public final class Trainer {
             long interval = checkpoints.interval().toNanos();
             long lastSave = System.nanoTime();
             boolean filled = false;
-            double epochLoss = Double.NaN; // a checkpoint is never the last epoch: at least one epoch runs
-            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+            // A state saved at untilEpoch runs no epoch: its last curve sample (taken at that epoch) holds the loss.
+            double epochLoss = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).loss();
+            for (int epoch = firstEpoch; epoch <= untilEpoch; epoch++) {
                 schedule.beginEpoch(epoch);
                 double lossSum = 0;
                 for (int batch = 0; batch < schedule.batches(); batch++) {
@@ -119,22 +140,29 @@ public final class Trainer {
                     progress.step(step, totalSteps);
                 }
                 epochLoss = lossSum / schedule.batches();
-                if (epoch % config.curveInterval() == 0 || epoch == config.epochs()) {
+                if (config.samplesCurveAt(epoch) || epoch == untilEpoch) {
                     Measures measures = Measures.of(evaluator.render(image.height(), image.width()), image,
                             allTargets);
                     CurvePoint point = new CurvePoint(step, epoch, epochLoss, measures, trainNanos / 1e9);
                     curve.add(point);
                     progress.curve(point);
                 }
-                if (interval > 0 && epoch < config.epochs() && System.nanoTime() - lastSave >= interval) {
+                boolean pause = epoch == untilEpoch && untilEpoch < config.epochs();
+                if (pause || (interval > 0 && epoch < untilEpoch && System.nanoTime() - lastSave >= interval)) {
                     checkpoints.save(new TrainingState(epoch, step, network.parameters().toFloatVector(),
                             adamState.toFloatVector(), curve, trainNanos));
                     lastSave = System.nanoTime();
                 }
             }
+            if (curve.isEmpty()) {
+                throw new IllegalStateException("the saved state at epoch " + untilEpoch + " has no curve sample");
+            }
             CurvePoint last = curve.get(curve.size() - 1);
-            return new TrainingResult(network, TrainingStatus.OK, -1, step, epochLoss, last.measures(),
-                    List.copyOf(curve), trainNanos / 1e9, medianMillis(stepNanos, step - resumedFrom), resumedFrom);
+            // A run that took no step (it continued from a state at its end) reports the mean step time saved.
+            double msPerStep = step > resumedFrom ? medianMillis(stepNanos, step - resumedFrom) : trainNanos / 1e6 / step;
+            return new TrainingResult(network, untilEpoch == config.epochs() ? TrainingStatus.OK
+                    : TrainingStatus.STOPPED, -1, step, epochLoss, last.measures(), List.copyOf(curve),
+                    trainNanos / 1e9, msPerStep, resumedFrom);
         }
     }
 

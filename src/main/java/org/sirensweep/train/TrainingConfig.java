@@ -1,5 +1,6 @@
 package org.sirensweep.train;
 
+import java.util.List;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TargetScales;
 
@@ -8,11 +9,12 @@ import org.sirensweep.image.TargetScales;
  * all points, in batches of {@code batchSize} points (0 = full batch). With {@code shuffle} the points are permuted
  * afresh every epoch from {@code seed}; without it, batches are contiguous runs of points (what Siren-Jax actually
  * does: its permutation is computed and never used). The learning curve is sampled every {@code curveInterval}
- * epochs and at the end. {@code targetScales} are the derivative targets' factors (Siren-Jax's unless a trial carries
+ * epochs, at the end, and at each of {@code curveEpochs} (the rungs where successive halving compares trials, so
+ * every trial has a sample there whatever its interval). {@code targetScales} are the derivative targets' factors (Siren-Jax's unless a trial carries
  * them to its resolution).
  */
 public record TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
-                             long seed, int curveInterval, TargetScales targetScales) {
+                             long seed, int curveInterval, TargetScales targetScales, List<Integer> curveEpochs) {
 
     public static final double BETA1 = 0.9;
     public static final double BETA2 = 0.999;
@@ -37,6 +39,18 @@ public record TrainingConfig(Supervision supervision, int epochs, int batchSize,
         if (targetScales == null) {
             throw new IllegalArgumentException("target scales are required");
         }
+        curveEpochs = List.copyOf(curveEpochs);
+    }
+
+    /** A configuration whose curve is sampled only every {@code curveInterval} epochs and at the end. */
+    public TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
+                          long seed, int curveInterval, TargetScales targetScales) {
+        this(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval, targetScales, List.of());
+    }
+
+    /** Whether the learning curve has a sample at the end of {@code epoch}. */
+    public boolean samplesCurveAt(int epoch) {
+        return epoch % curveInterval == 0 || epoch == epochs || curveEpochs.contains(epoch);
     }
 
     /** A configuration with Siren-Jax's target factors. */

@@ -128,20 +128,22 @@ public final class CheckpointFile implements Checkpoints {
         }
     }
 
-    /** Where a checkpoint stands: the epochs and optimiser steps it holds. */
-    public record Progress(int epoch, long step) {
+    /** Where a checkpoint stands: the epochs and optimiser steps it holds, and the learning curve up to there. */
+    public record Progress(int epoch, long step, List<CurvePoint> curve) {
+        public Progress {
+            curve = List.copyOf(curve);
+        }
     }
 
     /**
-     * The epoch and step a checkpoint file holds, read without knowing whose it is (for reports); empty if it is
-     * damaged or not a checkpoint.
+     * Where a checkpoint file stands, read without knowing whose it is (for reports, and for the driver's
+     * successive-halving decisions); empty if it is damaged or not a checkpoint.
      */
     public static Optional<Progress> peek(Path file) {
         try {
-            DataInputStream in = contents(Files.readAllBytes(file));
-            in.readUTF();
-            return Optional.of(new Progress(in.readInt(), in.readLong()));
-        } catch (IOException e) {
+            TrainingState state = read(Files.readAllBytes(file), null);
+            return Optional.of(new Progress(state.epoch(), state.step(), state.curve()));
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
@@ -209,10 +211,11 @@ public final class CheckpointFile implements Checkpoints {
         return in;
     }
 
-    static TrainingState read(byte[] bytes, String expectedFingerprint) throws IOException {
+    /** The state in a checkpoint's bytes, checked to be {@code expectedFingerprint}'s unless that is null. */
+    private static TrainingState read(byte[] bytes, String expectedFingerprint) throws IOException {
         DataInputStream in = contents(bytes);
         String fingerprint = in.readUTF();
-        if (!fingerprint.equals(expectedFingerprint)) {
+        if (expectedFingerprint != null && !fingerprint.equals(expectedFingerprint)) {
             throw new IOException("saved by a different training (other settings or image)");
         }
         int epoch = in.readInt();

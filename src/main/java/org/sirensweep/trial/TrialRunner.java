@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PixelImage;
@@ -70,6 +71,9 @@ public final class TrialRunner {
                 Double.toString(s.effectiveOmega0()), String.valueOf(s.seed()), String.valueOf(s.curveInterval()),
                 s.targetScales().toString())
                 .getBytes(StandardCharsets.UTF_8));
+        if (!s.rungs().isEmpty()) { // only then, so checkpoints saved before rungs existed stay valid
+            digest.update(("|rungs" + s.rungs()).getBytes(StandardCharsets.UTF_8));
+        }
         ByteBuffer pixels = ByteBuffer.allocate(Double.BYTES * picture.samples().length);
         pixels.asDoubleBuffer().put(picture.samples());
         digest.update(pixels.array());
@@ -102,6 +106,40 @@ public final class TrialRunner {
      * training, and saving there as the training goes.
      */
     public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints) {
+        return run(attempt, progress, checkpoints, settings.epochs());
+    }
+
+    /**
+     * As {@link #run(int, TrainingProgress, Checkpoints)}, ending after epoch {@code untilEpoch}: before the last
+     * epoch the outcome is {@link TrainingStatus#STOPPED}, with the pictures, measures and weights of the network at
+     * that epoch (a trial successive halving stops at a rung).
+     */
+    public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
+        Trained trained = train(attempt, progress, checkpoints, untilEpoch);
+        return outcome(trained, trained.result.status() != TrainingStatus.DIVERGED);
+    }
+
+    /**
+     * Trains up to the end of epoch {@code untilEpoch}, before the last, and leaves the state in {@code checkpoints}
+     * for a later call to continue, rendering nothing: a trial at a successive-halving rung, waiting for the others.
+     * Returns the trial's outcome only if its training diverged (that is its result); otherwise empty.
+     */
+    public Optional<TrialOutcome> advance(int attempt, TrainingProgress progress, Checkpoints checkpoints,
+                                          int untilEpoch) {
+        if (untilEpoch >= settings.epochs()) {
+            throw new IllegalArgumentException("a pause must come before the last epoch " + settings.epochs()
+                    + ", got " + untilEpoch);
+        }
+        Trained trained = train(attempt, progress, checkpoints, untilEpoch);
+        return trained.result.status() == TrainingStatus.DIVERGED ? Optional.of(outcome(trained, false))
+                : Optional.empty();
+    }
+
+    /** A trained network, what its training reported, and the seconds spent before it. */
+    private record Trained(Siren network, TrainingResult result, double setupSeconds) {
+    }
+
+    private Trained train(int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
         if (TrialSettings.FAULT_ALWAYS.equals(settings.injectedFault())
                 || (TrialSettings.FAULT_FIRST_ATTEMPT.equals(settings.injectedFault()) && attempt == 1)) {
             throw new IllegalStateException("injected fault (" + settings.injectedFault() + ") at attempt " + attempt);
@@ -109,14 +147,20 @@ public final class TrialRunner {
         long setupStart = System.nanoTime();
         Siren network = Siren.initialise(settings.sirenConfig(picture.channels()), settings.seed(), DataType.FLOAT);
         double setupSeconds = loadSeconds + (System.nanoTime() - setupStart) / 1e9;
-        TrainingResult result = Trainer.train(network, picture, settings.trainingConfig(), progress,
-                checkpoints);
+        TrainingResult result = Trainer.train(network, picture, settings.trainingConfig(), progress, checkpoints,
+                untilEpoch);
+        return new Trained(network, result, setupSeconds);
+    }
 
+    /** The outcome of a training: with its pictures and upscale scores if {@code render}, and its weights. */
+    private TrialOutcome outcome(Trained trained, boolean render) {
+        Siren network = trained.network;
+        TrainingResult result = trained.result;
         long renderStart = System.nanoTime();
         List<TrialImage> images = new ArrayList<>();
         List<UpscaleScore> upscale = new ArrayList<>();
         images.add(new TrialImage("target", settings.resolution(), PngCodec.encode(picture)));
-        if (result.status() == TrainingStatus.OK) {
+        if (render) {
             try (Renderer renderer = new Renderer(network, Derivatives.ALL)) {
                 Rendering training = renderer.render(picture.height(), picture.width());
                 Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
@@ -138,7 +182,8 @@ public final class TrialRunner {
         double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
         return new TrialOutcome(settings, picture.channels(), result.status(), result.divergedAtStep(), result.steps(),
                 result.finalLoss(), result.measures(), result.curve(),
-                new TrialOutcome.Timings(setupSeconds, result.trainSeconds(), result.msPerStep(), renderSeconds),
+                new TrialOutcome.Timings(trained.setupSeconds, result.trainSeconds(), result.msPerStep(),
+                        renderSeconds),
                 List.copyOf(images), List.copyOf(upscale), weights, Compute.currentDevice(), result.resumedFromStep());
     }
 }

@@ -27,11 +27,13 @@ import org.sirensweep.train.TrainingConfig;
  *                     #effectiveOmega0()}
  * @param targetResolution the resolution Siren-Jax's derivative target factors are meant for (null: use them as they
  *                     are); see {@link #targetScales()}
+ * @param rungs        the epochs before the last where successive halving compares this trial with others (empty
+ *                     without early stopping): the curve has a sample at each, and the trial may stop at one
  */
 public record TrialSettings(String image, int resolution, Supervision supervision, int epochs, int batchSize,
                             boolean shuffle, double learningRate, int depth, int width, double omega0, long seed,
                             int curveInterval, List<Integer> renderSizes, String injectedFault,
-                            Integer omega0Resolution, Integer targetResolution)
+                            Integer omega0Resolution, Integer targetResolution, List<Integer> rungs)
         implements java.io.Serializable {
 
     /** Injected fault: every attempt throws. */
@@ -66,6 +68,13 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
         if ((omega0Resolution != null && omega0Resolution < 2) || (targetResolution != null && targetResolution < 2)) {
             throw new IllegalArgumentException("omega0_resolution and target_resolution must be at least 2");
         }
+        rungs = List.copyOf(rungs);
+        for (int i = 0; i < rungs.size(); i++) {
+            if (rungs.get(i) < 1 || rungs.get(i) >= epochs || (i > 0 && rungs.get(i) <= rungs.get(i - 1))) {
+                throw new IllegalArgumentException("rungs must rise from 1 to below the " + epochs + " epochs, got "
+                        + rungs);
+            }
+        }
         // The optimiser and network records hold the remaining rules; build them once to apply them.
         new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval);
         SirenConfig.forImage(1, width, depth, omega0);
@@ -76,7 +85,7 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
                          boolean shuffle, double learningRate, int depth, int width, double omega0, long seed,
                          int curveInterval, List<Integer> renderSizes, String injectedFault) {
         this(image, resolution, supervision, epochs, batchSize, shuffle, learningRate, depth, width, omega0, seed,
-                curveInterval, renderSizes, injectedFault, null, null);
+                curveInterval, renderSizes, injectedFault, null, null, List.of());
     }
 
     /**
@@ -101,9 +110,14 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
 
     /** Optimiser steps of the whole training: epochs × batches per epoch (batches never exceed the batch size). */
     public long totalSteps() {
+        return stepsUntil(epochs);
+    }
+
+    /** Optimiser steps from the start to the end of {@code epoch}. */
+    public long stepsUntil(int epoch) {
         long points = (long) resolution * resolution;
         long batches = batchSize == 0 ? 1 : (points + batchSize - 1) / batchSize;
-        return batches * epochs;
+        return batches * epoch;
     }
 
     /**
@@ -140,7 +154,7 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
 
     public TrainingConfig trainingConfig() {
         return new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval,
-                targetScales());
+                targetScales(), rungs);
     }
 
     public SirenConfig sirenConfig(int channels) {

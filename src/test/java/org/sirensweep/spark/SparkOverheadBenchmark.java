@@ -44,7 +44,9 @@ public final class SparkOverheadBenchmark {
             SweepRunner runner = SweepRunner.start("overhead", "local[1]");
             out.printf("spark: session started after %.2f s%n", (System.nanoTime() - start) / 1e9);
             try (ResultDataset results = ResultDataset.open(dataset.resolve("out"), sweep.name(), Path.of(args[1]))) {
-                SweepRunner.RunSummary summary = runner.run(sweep, results, sweep.trials(), java.time.Duration.ZERO, new PrintStream(
+                SweepRunner.RunSummary summary = runner.run(sweep, results,
+                        sweep.trials().stream().map(org.sirensweep.sweep.TrialStage::whole).toList(),
+                        java.time.Duration.ZERO, "overhead", new PrintStream(
                         java.io.OutputStream.nullOutputStream()));
                 Map<String, ResultDataset.Row> rows = results.rows(new java.util.ArrayList<>());
                 if (summary.jobError() != null || rows.size() != sweep.trials().size()) {

@@ -299,6 +299,93 @@ class SweepRunTest {
         }
     }
 
+    @Test
+    void successiveHalvingStopsAllButTheBestAtEachRungAndADriverKilledMidRungEndsWithTheSameRows() throws Exception {
+        Path sweep = dir.resolve("halving.yaml");
+        Files.writeString(sweep, """
+                name: halving
+                settings: {image: CAMERA, resolution: 32, width: 32, depth: 2, omega0: 10, supervision: vanilla}
+                sample:
+                  trials: 9
+                  lr: loguniform(1e-4, 1e-2)
+                early_stopping: {metric: psnr, grace_epochs: 100, reduction_factor: 3, max_epochs: 1000}
+                evaluation: {curve_interval: 40}
+                checkpoint_minutes: 0.001
+                """.replace("CAMERA", CAMERA));
+        // Uninterrupted: rungs at 100 and 300; 9 trials, 3 go on at 100, 1 at 300 and trains to 1000.
+        Path whole = dir.resolve("halving-whole");
+        CliRun run = run("run", sweep.toString(), "--output", whole.toString(), "--master", "local[2]");
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("rung at epoch 100: 9 trials reached it, 3 go on, 6 stop there"), run.out());
+        assertTrue(run.out().contains("rung at epoch 300: 3 trials reached it, 1 go on, 2 stop there"), run.out());
+        assertTrue(run.out().contains("successive halving: 2,200 optimiser steps taken, 24% of the 9,000"), run.out());
+        CliRun verify = run("verify", whole.toString());
+        assertEquals(0, verify.exit(), verify.out());
+        assertTrue(verify.out().contains("9 rows (ok 1, stopped 8)"), verify.out());
+        assertEquals(List.of(), checkpointEpochs(whole.resolve(ResultDataset.CHECKPOINTS)), "no checkpoint is left");
+
+        // Killed mid-rung: after the first rung's decision, with a trial part-way to the second rung.
+        Path killed = dir.resolve("halving-killed");
+        Path log = dir.resolve("halving-driver.log");
+        Process driver = launchDriver(sweep, killed, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (driver.isAlive() && System.nanoTime() < deadline && !(Files.readString(log).contains("rung at epoch 100")
+                && checkpointEpochs(killed.resolve(ResultDataset.CHECKPOINTS)).stream()
+                .anyMatch(e -> e > 100 && e < 300))) {
+            Thread.sleep(10);
+        }
+        assertTrue(driver.isAlive(), "the sweep ended before it was killed: " + Files.readString(log));
+        assertFalse(Files.readString(log).contains("rung at epoch 300"), "killed on the way to the second rung");
+        driver.destroyForcibly();
+        driver.waitFor();
+        assertTrue(resultFiles(killed).size() < 9, "rows before the kill: " + resultFiles(killed));
+        CliRun resumed = run("run", sweep.toString(), "--output", killed.toString(), "--master", "local[1]");
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        try {
+            Map<String, Row> expected = rowsById(spark, whole);
+            Map<String, Row> actual = rowsById(spark, killed);
+            assertEquals(expected.keySet(), actual.keySet());
+            Map<Integer, Long> stoppedAt = expected.values().stream().collect(Collectors.groupingBy(
+                    r -> r.<Row>getList(r.fieldIndex("curve")).get(r.getList(r.fieldIndex("curve")).size() - 1)
+                            .<Integer>getAs("epoch"), Collectors.counting()));
+            assertEquals(Map.of(100, 6L, 300, 2L, 1000, 1L), stoppedAt, "the epoch each trial's row ends at");
+            for (String id : expected.keySet()) {
+                Row a = expected.get(id);
+                Row b = actual.get(id);
+                assertEquals((Object) a.getAs("status"), b.getAs("status"), id);
+                assertEquals(curveWithoutTimes(a), curveWithoutTimes(b), id);
+                assertArrayEquals(weights(a), weights(b), id + ": bit for bit");
+            }
+            // The six stopped at 100 are the six worst there.
+            List<Double> atHundred = expected.values().stream().map(r -> r.<Row>getList(r.fieldIndex("curve"))
+                    .stream().filter(p -> p.<Integer>getAs("epoch") == 100).findFirst().orElseThrow()
+                    .<Double>getAs("psnr")).sorted().toList();
+            double worstGoingOn = atHundred.get(6);
+            expected.values().forEach(r -> {
+                double psnr = r.<Row>getList(r.fieldIndex("curve")).stream()
+                        .filter(p -> p.<Integer>getAs("epoch") == 100).findFirst().orElseThrow().getAs("psnr");
+                int lastEpoch = r.<Row>getList(r.fieldIndex("curve")).get(r.getList(r.fieldIndex("curve")).size() - 1)
+                        .getAs("epoch");
+                assertEquals(psnr >= worstGoingOn, lastEpoch > 100, "psnr " + psnr + " at 100, ends at " + lastEpoch);
+            });
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The epochs of the checkpoints under {@code folder}. */
+    private static List<Integer> checkpointEpochs(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(CheckpointFile.SUFFIX))
+                    .flatMap(p -> CheckpointFile.peek(p).stream()).map(CheckpointFile.Progress::epoch).toList();
+        }
+    }
+
     /** The step of the one checkpoint under {@code folder}, or -1 when there is none (yet, or any more). */
     private static long savedStep(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {

@@ -239,6 +239,25 @@ public class SweepFileTest {
                         "sample.trials: expands to 21 trials, more than the limit of 20"),
                 List.of("unquoted distribution in braces", ok + "sample: {trials: 3, lr: loguniform(1e-5, 1e-2)}\n",
                         "sample: '1e-2)' is the end of a distribution that YAML split at its comma: inside {...} quote it"),
+                List.of("early stopping without max_epochs", ok + "early_stopping: {grace_epochs: 10}\n",
+                        "early_stopping.max_epochs: is required"),
+                List.of("early stopping unknown key", ok + "early_stopping: {grace_epoch: 10, max_epochs: 100}\n",
+                        "early_stopping.grace_epoch: unknown key, did you mean 'grace_epochs'?"),
+                List.of("grace beyond max", ok + "early_stopping: {grace_epochs: 100, max_epochs: 100}\n",
+                        "early_stopping: grace_epochs must be at least 1 and below max_epochs (100), got 100"),
+                List.of("reduction factor 1", ok + "early_stopping: {grace_epochs: 10, max_epochs: 100, "
+                        + "reduction_factor: 1}\n", "early_stopping: reduction_factor must be at least 2, got 1"),
+                List.of("unknown metric", ok + "early_stopping: {grace_epochs: 10, max_epochs: 100, metric: ssim}\n",
+                        "early_stopping: unknown metric 'ssim' (expected one of psnr_determined"),
+                List.of("group by a fixed setting", ok + "grid: {lr: [1e-4, 1e-3]}\n"
+                        + "early_stopping: {grace_epochs: 10, max_epochs: 100, by: [supervision]}\n",
+                        "early_stopping.by[0]: 'supervision' is not a setting the grid or sample varies (lr)"),
+                List.of("epochs varied under early stopping", ok + "grid: {epochs: [50, 100]}\n"
+                        + "early_stopping: {grace_epochs: 10, max_epochs: 100}\n",
+                        "grid.epochs: cannot vary with early_stopping"),
+                List.of("epochs against max_epochs", ok.replace("resolution: 32", "resolution: 32, epochs: 50")
+                        + "early_stopping: {grace_epochs: 10, max_epochs: 100}\n",
+                        "settings.epochs: is 50 but early_stopping.max_epochs is 100"),
                 List.of("missing file", "@missing", "sweep file not found"));
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.Supervision;
+import org.sirensweep.image.TargetScales;
 import org.sirensweep.image.TrainingImage;
 import org.sirensweep.model.Siren;
 import org.sirensweep.model.SirenConfig;
@@ -97,19 +98,28 @@ class TrainerTest {
         assertNotEquals(a.curve().get(0).loss(), c.curve().get(0).loss());
     }
 
-    /** Checkpoints kept in memory, saving at every epoch; "kills" the training (throws) after saving epoch {@code killAt}. */
+    /**
+     * Checkpoints kept in memory, saving at every epoch (or, with a zero interval, only when the trainer must);
+     * "kills" the training (throws) after saving epoch {@code killAt}.
+     */
     private static final class MemoryCheckpoints implements Checkpoints {
         private final int killAt;
+        private final Duration interval;
         private TrainingState saved;
         private int saves;
 
         MemoryCheckpoints(int killAt) {
+            this(killAt, Duration.ofNanos(1));
+        }
+
+        MemoryCheckpoints(int killAt, Duration interval) {
             this.killAt = killAt;
+            this.interval = interval;
         }
 
         @Override
         public Duration interval() {
-            return Duration.ofNanos(1);
+            return interval;
         }
 
         @Override
@@ -153,6 +163,47 @@ class TrainerTest {
                 resumed.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList());
         assertEquals(whole.finalLoss(), resumed.finalLoss());
         assertEquals(8, checkpoints.saves, "a save after every epoch but the last");
+    }
+
+    @Test
+    void aTrainingPausedAtRungsAndContinuedEndsBitForBitAsOneInOneGo() {
+        // Rungs at epochs 3 and 6 (samples there whatever the interval of 4), batches of 200 shuffled.
+        TrainingConfig config = new TrainingConfig(Supervision.GRADIENT, 9, 200, true, 1e-3, 7, 4,
+                TargetScales.SIREN_JAX, List.of(3, 6));
+        SirenConfig shape = SirenConfig.forImage(1, 16, 2, 10);
+        TrainingResult whole = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
+                TrainingProgress.NONE);
+        assertEquals(List.of(3, 4, 6, 8, 9), whole.curve().stream().map(CurvePoint::epoch).toList());
+
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints(-1, Duration.ZERO); // no periodic saves
+        TrainingResult atThree = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
+                TrainingProgress.NONE, checkpoints, 3);
+        assertEquals(TrainingStatus.STOPPED, atThree.status());
+        assertEquals(1, checkpoints.saves, "a pause saves its state whatever the interval");
+        assertEquals(3, checkpoints.saved.epoch());
+        assertEquals(3, atThree.curve().get(atThree.curve().size() - 1).epoch());
+        // Asked again to end at 3 (a trial stopped at its rung): no epoch runs, the network is the saved one.
+        TrainingResult stoppedThere = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
+                TrainingProgress.NONE, checkpoints, 3);
+        assertEquals(TrainingStatus.STOPPED, stoppedThere.status());
+        assertEquals(atThree.steps(), stoppedThere.steps());
+        assertEquals(atThree.finalLoss(), stoppedThere.finalLoss());
+        assertArrayEquals(atThree.network().parameters().toFloatVector(),
+                stoppedThere.network().parameters().toFloatVector());
+        assertEquals(1, checkpoints.saves, "nothing new to save");
+
+        Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config, TrainingProgress.NONE, checkpoints,
+                6);
+        TrainingResult end = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
+                TrainingProgress.NONE, checkpoints, 9);
+        assertEquals(TrainingStatus.OK, end.status());
+        assertEquals(2, checkpoints.saves, "the end is not a pause");
+        assertArrayEquals(whole.network().parameters().toFloatVector(), end.network().parameters().toFloatVector());
+        assertEquals(whole.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList(),
+                end.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList());
+        assertEquals(6, checkpoints.saved.epoch());
+        assertThrows(IllegalStateException.class, () -> Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT),
+                camera, config, TrainingProgress.NONE, checkpoints, 3), "a saved state past the end asked for");
     }
 
     @Test

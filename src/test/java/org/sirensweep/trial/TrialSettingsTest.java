@@ -12,7 +12,7 @@ import org.sirensweep.image.TargetScales;
 class TrialSettingsTest {
     private static TrialSettings at(int resolution, Integer omega0Resolution, Integer targetResolution) {
         return new TrialSettings("a.png", resolution, Supervision.LAPLACIAN, 10, 0, false, 1e-4, 3, 64, 30, 0, 1,
-                List.of(), null, omega0Resolution, targetResolution);
+                List.of(), null, omega0Resolution, targetResolution, List.of());
     }
 
     @Test
