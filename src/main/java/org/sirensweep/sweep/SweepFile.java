@@ -409,10 +409,18 @@ public final class SweepFile {
         if (sampling != null) {
             sampling.keys().forEach(k -> varied.add(k.key()));
         }
-        for (int i = 0; byNode != null && i < Math.max(1, byNode.size()); i++) {
-            JsonNode key = byNode.isArray() ? byNode.get(i) : byNode;
+        List<JsonNode> keys = new ArrayList<>();
+        if (byNode != null) {
+            if (byNode.isArray()) {
+                byNode.elements().forEachRemaining(keys::add);
+            } else {
+                keys.add(byNode); // one setting without brackets
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            JsonNode key = keys.get(i);
             String path = "early_stopping.by" + (byNode.isArray() ? "[" + i + "]" : "");
-            if (key == null || !key.isTextual()) {
+            if (!key.isTextual()) {
                 throw error(path, "expected a setting name, got " + key);
             }
             if (!varied.contains(key.textValue())) {
@@ -424,9 +432,6 @@ public final class SweepFile {
                 throw error(path, "repeats '" + key.textValue() + "'");
             }
             by.add(key.textValue());
-            if (!byNode.isArray()) {
-                break;
-            }
         }
         if (grid.containsKey(SettingKey.EPOCHS) || (sampling != null && sampling.keys().contains(SettingKey.EPOCHS))) {
             throw error((grid.containsKey(SettingKey.EPOCHS) ? "grid" : "sample") + ".epochs", "cannot vary with "
