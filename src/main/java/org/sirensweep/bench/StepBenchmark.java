@@ -1,5 +1,7 @@
 package org.sirensweep.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.Supervision;
@@ -7,14 +9,15 @@ import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.Siren;
 import org.sirensweep.model.SirenConfig;
 import org.sirensweep.model.Workspace;
+import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.Trainer;
 import org.sirensweep.train.TrainingConfig;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrainingResult;
 
 /**
- * Times real training steps ({@link Trainer#train}, the same code a trial runs) for one supervision type and network
- * shape, and the memory they take.
+ * Times real training steps ({@link Trainer#trainPack}, the same code a trial runs) for one supervision type and
+ * network shape, alone or in a pack of networks trained side by side, and the memory they take.
  */
 public final class StepBenchmark {
     private StepBenchmark() {
@@ -24,9 +27,13 @@ public final class StepBenchmark {
      * What one measurement ran.
      *
      * @param batchSize points per step; 0 = full batch
+     * @param pack      networks trained side by side (1: one trial alone)
      */
-    public record Case(Supervision supervision, int resolution, int width, int depth, int batchSize) {
+    public record Case(Supervision supervision, int resolution, int width, int depth, int batchSize, int pack) {
         public Case {
+            if (pack < 1) {
+                throw new IllegalArgumentException("a pack holds at least one network, got " + pack);
+            }
             if (batchSize < 0 || (long) batchSize > (long) resolution * resolution) {
                 throw new IllegalArgumentException("batch size must be 0 (full batch) or at most " + resolution * resolution
                         + " at resolution " + resolution + ", got " + batchSize);
@@ -42,8 +49,8 @@ public final class StepBenchmark {
     /**
      * What it measured.
      *
-     * @param msPerStep       median ms per step after the warm-up
-     * @param gflopsPerStep   matmul work of a step ({@link StepFlops})
+     * @param msPerStep       median ms per step after the warm-up, per network (a pack's step time / its size)
+     * @param gflopsPerStep   matmul work of a step of one network ({@link StepFlops})
      * @param peakRssBytes    peak resident set during the case (-1 where unknown)
      * @param peakHeapBytes   peak heap use during the case
      * @param workspaceBytes  the training's preallocated ND4J buffers (its planned workspace)
@@ -59,14 +66,17 @@ public final class StepBenchmark {
         }
     }
 
-    /** Trains a fresh network (seed 0, lr 1e-4) on {@code image} for at least {@code steps} measured steps. */
+    /**
+     * Trains fresh networks (seeds 0 to pack - 1, lr 1e-4) on {@code image} for at least {@code steps} measured
+     * steps.
+     */
     public static Result run(PixelImage image, Case c, int steps) {
         if (image.height() != c.resolution() || image.width() != c.resolution()) {
             throw new IllegalArgumentException("image is " + image.height() + "x" + image.width() + ", case wants "
                     + c.resolution());
         }
         SirenConfig config = SirenConfig.forImage(image.channels(), c.width(), c.depth(), SirenConfig.DEFAULT_OMEGA0);
-        Siren network = Siren.initialise(config, 0, DataType.FLOAT);
+
         int points = c.resolution() * c.resolution();
         int batches = (points + c.rows() - 1) / c.rows();
         // The trainer's warm-up steps are run in addition to the measured ones.
@@ -76,7 +86,7 @@ public final class StepBenchmark {
         // Read inside the training: once it returns, its buffers are freed.
         long[] rss = {-1, -1};
         ProcessMemory.resetPeaks();
-        TrainingResult result = Trainer.train(network, image, training, new TrainingProgress() {
+        TrainingProgress memory = new TrainingProgress() {
             @Override
             public void step(long done, long total) {
                 if (done == earlyStep) {
@@ -86,10 +96,16 @@ public final class StepBenchmark {
                     rss[1] = ProcessMemory.residentBytes();
                 }
             }
-        });
+        };
+        List<Trainer.Member> members = new ArrayList<>();
+        for (int p = 0; p < c.pack(); p++) {
+            members.add(new Trainer.Member(Siren.initialise(config, p, DataType.FLOAT), training,
+                    p == 0 ? memory : TrainingProgress.NONE, Checkpoints.NONE));
+        }
+        TrainingResult result = Trainer.trainPack(members, image, epochs).get(0);
         return new Result(c, result.msPerStep(), StepFlops.of(config, c.supervision(), c.rows()) / 1e9,
                 ProcessMemory.peakResidentBytes(), ProcessMemory.peakHeapBytes(),
-                Workspace.bytesNeeded(config, Derivatives.of(c.supervision()), c.rows(), network.dataType(), true),
-                rss[0], rss[1], result.steps());
+                Workspace.bytesNeeded(config, Derivatives.of(c.supervision()), c.rows(), DataType.FLOAT, true,
+                        c.pack()), rss[0], rss[1], result.steps());
     }
 }

@@ -52,6 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
     int depth;
     @Option(names = "--batch-size", defaultValue = "0", description = "Points per step; 0 = full batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
+    @Option(names = "--pack", defaultValue = "1", description = "Networks trained side by side in one step (a pack "
+            + "of trials); times are then per network. Default: ${DEFAULT-VALUE}.")
+    int pack;
     @Option(names = "--steps", defaultValue = "10",
             description = "Measured steps per case, after " + Trainer.WARM_UP_STEPS + " warm-up steps. Default: ${DEFAULT-VALUE}.")
     int steps;
@@ -77,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--resolution must be at least 2, got " + resolution);
                 }
                 for (Supervision type : types) {
-                    cases.add(new StepBenchmark.Case(type, resolution, width, depth, batchSize));
+                    cases.add(new StepBenchmark.Case(type, resolution, width, depth, batchSize, pack));
                 }
             }
             SirenConfig.forImage(1, width, depth, SirenConfig.DEFAULT_OMEGA0);
@@ -103,8 +106,9 @@ public final class BenchCommand implements Callable<Integer> {
                 err.flush();
                 return GemmCeiling.measure(rows, width, 5);
             });
-            err.printf("bench: %s at %d², width %d, depth %d, %s: %d steps%n", c.supervision().id(), c.resolution(),
-                    width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize, steps + Trainer.WARM_UP_STEPS);
+            err.printf("bench: %s at %d², width %d, depth %d, %s%s: %d steps%n", c.supervision().id(),
+                    c.resolution(), width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize,
+                    pack == 1 ? "" : ", packs of " + pack, steps + Trainer.WARM_UP_STEPS);
             err.flush();
             try {
                 results.add(StepBenchmark.run(images.get(c.resolution()), c, steps));
@@ -131,6 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("omp_wait_policy", ompWaitPolicy());
         report.put("image", image.toString());
         report.put("measured_steps", steps);
+        report.put("pack", pack);
         report.put("ceilings", ceilings.entrySet().stream().map(e -> {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("points", e.getKey());
@@ -171,8 +176,10 @@ public final class BenchCommand implements Callable<Integer> {
                 machine.get("java"), machine.get("nd4j_backend"), machine.get("blas"), machine.get("nd4j_threads"));
         out.printf("sine activation: %s; OpenBLAS core type: %s; OpenMP wait policy: %s%n",
                 SineActivation.forType(DataType.FLOAT).describe(), openBlasCoreType(), ompWaitPolicy());
-        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps%n%n", width, depth,
+        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps%n", width, depth,
                 batchSize == 0 ? "full batch" : "batch " + batchSize, image, steps, Trainer.WARM_UP_STEPS);
+        out.printf(pack == 1 ? "one network per step%n%n" : "packs of %d networks per step: times are per network "
+                + "(the pack's step time / %d), GFLOP per network%n%n", pack, pack);
         out.println("sgemm ceiling (GFLOP/s, f-order outputs)");
         out.printf("%10s %10s %10s %12s %10s%n", "points", "forward", "dW=hᵀdu", "dh=du·Wᵀ", "combined");
         ceilings.forEach((points, c) -> out.printf("%10d %10.1f %10.1f %12.1f %10.1f%n", points, c.forward(),
@@ -183,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (StepBenchmark.Result r : results) {
             StepBenchmark.Case c = r.benchCase();
             Double cost = costVsVanilla(r, results);
-            out.printf("%-10s %6d %10.1f %11.2f %9.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n", c.supervision().id(),
+            out.printf("%-10s %6d %10.3f %11.4f %9.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n", c.supervision().id(),
                     c.resolution(), r.msPerStep(), r.gflopsPerStep(), r.gflopsPerSecond(),
                     100 * r.gflopsPerSecond() / ceilings.get(c.rows()).combined(),
                     cost == null ? "-" : String.format("%.2f", cost), r.peakRssBytes() / MB, r.peakHeapBytes() / MB,

@@ -24,6 +24,8 @@ import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepFileException;
 import org.sirensweep.sweep.Trial;
+import org.sirensweep.sweep.TrialPacks;
+import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.train.Measures;
 import org.sirensweep.trial.CheckpointFile;
 import picocli.CommandLine;
@@ -112,6 +114,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (dryRun) {
             printTrials(sweep, out);
+            List<List<TrialStage>> packs = TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(),
+                    sweep.pack());
+            out.printf("%d Spark tasks for the first %d trials (%s)%n", packs.size(),
+                    packs.stream().mapToInt(List::size).sum(), packs.stream().anyMatch(p -> p.size() > 1)
+                            ? "packs of " + packs.stream().map(p -> String.valueOf(p.size())).distinct()
+                            .collect(Collectors.joining(", ")) + " trials trained side by side"
+                            : "one trial each");
             if (sweep.earlyStopping() == null) {
                 out.printf("sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n", sweep.name(),
                         sweep.trials().size(), sweep.totalSteps(), dataset);

@@ -25,6 +25,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *   dW  = hᵀdu + Σ_i t_iᵀda_i + Lᵀdm,  db = Σ_rows du,  and dh = du Wᵀ, dt_i = da_i Wᵀ, dL = dm Wᵀ downstream.
  * </pre>
  * Adjoints that are identically zero (a stream the loss does not read) are skipped rather than computed.
+ *
+ * <p>A pack of networks of one shape ({@link Workspace#pack()}) runs as one pass: every elementwise op once over all
+ * the trials' matrices side by side, the products, activations and biases trial by trial on each one's block. A
+ * trial's results do not depend on the others in its pack: they are the bits its own pass would give.
  */
 public final class SirenPass {
     private SirenPass() {
@@ -32,7 +36,12 @@ public final class SirenPass {
 
     /** Fills the workspace's value (and derivative streams, as it was built for) for its input coordinates. */
     public static void forward(Siren net, Workspace ws) {
-        SirenConfig config = net.config();
+        forward(new Siren[] {net}, ws);
+    }
+
+    /** As {@link #forward(Siren, Workspace)} for a pack: network p reads and writes block p of each array. */
+    public static void forward(Siren[] nets, Workspace ws) {
+        SirenConfig config = checkPack(nets, ws);
         double omega = config.omega0();
         boolean grad = ws.derivatives.gradient();
         boolean lap = ws.derivatives.laplacian();
@@ -42,14 +51,17 @@ public final class SirenPass {
         INDArray[] t = ws.inputTangent;
         INDArray laplacianIn = null;
         for (int k = 0; k <= config.depth(); k++) {
-            INDArray w = net.weight(k);
             INDArray s = ws.sine[k];
             INDArray c = ws.cosine[k];
-            Nd4j.gemm(h, w, s, false, false, 1, 0);
-            ws.activation.apply(s, net.bias(k), omega, c);
+            for (int p = 0; p < nets.length; p++) {
+                gemm(ws, p, h, nets[p].weight(k), s);
+                ws.activation.apply(ws.block(s, p), nets[p].bias(k), omega, ws.block(c, p));
+            }
             if (grad) {
                 for (int i = 0; i < n; i++) {
-                    Nd4j.gemm(t[i], w, ws.preTangent[k][i], false, false, 1, 0);
+                    for (int p = 0; p < nets.length; p++) {
+                        gemm(ws, p, t[i], nets[p].weight(k), ws.preTangent[k][i]);
+                    }
                     c.mul(ws.preTangent[k][i], ws.tangent[k][i]);
                 }
             }
@@ -58,7 +70,9 @@ public final class SirenPass {
                 if (laplacianIn == null) {
                     l.assign(0);
                 } else {
-                    Nd4j.gemm(laplacianIn, w, ws.preLaplacian[k], false, false, 1, 0);
+                    for (int p = 0; p < nets.length; p++) {
+                        gemm(ws, p, laplacianIn, nets[p].weight(k), ws.preLaplacian[k]);
+                    }
                     c.mul(ws.preLaplacian[k], l);
                 }
                 for (int i = 0; i < n; i++) {
@@ -72,14 +86,16 @@ public final class SirenPass {
             t = grad ? ws.tangent[k] : null;
         }
         int out = config.outputLayer();
-        INDArray w = net.weight(out);
-        Nd4j.gemm(h, w, ws.output, false, false, 1, 0);
-        ws.output.addiRowVector(net.bias(out));
-        for (int i = 0; grad && i < n; i++) {
-            Nd4j.gemm(t[i], w, ws.outputGradient[i], false, false, 1, 0);
-        }
-        if (lap) {
-            Nd4j.gemm(laplacianIn, w, ws.outputLaplacian, false, false, 1, 0);
+        for (int p = 0; p < nets.length; p++) {
+            INDArray w = nets[p].weight(out);
+            gemm(ws, p, h, w, ws.output);
+            ws.block(ws.output, p).addiRowVector(nets[p].bias(out));
+            for (int i = 0; grad && i < n; i++) {
+                gemm(ws, p, t[i], w, ws.outputGradient[i]);
+            }
+            if (lap) {
+                gemm(ws, p, laplacianIn, w, ws.outputLaplacian);
+            }
         }
     }
 
@@ -89,7 +105,15 @@ public final class SirenPass {
      * the loss set (the others are taken as zero).
      */
     public static void backward(Siren net, Workspace ws, ParameterViews gradient, OutputAdjoints active) {
-        SirenConfig config = net.config();
+        backward(new Siren[] {net}, ws, new ParameterViews[] {gradient}, active);
+    }
+
+    /** As {@link #backward(Siren, Workspace, ParameterViews, OutputAdjoints)} for a pack: network p's gradient into {@code gradients[p]}. */
+    public static void backward(Siren[] nets, Workspace ws, ParameterViews[] gradients, OutputAdjoints active) {
+        SirenConfig config = checkPack(nets, ws);
+        if (gradients.length != nets.length) {
+            throw new IllegalArgumentException(gradients.length + " gradients for " + nets.length + " networks");
+        }
         double omega = config.omega0();
         double omega2 = omega * omega;
         int n = config.inputs();
@@ -97,26 +121,30 @@ public final class SirenPass {
 
         // Output layer: every stream passes through W.
         int outLayer = config.outputLayer();
-        INDArray w = net.weight(outLayer);
-        INDArray gw = gradient.weight(outLayer);
         INDArray[] up = ws.adjoint[0];
-        double beta = 0;
-        if (active.value()) {
-            Nd4j.gemm(ws.sine[depth], ws.outputAdjoint, gw, true, false, 1, beta);
-            beta = 1;
-            Nd4j.gemm(ws.ones, ws.outputAdjoint, gradient.bias(outLayer), true, false, 1, 0);
-            Nd4j.gemm(ws.outputAdjoint, w, up[0], false, true, 1, 0);
-        } else {
-            gradient.bias(outLayer).assign(0);
-        }
-        for (int i = 0; active.gradient() && i < n; i++) {
-            Nd4j.gemm(ws.tangent[depth][i], ws.outputGradientAdjoint[i], gw, true, false, 1, beta);
-            beta = 1;
-            Nd4j.gemm(ws.outputGradientAdjoint[i], w, up[1 + i], false, true, 1, 0);
-        }
-        if (active.laplacian()) {
-            Nd4j.gemm(ws.laplacian[depth], ws.outputLaplacianAdjoint, gw, true, false, 1, beta);
-            Nd4j.gemm(ws.outputLaplacianAdjoint, w, up[n + 1], false, true, 1, 0);
+        for (int p = 0; p < nets.length; p++) {
+            INDArray w = nets[p].weight(outLayer);
+            INDArray gw = gradients[p].weight(outLayer);
+            double beta = 0;
+            if (active.value()) {
+                Products.gemm(ws.block(ws.sine[depth], p), ws.block(ws.outputAdjoint, p), gw, true, false, 1, beta);
+                beta = 1;
+                Products.gemm(ws.ones, ws.block(ws.outputAdjoint, p), gradients[p].bias(outLayer), true, false, 1, 0);
+                Products.gemm(ws.block(ws.outputAdjoint, p), w, ws.block(up[0], p), false, true, 1, 0);
+            } else {
+                gradients[p].bias(outLayer).assign(0);
+            }
+            for (int i = 0; active.gradient() && i < n; i++) {
+                Products.gemm(ws.block(ws.tangent[depth][i], p), ws.block(ws.outputGradientAdjoint[i], p), gw, true,
+                        false, 1, beta);
+                beta = 1;
+                Products.gemm(ws.block(ws.outputGradientAdjoint[i], p), w, ws.block(up[1 + i], p), false, true, 1, 0);
+            }
+            if (active.laplacian()) {
+                Products.gemm(ws.block(ws.laplacian[depth], p), ws.block(ws.outputLaplacianAdjoint, p), gw, true, false,
+                        1, beta);
+                Products.gemm(ws.block(ws.outputLaplacianAdjoint, p), w, ws.block(up[n + 1], p), false, true, 1, 0);
+            }
         }
         boolean hActive = active.value();
         boolean tActive = active.gradient();
@@ -181,34 +209,58 @@ public final class SirenPass {
             }
 
             INDArray hIn = k == 0 ? ws.input : ws.sine[k - 1];
-            INDArray gwk = gradient.weight(k);
-            Nd4j.gemm(hIn, du, gwk, true, false, 1, 0);
-            Nd4j.gemm(ws.ones, du, gradient.bias(k), true, false, 1, 0);
             boolean daActive = tActive || lActive;
-            for (int i = 0; daActive && i < n; i++) {
-                INDArray tIn = k == 0 ? ws.inputTangent[i] : ws.tangent[k - 1][i];
-                Nd4j.gemm(tIn, up[1 + i], gwk, true, false, 1, 1);
-            }
             boolean dmActive = lActive && k > 0;
-            if (dmActive) {
-                Nd4j.gemm(ws.laplacian[k - 1], dl, gwk, true, false, 1, 1);
+            INDArray[] down = up == ws.adjoint[0] ? ws.adjoint[1] : ws.adjoint[0];
+            for (int p = 0; p < nets.length; p++) {
+                INDArray gwk = gradients[p].weight(k);
+                INDArray duP = ws.block(du, p);
+                Products.gemm(ws.block(hIn, p), duP, gwk, true, false, 1, 0);
+                Products.gemm(ws.ones, duP, gradients[p].bias(k), true, false, 1, 0);
+                for (int i = 0; daActive && i < n; i++) {
+                    INDArray tIn = k == 0 ? ws.inputTangent[i] : ws.tangent[k - 1][i];
+                    Products.gemm(ws.block(tIn, p), ws.block(up[1 + i], p), gwk, true, false, 1, 1);
+                }
+                if (dmActive) {
+                    Products.gemm(ws.block(ws.laplacian[k - 1], p), ws.block(dl, p), gwk, true, false, 1, 1);
+                }
+                if (k == 0) {
+                    continue;
+                }
+                INDArray wk = nets[p].weight(k);
+                Products.gemm(duP, wk, ws.block(down[0], p), false, true, 1, 0);
+                for (int i = 0; daActive && i < n; i++) {
+                    Products.gemm(ws.block(up[1 + i], p), wk, ws.block(down[1 + i], p), false, true, 1, 0);
+                }
+                if (dmActive) {
+                    Products.gemm(ws.block(dl, p), wk, ws.block(down[n + 1], p), false, true, 1, 0);
+                }
             }
             if (k == 0) {
                 break;
-            }
-            INDArray wk = net.weight(k);
-            INDArray[] down = up == ws.adjoint[0] ? ws.adjoint[1] : ws.adjoint[0];
-            Nd4j.gemm(du, wk, down[0], false, true, 1, 0);
-            for (int i = 0; daActive && i < n; i++) {
-                Nd4j.gemm(up[1 + i], wk, down[1 + i], false, true, 1, 0);
-            }
-            if (dmActive) {
-                Nd4j.gemm(dl, wk, down[n + 1], false, true, 1, 0);
             }
             up = down;
             hActive = true;
             tActive = daActive;
         }
+    }
+
+    /** The pack's shared shape, after checking the networks fit the workspace and share it (ω included). */
+    private static SirenConfig checkPack(Siren[] nets, Workspace ws) {
+        if (nets.length != ws.pack) {
+            throw new IllegalArgumentException(nets.length + " networks for a workspace of a pack of " + ws.pack);
+        }
+        for (Siren net : nets) {
+            if (!net.config().equals(ws.config)) {
+                throw new IllegalArgumentException("a network of " + net.config() + " in a workspace of " + ws.config);
+            }
+        }
+        return ws.config;
+    }
+
+    /** Block p of {@code c} = block p of {@code a} times {@code b} (network p's weight). */
+    private static void gemm(Workspace ws, int p, INDArray a, INDArray b, INDArray c) {
+        Products.gemm(ws.block(a, p), b, ws.block(c, p), false, false, 1, 0);
     }
 
     /** Which output adjoints a loss sets. */

@@ -101,11 +101,15 @@ final class VectorSineActivation implements SineActivation {
         }
     }
 
-    /** A contiguous f-order float block whose byte offsets fit a {@link ByteBuffer} index. */
+    /**
+     * A contiguous f-order float block whose byte offsets fit a {@link ByteBuffer} index. A view's NIO buffer is its
+     * whole underlying memory, so its elements start at {@code offset()} there (a pack's per-trial blocks are such
+     * views).
+     */
     private static boolean addressable(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.ordering() == 'f' && a.stride(0) == 1
                 && a.stride(1) == a.rows() && (a.offset() + a.length()) * Float.BYTES <= Integer.MAX_VALUE
-                && a.data().length() >= a.offset() + a.length();
+                && a.data().asNio().capacity() >= (a.offset() + a.length()) * Float.BYTES;
     }
 
     @Override

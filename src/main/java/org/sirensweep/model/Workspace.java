@@ -1,16 +1,23 @@
 package org.sirensweep.model;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Every array one forward/backward pass over a batch of points needs, allocated once per trial and reused every
+ * Every array one forward/backward pass over a batch of points needs, allocated once per training and reused every
  * step. All are f-order and contiguous so that {@code Nd4j.gemm} runs at BLAS speed into them. A workspace built
  * for {@code capacity} points can be {@link #resized} to fewer points over the same memory (a short last batch).
+ *
+ * <p>A workspace serves a pack of {@code pack} networks of one shape trained side by side (one, for a single
+ * trial): each array holds the trials' matrices next to each other, {@code [rows, pack · columns]}, trial p's in
+ * columns {@code p·columns} to {@code (p+1)·columns - 1}. That block is itself a contiguous f-order matrix ({@link
+ * #block}), so each trial's products run on its own block, while the elementwise ops run once over all trials.
  * Closing the allocated workspace frees its memory at once (it can be GBs; the garbage collector would free it
  * whenever the small heap happens to fill); its resized views must not be used after that.
  *
@@ -23,6 +30,8 @@ public final class Workspace implements AutoCloseable {
     /** How the sine layers are activated for this data type (see {@link SineActivation}). */
     final SineActivation activation;
     final int rows;
+    /** Networks trained side by side in this workspace. */
+    final int pack;
     private final int capacity;
     private final List<DataBuffer> memory;
 
@@ -60,14 +69,28 @@ public final class Workspace implements AutoCloseable {
     final INDArray[] targetGradient;
     final INDArray targetLaplacian;
 
+    /** Each array's per-trial blocks, by array (identity). */
+    private final Map<INDArray, INDArray[]> blocks = new IdentityHashMap<>();
     private int next;
     /** Elements laid out so far when planning ({@code memory == null}) instead of allocating. */
     private long plannedElements;
 
-    /** Allocates a workspace for batches of up to {@code capacity} points. */
+    /** Allocates a workspace for batches of up to {@code capacity} points of one network. */
     public static Workspace allocate(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
                                      boolean backward) {
-        return new Workspace(config, derivatives, capacity, capacity, new ArrayList<>(), dataType, backward);
+        return allocate(config, derivatives, capacity, dataType, backward, 1);
+    }
+
+    /** Allocates a workspace for batches of up to {@code capacity} points of each of {@code pack} networks. */
+    public static Workspace allocate(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
+                                     boolean backward, int pack) {
+        return new Workspace(config, derivatives, capacity, capacity, new ArrayList<>(), dataType, backward, pack);
+    }
+
+    /** {@link #bytesNeeded(SirenConfig, Derivatives, int, DataType, boolean, int)} for one network. */
+    public static long bytesNeeded(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
+                                   boolean backward) {
+        return bytesNeeded(config, derivatives, capacity, dataType, backward, 1);
     }
 
     /**
@@ -76,9 +99,10 @@ public final class Workspace implements AutoCloseable {
      * Long.MAX_VALUE} rather than overflowing.
      */
     public static long bytesNeeded(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
-                                   boolean backward) {
-        Workspace plan = new Workspace(config, derivatives, capacity, capacity, null, dataType, backward);
-        long constants = (long) capacity * (config.inputs() * (derivatives.gradient() ? config.inputs() : 0) + 1);
+                                   boolean backward, int pack) {
+        Workspace plan = new Workspace(config, derivatives, capacity, capacity, null, dataType, backward, pack);
+        long constants = Memory.product(capacity, (long) pack * config.inputs()
+                * (derivatives.gradient() ? config.inputs() : 0) + 1);
         return Memory.product(Memory.sum(plan.plannedElements, constants), dataType.width());
     }
 
@@ -95,14 +119,19 @@ public final class Workspace implements AutoCloseable {
         if (rows == this.rows) {
             return this;
         }
-        return new Workspace(config, derivatives, rows, capacity, memory, input.dataType(), outputAdjoint != null);
+        return new Workspace(config, derivatives, rows, capacity, memory, input.dataType(), outputAdjoint != null,
+                pack);
     }
 
     private Workspace(SirenConfig config, Derivatives derivatives, int rows, int capacity, List<DataBuffer> memory,
-                      DataType dataType, boolean backward) {
+                      DataType dataType, boolean backward, int pack) {
         if (rows < 1 || rows > capacity) {
             throw new IllegalArgumentException("batch of " + rows + " points does not fit a workspace of " + capacity);
         }
+        if (pack < 1) {
+            throw new IllegalArgumentException("a pack holds at least one network, got " + pack);
+        }
+        this.pack = pack;
         this.config = config;
         this.derivatives = derivatives;
         this.activation = SineActivation.forType(dataType);
@@ -121,8 +150,11 @@ public final class Workspace implements AutoCloseable {
         // Constants are small and not shared between batch sizes (their layout depends on the row count).
         boolean planning = memory == null;
         for (int i = 0; grad && !planning && i < n; i++) {
-            inputTangent[i] = Nd4j.zeros(dataType, rows, n).dup('f');
-            inputTangent[i].getColumn(i).assign(1);
+            inputTangent[i] = Nd4j.zeros(dataType, rows, (long) pack * n).dup('f');
+            split(inputTangent[i], n);
+            for (int p = 0; p < pack; p++) {
+                block(inputTangent[i], p).getColumn(i).assign(1);
+            }
         }
         ones = planning ? null : Nd4j.ones(dataType, rows, 1).dup('f');
 
@@ -199,6 +231,32 @@ public final class Workspace implements AutoCloseable {
         return array.dataType().width();
     }
 
+    /** Networks trained side by side in this workspace (1: a single trial). */
+    public int pack() {
+        return pack;
+    }
+
+    /**
+     * Trial {@code p}'s matrix of one of this workspace's arrays (the whole array when the pack holds one network):
+     * a contiguous f-order view over its columns.
+     */
+    public INDArray block(INDArray array, int p) {
+        return pack == 1 ? array : blocks.get(array)[p];
+    }
+
+    /** Records the per-trial blocks of {@code array}, each {@code columns} wide. */
+    private void split(INDArray array, int columns) {
+        if (pack == 1) {
+            return;
+        }
+        INDArray[] views = new INDArray[pack];
+        for (int p = 0; p < pack; p++) {
+            views[p] = Nd4j.create(array.data(), new long[] {rows, columns}, new long[] {1, rows},
+                    array.offset() + (long) p * columns * rows, 'f', array.dataType());
+        }
+        blocks.put(array, views);
+    }
+
     /** The number of points in this batch. */
     public int rows() {
         return rows;
@@ -257,16 +315,22 @@ public final class Workspace implements AutoCloseable {
         return out;
     }
 
-    /** The next f-order {@code [rows, columns]} matrix, over memory shared with every resized sibling. */
+    /**
+     * The next f-order {@code [rows, pack · columns]} matrix (each trial's {@code columns} side by side), over
+     * memory shared with every resized sibling.
+     */
     private INDArray matrix(int columns, DataType dataType) {
+        long all = (long) pack * columns;
         if (memory == null) {
-            plannedElements = Memory.sum(plannedElements, Memory.product(capacity, columns));
+            plannedElements = Memory.sum(plannedElements, Memory.product(capacity, all));
             return null;
         }
         if (next == memory.size()) {
-            memory.add(Nd4j.createBuffer(dataType, (long) capacity * columns, true));
+            memory.add(Nd4j.createBuffer(dataType, (long) capacity * all, true));
         }
         DataBuffer buffer = memory.get(next++);
-        return Nd4j.create(buffer, new long[] {rows, columns}, new long[] {1, rows}, 0, 'f', dataType);
+        INDArray matrix = Nd4j.create(buffer, new long[] {rows, all}, new long[] {1, rows}, 0, 'f', dataType);
+        split(matrix, columns);
+        return matrix;
     }
 }

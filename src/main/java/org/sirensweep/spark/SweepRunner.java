@@ -18,6 +18,7 @@ import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.TrialPacks;
 import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.trial.Compute;
 
@@ -91,7 +92,8 @@ public final class SweepRunner {
                 localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
         long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
         jsc.setJobDescription(title + ": " + todo.size() + " trials");
-        JavaFutureAction<List<TaskReport>> job = jsc.parallelize(longestFirst(todo), todo.size()).mapPartitions(task)
+        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep.pack()));
+        JavaFutureAction<List<TaskReport>> job = jsc.parallelize(packs, packs.size()).mapPartitions(task)
                 .collectAsync();
         ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log);
         RunningSteps running = new RunningSteps(progress.steps());
@@ -120,13 +122,14 @@ public final class SweepRunner {
     }
 
     /**
-     * The stages in the order their tasks should start: the most work first, so that a mixed sweep does not end
+     * The packs in the order their tasks should start: the most work first, so that a mixed sweep does not end
      * with one core still on the Laplacian trials that happened to come last (Spark starts partitions in order).
-     * A stage's work is its trial's, in proportion to the epochs it trains to.
+     * A stage's work is its trial's, in proportion to the epochs it trains to; a pack's, its stages'.
      */
-    static List<TrialStage> longestFirst(List<TrialStage> stages) {
-        return stages.stream().sorted(Comparator.comparingDouble((TrialStage s) -> s.trial().settings().relativeWork()
-                * s.untilEpoch() / s.trial().settings().epochs()).reversed()).toList();
+    static List<List<TrialStage>> longestFirst(List<List<TrialStage>> packs) {
+        return packs.stream().sorted(Comparator.comparingDouble((List<TrialStage> pack) -> pack.stream()
+                .mapToDouble(s -> s.trial().settings().relativeWork() * s.untilEpoch() / s.trial().settings().epochs())
+                .sum()).reversed()).toList();
     }
 
     /** Attempts Spark makes of a task: {@code local[n, f]} gives f, plain local mode 1, a cluster spark.task.maxFailures. */

@@ -3,12 +3,16 @@ package org.sirensweep.spark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -25,12 +29,12 @@ import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialRunner;
 
 /**
- * The body of a sweep's Spark task: runs the partition's one {@link TrialStage} on the task's CPUs (or its GPU),
- * and commits its trial's row to the dataset if the stage ends the trial; a stage that pauses it at a rung leaves
- * its checkpoint instead. A training that throws is retried by Spark while attempts remain and recorded as a {@code
+ * The body of a sweep's Spark task: runs the partition's one pack of {@link TrialStage}s (one trial, or several of
+ * one shape trained side by side) on the task's CPUs (or its GPU), and commits each trial's row to the dataset if
+ * its stage ends the trial; a stage that pauses it at a rung leaves its checkpoint instead. A training that throws is retried by Spark while attempts remain and recorded as a {@code
  * failed} row by the last one, so every trial ends with exactly one row.
  */
-final class TrialTask implements FlatMapFunction<Iterator<TrialStage>, TaskReport> {
+final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, TaskReport> {
     private static final long serialVersionUID = 1L;
 
     private final String sweep;
@@ -66,13 +70,13 @@ final class TrialTask implements FlatMapFunction<Iterator<TrialStage>, TaskRepor
     }
 
     @Override
-    public Iterator<TaskReport> call(Iterator<TrialStage> stages) throws Exception {
-        if (!stages.hasNext()) {
+    public Iterator<TaskReport> call(Iterator<List<TrialStage>> packs) throws Exception {
+        if (!packs.hasNext()) {
             return List.<TaskReport>of().iterator();
         }
-        TrialStage stage = stages.next();
-        if (stages.hasNext()) {
-            throw new IllegalStateException("a sweep task got more than one trial; trials must be one per partition");
+        List<TrialStage> pack = packs.next();
+        if (packs.hasNext()) {
+            throw new IllegalStateException("a sweep task got more than one pack; packs must be one per partition");
         }
         TaskContext context = TaskContext.get();
         Compute.limitThreads(context.cpus());
@@ -80,7 +84,7 @@ final class TrialTask implements FlatMapFunction<Iterator<TrialStage>, TaskRepor
         DevicePool pool = assigned.isEmpty() && localGpus > 0 ? DevicePool.local(localGpus) : null;
         int gpu = assigned.isPresent() ? assigned.getAsInt() : pool != null ? pool.borrow() : -1;
         try {
-            return List.of(runAndCommit(stage, context, gpu)).iterator();
+            return runAndCommit(pack, context, gpu).iterator();
         } finally {
             if (pool != null) {
                 pool.giveBack(gpu);
@@ -88,66 +92,182 @@ final class TrialTask implements FlatMapFunction<Iterator<TrialStage>, TaskRepor
         }
     }
 
-    private TaskReport runAndCommit(TrialStage stage, TaskContext context, int gpu) throws IOException {
-        Trial trial = stage.trial();
+    /**
+     * Runs one pack of stages (one trial, or several of one shape trained side by side) and commits the rows of the
+     * trials it ends; a paused trial leaves its checkpoint. Failures stay per trial: when a pack of several fails,
+     * each of its trials runs again alone, so only those that fail alone fail. Those are retried by Spark (the retry
+     * skips the trials this attempt finished) or, at the last attempt, recorded as failed rows.
+     */
+    private List<TaskReport> runAndCommit(List<TrialStage> pack, TaskContext context, int gpu) throws IOException {
         int attempt = context.attemptNumber() + 1;
         TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
                 gpu >= 0 ? String.valueOf(gpu) : null);
-        Instant started = Instant.now();
-        // Each step goes into the accumulator as it is taken: heartbeats carry the running total to the driver
-        // (the steps a checkpoint saved count as done when the training resumes).
-        long[] stepsCounted = {0};
-        TrainingProgress stepCounter = new TrainingProgress() {
-            @Override
-            public void step(long done, long total) {
-                progress.steps().add(done - stepsCounted[0]);
-                stepsCounted[0] = done;
+        if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
+            try {
+                Compute.useGpu(gpu);
+            } catch (RuntimeException e) { // a CPU build given a GPU: retried, then every trial's row says so
+                if (attempt < maxAttempts) {
+                    throw new TrialFailedException(pack, e);
+                }
+                return fail(pack, e, place, Instant.now(), attempt);
             }
-        };
-        Path folder = Path.of(dataset);
-        CheckpointFile checkpoints = null;
-        TrialResult result;
-        try {
-            if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
-                Compute.useGpu(gpu); // a CPU build given a GPU fails here, as a row that says so
-            }
-            TrialRunner runner = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()));
-            checkpoints = new CheckpointFile(ResultDataset.checkpointOf(folder, trial.id()), checkpointInterval,
-                    runner.fingerprint(), folder.resolve(ResultDataset.QUARANTINE));
-            TrialOutcome outcome;
-            if (stage.commit()) {
-                outcome = runner.run(attempt, stepCounter, checkpoints, stage.untilEpoch());
+        }
+        List<TaskReport> reports = new ArrayList<>();
+        List<TrialStage> todo = new ArrayList<>();
+        for (TrialStage stage : pack) {
+            TaskReport earlier = attempt == 1 ? null : earlierAttempt(stage);
+            if (earlier != null) {
+                reports.add(earlier);
             } else {
-                outcome = runner.advance(attempt, stepCounter, checkpoints, stage.untilEpoch()).orElse(null);
-                if (outcome == null) { // at the rung, its state in the checkpoint: no row until the driver decides
-                    progress.paused().add(1);
-                    progress.steps().add(stage.steps() - stepsCounted[0]);
-                    return new TaskReport(trial.id(), TaskReport.PAUSED, Measures.UNKNOWN,
-                            (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1e3, null,
-                            Compute.currentDevice());
+                todo.add(stage);
+            }
+        }
+        if (todo.isEmpty()) {
+            return reports;
+        }
+        try {
+            reports.addAll(train(todo, place, attempt));
+        } catch (PackFailure whole) {
+            List<TrialStage> failing = new ArrayList<>();
+            Throwable cause = whole.getCause();
+            if (todo.size() == 1) {
+                failing.add(todo.get(0));
+            } else {
+                for (TrialStage stage : todo) {
+                    try {
+                        reports.addAll(train(List.of(stage), place, attempt));
+                    } catch (PackFailure alone) {
+                        failing.add(stage);
+                        cause = alone.getCause();
+                    }
                 }
             }
-            result = new TrialResult(sweep, trial, outcome, null, place, started, Instant.now());
-        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            if (attempt < maxAttempts) {
-                throw new TrialFailedException(trial, e);
+            if (!failing.isEmpty()) {
+                if (attempt < maxAttempts) {
+                    throw new TrialFailedException(failing, cause);
+                }
+                reports.addAll(fail(failing, cause, place, Instant.now(), attempt));
             }
-            result = new TrialResult(sweep, trial, null, describe(e), place, started, Instant.now());
         }
-        ResultFiles.write(folder, result);
-        if (checkpoints != null) {
-            checkpoints.delete(); // the row holds the result now
-        }
-        count(result, stage.steps() - stepsCounted[0]);
-        TrialOutcome o = result.outcome();
-        return new TaskReport(trial.id(), result.status(), o == null ? Measures.UNKNOWN : o.measures(),
-                (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3, result.error(),
-                o == null ? null : o.device());
+        return reports;
     }
 
-    /** Counts the trial's status, and its planned steps not taken (a diverged or failed trial ends early). */
-    private void count(TrialResult result, long stepsNotTaken) {
-        switch (result.status()) {
+    /** A training of a pack that threw; its cause is what went wrong. */
+    private static final class PackFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PackFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** Trains a pack and commits the rows of the trials it ends; throws, having written nothing, if it fails. */
+    private List<TaskReport> train(List<TrialStage> pack, TaskPlace place, int attempt)
+            throws PackFailure, IOException {
+        Instant started = Instant.now();
+        int size = pack.size();
+        // Each step goes into the accumulator as it is taken: heartbeats carry the running total to the driver
+        // (the steps a checkpoint saved count as done when the training resumes).
+        long[] stepsCounted = new long[size];
+        List<TrainingProgress> counters = new ArrayList<>();
+        for (int p = 0; p < size; p++) {
+            int member = p;
+            counters.add(new TrainingProgress() {
+                @Override
+                public void step(long done, long total) {
+                    progress.steps().add(done - stepsCounted[member]);
+                    stepsCounted[member] = done;
+                }
+            });
+        }
+        Path folder = Path.of(dataset);
+        List<CheckpointFile> checkpoints = new ArrayList<>();
+        List<Optional<TrialOutcome>> outcomes;
+        try {
+            List<TrialRunner> runners = new ArrayList<>();
+            for (TrialStage stage : pack) {
+                Trial trial = stage.trial();
+                TrialRunner runner = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()));
+                runners.add(runner);
+                checkpoints.add(new CheckpointFile(ResultDataset.checkpointOf(folder, trial.id()), checkpointInterval,
+                        runner.fingerprint(), folder.resolve(ResultDataset.QUARANTINE)));
+            }
+            TrialStage first = pack.get(0);
+            outcomes = TrialRunner.runPack(runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(),
+                    !first.commit());
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            progress.steps().add(-Arrays.stream(stepsCounted).sum()); // they will be taken again
+            throw new PackFailure(e);
+        }
+        Instant finished = Instant.now();
+        double seconds = (finished.toEpochMilli() - started.toEpochMilli()) / 1e3;
+        List<TaskReport> reports = new ArrayList<>();
+        for (int p = 0; p < size; p++) {
+            TrialStage stage = pack.get(p);
+            Optional<TrialOutcome> outcome = outcomes.get(p);
+            if (outcome.isEmpty()) { // at the rung, its state in the checkpoint: no row until the driver decides
+                progress.paused().add(1);
+                progress.steps().add(stage.steps() - stepsCounted[p]);
+                reports.add(new TaskReport(stage.trial().id(), TaskReport.PAUSED, Measures.UNKNOWN, seconds, null,
+                        Compute.currentDevice()));
+                continue;
+            }
+            TrialResult result = new TrialResult(sweep, stage.trial(), outcome.get(), null, place, started, finished);
+            ResultFiles.write(folder, result);
+            checkpoints.get(p).delete(); // the row holds the result now
+            count(result.status(), stage.steps() - stepsCounted[p]);
+            TrialOutcome o = result.outcome();
+            reports.add(new TaskReport(stage.trial().id(), result.status(), o.measures(), seconds, null, o.device()));
+        }
+        return reports;
+    }
+
+    /** Records a failed row for each of {@code stages} (the last attempt), and removes their checkpoints. */
+    private List<TaskReport> fail(List<TrialStage> stages, Throwable e, TaskPlace place, Instant started, int attempt)
+            throws IOException {
+        Path folder = Path.of(dataset);
+        List<TaskReport> reports = new ArrayList<>();
+        for (TrialStage stage : stages) {
+            TrialResult result = new TrialResult(sweep, stage.trial(), null, describe(e), place, started,
+                    Instant.now());
+            ResultFiles.write(folder, result);
+            Files.deleteIfExists(ResultDataset.checkpointOf(folder, stage.trial().id()));
+            count(result.status(), stage.steps());
+            reports.add(new TaskReport(stage.trial().id(), result.status(), Measures.UNKNOWN,
+                    (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3, result.error(), null));
+        }
+        return reports;
+    }
+
+    /**
+     * What an earlier attempt of this task finished of {@code stage}, if it did: its committed row, or its pause at
+     * the rung (a checkpoint at that epoch). Counted as done again: a failed attempt's counts do not reach the driver.
+     */
+    private TaskReport earlierAttempt(TrialStage stage) throws IOException {
+        Path folder = Path.of(dataset);
+        String id = stage.trial().id();
+        if (stage.commit()) {
+            Path row = ResultFiles.fileOf(folder, id);
+            if (!Files.isRegularFile(row)) {
+                return null;
+            }
+            String status = ResultFiles.summary(row).status();
+            count(status, stage.steps());
+            return new TaskReport(id, status, Measures.UNKNOWN, 0, null, null);
+        }
+        boolean paused = CheckpointFile.peek(ResultDataset.checkpointOf(folder, id))
+                .map(saved -> saved.epoch() == stage.untilEpoch()).orElse(false);
+        if (!paused) {
+            return null;
+        }
+        progress.paused().add(1);
+        progress.steps().add(stage.steps());
+        return new TaskReport(id, TaskReport.PAUSED, Measures.UNKNOWN, 0, null, null);
+    }
+
+    /** Counts a trial's row status, and its planned steps not counted yet (a diverged or failed trial ends early). */
+    private void count(String status, long stepsNotTaken) {
+        switch (status) {
             case TrialResult.OK -> progress.ok().add(1);
             case TrialResult.DIVERGED -> progress.diverged().add(1);
             case TrialResult.STOPPED -> progress.stopped().add(1);
@@ -174,12 +294,14 @@ final class TrialTask implements FlatMapFunction<Iterator<TrialStage>, TaskRepor
         }
     }
 
-    /** A training that threw while Spark still has attempts left: Spark will run the trial again. */
+    /** A training that threw while Spark still has attempts left: Spark will run the trials again. */
     static final class TrialFailedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TrialFailedException(Trial trial, Throwable cause) {
-            super("trial " + trial.id() + " failed (Spark will retry it): " + cause.getMessage(), cause);
+        TrialFailedException(List<TrialStage> stages, Throwable cause) {
+            super((stages.size() == 1 ? "trial " : "trials ") + String.join(", ", stages.stream()
+                    .map(stage -> stage.trial().id()).toList()) + " failed (Spark will retry "
+                    + (stages.size() == 1 ? "it" : "them") + "): " + cause.getMessage(), cause);
         }
     }
 }

@@ -10,11 +10,12 @@ import java.util.Map;
  * path in {@link org.sirensweep.trial.TrialSettings#image()}, so trials can run where the files are not, and their
  * channel counts by the same key. {@code
  * checkpointMinutes} is the file's {@code checkpoint_minutes}, or null where it leaves the choice to {@code run};
- * {@code earlyStopping} its successive-halving schedule, or null.
+ * {@code earlyStopping} its successive-halving schedule, or null; {@code pack} its trials per task ({@link
+ * TrialPacks}: {@link TrialPacks#AUTO}, 1 = off, or at most K).
  */
 public record Sweep(String name, String description, Path source, List<String> gridKeys, List<Trial> trials,
                     Map<String, byte[]> images, Map<String, Integer> imageChannels, Double checkpointMinutes,
-                    EarlyStopping earlyStopping) {
+                    EarlyStopping earlyStopping, int pack) {
 
     public Sweep {
         gridKeys = List.copyOf(gridKeys);

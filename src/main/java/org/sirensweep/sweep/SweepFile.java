@@ -46,6 +46,7 @@ import org.sirensweep.trial.TrialSettings;
  *   curve_interval: 10             # epochs between curve samples (default: about 50 samples)
  *   render_sizes: [512]            # also render the trained network at these sizes
  * checkpoint_minutes: 5            # optional: training minutes between checkpoints (0: none)
+ * pack: auto                       # optional: trials per Spark task (auto, off or K; see {@link TrialPacks})
  * early_stopping:                  # optional: successive halving (see {@link EarlyStopping})
  *   grace_epochs: 250
  *   max_epochs: 2000               # the trials' epochs
@@ -53,7 +54,9 @@ import org.sirensweep.trial.TrialSettings;
  */
 public final class SweepFile {
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "sample",
-            "evaluation", "checkpoint_minutes", "early_stopping");
+            "evaluation", "checkpoint_minutes", "early_stopping", "pack");
+    /** Largest pack a sweep file may ask for. */
+    private static final int MAX_PACK = 256;
     private static final Set<String> EARLY_STOPPING_KEYS = Set.of("metric", "grace_epochs", "reduction_factor",
             "max_epochs", "by");
     private static final Set<String> EVALUATION_KEYS = Set.of("curve_interval", "render_sizes");
@@ -169,7 +172,7 @@ public final class SweepFile {
             sampling.keys().forEach(k -> varied.add(k.key()));
         }
         return new Sweep(name, description, file, varied, trials, bytes, channels, checkpointMinutes,
-                earlyStopping);
+                earlyStopping, pack(root.get("pack")));
     }
 
     private JsonNode parseYaml() throws SweepFileException {
@@ -266,6 +269,20 @@ public final class SweepFile {
             throw error(path, "must be between 1 and " + max + ", got " + value);
         }
         return value;
+    }
+
+    /** The {@code pack:} value: auto (the default), off (1) or a number of trials. */
+    private int pack(JsonNode node) throws SweepFileException {
+        if (node == null || node.isNull() || (node.isTextual() && node.textValue().equals("auto"))) {
+            return TrialPacks.AUTO;
+        }
+        if ((node.isTextual() && node.textValue().equals("off")) || (node.isBoolean() && !node.booleanValue())) {
+            return 1; // YAML 1.1 reads a bare off as false
+        }
+        if (node.isTextual()) {
+            throw error("pack", "expected auto, off or a number of trials per task, got '" + node.textValue() + "'");
+        }
+        return positiveInt(node, "pack", MAX_PACK);
     }
 
     /** A duration in minutes: a number from 0 (none) up to a week. */

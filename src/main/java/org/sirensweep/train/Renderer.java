@@ -30,8 +30,16 @@ public final class Renderer implements AutoCloseable {
      * at a time: ND4J memory stays that of one chunk, the heap holds the result planes only.
      */
     public Rendering render(int height, int width) {
+        return render(network, height, width);
+    }
+
+    /** As {@link #render(int, int)} for another network of the same shape (a pack's members share one renderer). */
+    public Rendering render(Siren other, int height, int width) {
+        if (!other.config().equals(network.config()) || other.dataType() != network.dataType()) {
+            throw new IllegalArgumentException("a renderer of " + network.config() + " cannot render " + other.config());
+        }
         int points = height * width;
-        int channels = network.config().outputs();
+        int channels = other.config().outputs();
         double[][] values = new double[channels][points];
         double[][] gradient = derivatives.gradient() ? new double[2][points] : null;
         double[] laplacian = derivatives.laplacian() ? new double[points] : null;
@@ -45,7 +53,7 @@ public final class Renderer implements AutoCloseable {
                 input.put(r, rowCoordinates[(start + r) / width]);
                 input.put(rows + r, columnCoordinates[(start + r) % width]);
             }
-            SirenPass.forward(network, ws);
+            SirenPass.forward(other, ws);
             DataBuffer out = ws.output().data();
             for (int c = 0; c < channels; c++) {
                 for (int r = 0; r < rows; r++) {

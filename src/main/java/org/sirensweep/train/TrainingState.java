@@ -9,7 +9,7 @@ import java.util.List;
  * from the seed and the epoch number (see {@link BatchSchedule}). The arrays are the state itself, not copies to
  * protect: a state is made to be written once and read once.
  *
- * @param optimizerState Adam's first and second moments, in ND4J's layout ({@code [m, v]} over the flat parameters)
+ * @param optimizerState Adam's first and second moments, {@code [m, v]} over the flat parameters
  */
 public record TrainingState(int epoch, long step, float[] parameters, float[] optimizerState, List<CurvePoint> curve,
                             long trainNanos) {

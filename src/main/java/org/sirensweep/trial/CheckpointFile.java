@@ -37,7 +37,8 @@ public final class CheckpointFile implements Checkpoints {
     /** File name ending of checkpoints. */
     public static final String SUFFIX = ".checkpoint";
     private static final long MAGIC = 0x534952454e434b50L; // "SIRENCKP"
-    private static final int VERSION = 2;
+    /** 3: Adam is {@code AdamOptimizer}'s (a state saved by ND4J's updater would continue differently). */
+    private static final int VERSION = 3;
     /** The longest interval between checkpoints, in minutes: a week. */
     public static final double MAX_MINUTES = 7 * 24 * 60;
 

@@ -115,8 +115,8 @@ public final class TrialRunner {
      * that epoch (a trial successive halving stops at a rung).
      */
     public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
-        Trained trained = train(attempt, progress, checkpoints, untilEpoch);
-        return outcome(trained, trained.result.status() != TrainingStatus.DIVERGED);
+        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, false).get(0)
+                .orElseThrow();
     }
 
     /**
@@ -126,30 +126,59 @@ public final class TrialRunner {
      */
     public Optional<TrialOutcome> advance(int attempt, TrainingProgress progress, Checkpoints checkpoints,
                                           int untilEpoch) {
-        if (untilEpoch >= settings.epochs()) {
-            throw new IllegalArgumentException("a pause must come before the last epoch " + settings.epochs()
-                    + ", got " + untilEpoch);
+        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, true).get(0);
+    }
+
+    /**
+     * Runs trials of one shape as one pack ({@link Trainer#trainPack}: the same bits as each alone), to the end of
+     * epoch {@code untilEpoch}, then evaluates and renders each. With {@code pause} (before the last epoch) a trial
+     * that did not diverge keeps its state in its checkpoints and has no outcome yet (empty); otherwise every trial
+     * has its outcome. An injected fault of any trial fails the pack.
+     */
+    public static List<Optional<TrialOutcome>> runPack(List<TrialRunner> runners, int attempt,
+                                                       List<TrainingProgress> progress,
+                                                       List<Checkpoints> checkpoints, int untilEpoch, boolean pause) {
+        if (pause && untilEpoch >= runners.get(0).settings.epochs()) {
+            throw new IllegalArgumentException("a pause must come before the last epoch "
+                    + runners.get(0).settings.epochs() + ", got " + untilEpoch);
         }
-        Trained trained = train(attempt, progress, checkpoints, untilEpoch);
-        return trained.result.status() == TrainingStatus.DIVERGED ? Optional.of(outcome(trained, false))
-                : Optional.empty();
+        TrialSettings first = runners.get(0).settings;
+        for (TrialRunner runner : runners) {
+            if (!runner.settings.image().equals(first.image()) || runner.settings.resolution() != first.resolution()) {
+                throw new IllegalArgumentException("a pack's trials train on one image at one resolution");
+            }
+        }
+        long setupStart = System.nanoTime();
+        List<Trainer.Member> members = new ArrayList<>();
+        for (int p = 0; p < runners.size(); p++) {
+            TrialRunner runner = runners.get(p);
+            runner.checkFault(attempt);
+            TrialSettings s = runner.settings;
+            members.add(new Trainer.Member(Siren.initialise(s.sirenConfig(runner.picture.channels()), s.seed(),
+                    DataType.FLOAT), s.trainingConfig(), progress.get(p), checkpoints.get(p)));
+        }
+        double setupSeconds = (System.nanoTime() - setupStart) / 1e9 / runners.size();
+        List<TrainingResult> results = Trainer.trainPack(members, runners.get(0).picture, untilEpoch);
+        List<Optional<TrialOutcome>> outcomes = new ArrayList<>();
+        for (int p = 0; p < runners.size(); p++) {
+            TrialRunner runner = runners.get(p);
+            TrainingResult result = results.get(p);
+            boolean diverged = result.status() == TrainingStatus.DIVERGED;
+            Trained trained = new Trained(result.network(), result, runner.loadSeconds + setupSeconds);
+            outcomes.add(pause && !diverged ? Optional.empty() : Optional.of(runner.outcome(trained, !diverged)));
+        }
+        return outcomes;
     }
 
     /** A trained network, what its training reported, and the seconds spent before it. */
     private record Trained(Siren network, TrainingResult result, double setupSeconds) {
     }
 
-    private Trained train(int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
+    private void checkFault(int attempt) {
         if (TrialSettings.FAULT_ALWAYS.equals(settings.injectedFault())
                 || (TrialSettings.FAULT_FIRST_ATTEMPT.equals(settings.injectedFault()) && attempt == 1)) {
             throw new IllegalStateException("injected fault (" + settings.injectedFault() + ") at attempt " + attempt);
         }
-        long setupStart = System.nanoTime();
-        Siren network = Siren.initialise(settings.sirenConfig(picture.channels()), settings.seed(), DataType.FLOAT);
-        double setupSeconds = loadSeconds + (System.nanoTime() - setupStart) / 1e9;
-        TrainingResult result = Trainer.train(network, picture, settings.trainingConfig(), progress, checkpoints,
-                untilEpoch);
-        return new Trained(network, result, setupSeconds);
     }
 
     /** The outcome of a training: with its pictures and upscale scores if {@code render}, and its weights. */

@@ -23,5 +23,11 @@ class WorkspaceTest {
         Derivatives derivatives = backward ? Derivatives.of(supervision) : Derivatives.ALL;
         Workspace ws = Workspace.allocate(config, derivatives, points, DataType.FLOAT, backward);
         assertEquals(ws.bytes(), Workspace.bytesNeeded(config, derivatives, points, DataType.FLOAT, backward));
+        // A pack of 5 holds five trials' arrays side by side (the column of ones is shared).
+        try (Workspace pack = Workspace.allocate(config, derivatives, points, DataType.FLOAT, backward, 5)) {
+            assertEquals(pack.bytes(), Workspace.bytesNeeded(config, derivatives, points, DataType.FLOAT, backward, 5));
+            assertEquals(5 * (ws.bytes() - 4L * points) + 4L * points, pack.bytes());
+        }
+        ws.close();
     }
 }

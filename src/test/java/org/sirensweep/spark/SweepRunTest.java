@@ -375,6 +375,45 @@ class SweepRunTest {
         }
     }
 
+    @Test
+    void packedTrialsEndWithTheRowsTheyHaveAlone() throws Exception {
+        String yaml = """
+                name: packed
+                settings: {image: CAMERA, resolution: 16, width: 16, depth: 2, omega0: 10, epochs: 30,
+                           supervision: gradient, batch_size: 64}
+                grid: {lr: [1e-3, 3e-3], seed: [0, 1, 2], shuffle: [false, true]}
+                evaluation: {curve_interval: 10}
+                pack: PACK
+                """.replace("CAMERA", CAMERA);
+        Path packed = dir.resolve("packed.yaml");
+        Files.writeString(packed, yaml.replace("PACK", "5"));
+        Path alone = dir.resolve("alone.yaml");
+        Files.writeString(alone, yaml.replace("PACK", "off"));
+        CliRun dry = run("run", packed.toString(), "--dry-run", "--output", dir.resolve("unused").toString());
+        assertTrue(dry.out().contains("3 Spark tasks for the first 12 trials (packs of 5, 2 trials trained side by "
+                + "side)"), dry.out());
+        CliRun packedRun = run("run", packed.toString(), "--output", dir.resolve("packed-out").toString(), "--master",
+                "local[2]");
+        assertEquals(0, packedRun.exit(), packedRun.out() + packedRun.err());
+        CliRun aloneRun = run("run", alone.toString(), "--output", dir.resolve("alone-out").toString(), "--master",
+                "local[2]");
+        assertEquals(0, aloneRun.exit(), aloneRun.out() + aloneRun.err());
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        try {
+            Map<String, Row> a = rowsById(spark, dir.resolve("alone-out"));
+            Map<String, Row> b = rowsById(spark, dir.resolve("packed-out"));
+            assertEquals(12, a.size());
+            assertEquals(a.keySet(), b.keySet(), "the pack setting is not part of a trial's id");
+            for (String id : a.keySet()) {
+                assertEquals(curveWithoutTimes(a.get(id)), curveWithoutTimes(b.get(id)), id);
+                assertArrayEquals(weights(a.get(id)), weights(b.get(id)), id + ": bit for bit");
+                assertEquals(images(a.get(id)), images(b.get(id)), id);
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
     /** The epochs of the checkpoints under {@code folder}. */
     private static List<Integer> checkpointEpochs(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {

@@ -258,6 +258,9 @@ public class SweepFileTest {
                 List.of("epochs against max_epochs", ok.replace("resolution: 32", "resolution: 32, epochs: 50")
                         + "early_stopping: {grace_epochs: 10, max_epochs: 100}\n",
                         "settings.epochs: is 50 but early_stopping.max_epochs is 100"),
+                List.of("pack as a word", ok + "pack: sometimes\n",
+                        "pack: expected auto, off or a number of trials per task, got 'sometimes'"),
+                List.of("pack of zero", ok + "pack: 0\n", "pack: must be between 1 and 256, got 0"),
                 List.of("missing file", "@missing", "sweep file not found"));
     }
 

@@ -253,6 +253,79 @@ class TrainerTest {
     }
 
     @Test
+    void aPackTrainsEachMemberBitForBitAsAloneAndOneThatDivergesEndsWithoutTheOthers() {
+        SirenConfig shape = SirenConfig.forImage(1, 16, 2, 10);
+        int epochs = 30;
+        // Own learning rates, seeds and shuffles; the third diverges (as in the test below).
+        TrainingConfig[] configs = {
+            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e-3, 3, 4, TargetScales.SIREN_JAX,
+                    List.of(10)),
+            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, false, 3e-4, 4, 4, TargetScales.SIREN_JAX,
+                    List.of(10)),
+            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e3, 5, 4, TargetScales.SIREN_JAX,
+                    List.of(10)),
+        };
+        List<TrainingResult> alone = new java.util.ArrayList<>();
+        for (int p = 0; p < configs.length; p++) {
+            alone.add(Trainer.train(Siren.initialise(shape, 10 + p, DataType.FLOAT), camera, configs[p],
+                    TrainingProgress.NONE));
+        }
+        assertEquals(TrainingStatus.DIVERGED, alone.get(2).status());
+
+        List<TrainingResult> packed = Trainer.trainPack(members(shape, configs, Checkpoints.NONE, null), camera,
+                epochs);
+        assertSameTrainings(alone, packed);
+
+        // Paused as a pack at epoch 10 and continued to the end: the same bits.
+        MemoryCheckpoints[] saved = new MemoryCheckpoints[configs.length];
+        List<TrainingResult> paused = Trainer.trainPack(members(shape, configs, null, saved), camera, 10);
+        assertEquals(TrainingStatus.STOPPED, paused.get(0).status());
+        assertEquals(10, saved[0].saved.epoch());
+        assertSameTrainings(alone, Trainer.trainPack(members(shape, configs, null, saved), camera, epochs));
+
+        // States of different epochs (one member's checkpoint lost): the pack starts over, with the same result.
+        MemoryCheckpoints[] uneven = new MemoryCheckpoints[configs.length];
+        Trainer.trainPack(members(shape, configs, null, uneven), camera, 10);
+        uneven[1].saved = null;
+        List<TrainingResult> restarted = Trainer.trainPack(members(shape, configs, null, uneven), camera, epochs);
+        assertEquals(0, restarted.get(0).resumedFromStep());
+        assertSameTrainings(alone, restarted);
+    }
+
+    /**
+     * Fresh networks (seeds 10, 11, ...) for {@code configs}, with {@code checkpoints} for all, or else each with a
+     * {@link MemoryCheckpoints} kept in {@code kept} (made on first use, reused after).
+     */
+    private static List<Trainer.Member> members(SirenConfig shape, TrainingConfig[] configs, Checkpoints checkpoints,
+                                                MemoryCheckpoints[] kept) {
+        List<Trainer.Member> members = new java.util.ArrayList<>();
+        for (int p = 0; p < configs.length; p++) {
+            if (kept != null && kept[p] == null) {
+                kept[p] = new MemoryCheckpoints(-1, Duration.ZERO);
+            }
+            members.add(new Trainer.Member(Siren.initialise(shape, 10 + p, DataType.FLOAT), configs[p],
+                    TrainingProgress.NONE, kept != null ? kept[p] : checkpoints));
+        }
+        return members;
+    }
+
+    private static void assertSameTrainings(List<TrainingResult> expected, List<TrainingResult> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int p = 0; p < expected.size(); p++) {
+            TrainingResult a = expected.get(p);
+            TrainingResult b = actual.get(p);
+            String what = "member " + p;
+            assertEquals(a.status(), b.status(), what);
+            assertEquals(a.steps(), b.steps(), what);
+            assertEquals(a.divergedAtStep(), b.divergedAtStep(), what);
+            assertEquals(a.finalLoss(), b.finalLoss(), what);
+            assertArrayEquals(a.network().parameters().toFloatVector(), b.network().parameters().toFloatVector(), what);
+            assertEquals(a.curve().stream().map(c -> List.of(c.step(), c.epoch(), c.loss(), c.measures())).toList(),
+                    b.curve().stream().map(c -> List.of(c.step(), c.epoch(), c.loss(), c.measures())).toList(), what);
+        }
+    }
+
+    @Test
     void aDivergingTrainingStopsWithItsStepRecorded() {
         TrainingResult result = train(Supervision.LAPLACIAN, 200, 0, false, 1e3, 0);
         assertEquals(TrainingStatus.DIVERGED, result.status());
