@@ -16,7 +16,7 @@ import org.sirensweep.trial.TrialSettings;
  * (the default): packs of up to {@value #AUTO_SIZE} where a step has at most {@value #AUTO_MAX_POINTS} points
  * and the network is at most {@value #AUTO_MAX_WIDTH} wide, none otherwise. Packing pays where a step's fixed costs outweigh its arithmetic: at 64 points a pack of 16 made a
  * gradient step 1.4× and a Laplacian step 1.55× cheaper per trial (a value step 1.1×), while at 1,024 points packs
- * of 16 were 7–15 % slower per trial than single trials (bench --pack, 64², width 64, one core, 2026-11-26).
+ * of 16 were 7–21 % slower per trial than single trials (bench --pack, 64², width 64, one core, 2026-11-26).
  */
 public final class TrialPacks {
     /** The {@code pack:} value that lets the sweep choose. */
