@@ -186,8 +186,8 @@ public final class RunCommand implements Callable<Integer> {
                     summary.reports().forEach(r -> reports.put(r.trialId(), r));
                     summary.reports().stream().filter(r -> !TaskReport.PAUSED.equals(r.status()))
                             .forEach(r -> retry.remove(r.trialId()));
-                    jobError = summary.jobError();
-                    if (jobError != null) {
+                    if (summary.jobError() != null) {
+                        jobError = "Spark: " + summary.jobError();
                         break;
                     }
                     SuccessiveHalving.Plan next = SuccessiveHalving.next(sweep,
@@ -221,7 +221,7 @@ public final class RunCommand implements Callable<Integer> {
                 + "'%s/*.parquet')%n", results.folder(), after.size(), results.folder(), results.folder());
         if (jobError != null || missing > 0) {
             out.printf("incomplete: %d trials have no row%s; run the same command again to resume%n", missing,
-                    jobError == null ? "" : " (" + (jobError.startsWith("the same") ? "" : "Spark: ") + jobError + ")");
+                    jobError == null ? "" : " (" + jobError + ")");
             out.flush();
             return INCOMPLETE;
         }

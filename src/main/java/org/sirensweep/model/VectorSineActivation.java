@@ -40,14 +40,14 @@ final class VectorSineActivation implements SineActivation {
 
     @Override
     public void apply(INDArray sine, INDArray bias, double omega, INDArray cosine) {
-        if (!addressable(sine) || !addressable(cosine) || bias.dataType() != DataType.FLOAT) {
+        ByteBuffer s = floatBlock(sine);
+        ByteBuffer c = floatBlock(cosine);
+        if (s == null || c == null || bias.dataType() != DataType.FLOAT) {
             ScalarSineActivation.INSTANCE.apply(sine, bias, omega, cosine);
             return;
         }
         int rows = sine.rows();
         int columns = sine.columns();
-        ByteBuffer s = sine.data().asNio().order(ORDER);
-        ByteBuffer c = cosine.data().asNio().order(ORDER);
         long sineStart = sine.offset();
         long cosineStart = cosine.offset();
         float w = (float) omega;
@@ -102,14 +102,17 @@ final class VectorSineActivation implements SineActivation {
     }
 
     /**
-     * A contiguous f-order float block whose byte offsets fit a {@link ByteBuffer} index. A view's NIO buffer is its
-     * whole underlying memory, so its elements start at {@code offset()} there (a pack's per-trial blocks are such
-     * views).
+     * The memory of a contiguous f-order float block whose byte offsets fit a {@link ByteBuffer} index, in native
+     * order, or null for any other array. A view's NIO buffer is its whole underlying memory, so its elements start
+     * at {@code offset()} there (a pack's per-trial blocks are such views).
      */
-    private static boolean addressable(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.ordering() == 'f' && a.stride(0) == 1
-                && a.stride(1) == a.rows() && (a.offset() + a.length()) * Float.BYTES <= Integer.MAX_VALUE
-                && a.data().asNio().capacity() >= (a.offset() + a.length()) * Float.BYTES;
+    private static ByteBuffer floatBlock(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.rank() != 2 || a.ordering() != 'f' || a.stride(0) != 1
+                || a.stride(1) != a.rows() || (a.offset() + a.length()) * Float.BYTES > Integer.MAX_VALUE) {
+            return null;
+        }
+        ByteBuffer memory = a.data().asNio();
+        return memory.capacity() >= (a.offset() + a.length()) * Float.BYTES ? memory.order(ORDER) : null;
     }
 
     @Override

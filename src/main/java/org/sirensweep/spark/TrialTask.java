@@ -109,7 +109,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
                 if (attempt < maxAttempts) {
                     throw new TrialFailedException(pack, e);
                 }
-                return fail(pack, e, place, Instant.now(), attempt);
+                return fail(pack, e, place, Instant.now());
             }
         }
         List<TaskReport> reports = new ArrayList<>();
@@ -146,7 +146,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
                 if (attempt < maxAttempts) {
                     throw new TrialFailedException(failing, cause);
                 }
-                reports.addAll(fail(failing, cause, place, Instant.now(), attempt));
+                reports.addAll(fail(failing, cause, place, Instant.now()));
             }
         }
         return reports;
@@ -206,8 +206,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
             TrialStage stage = pack.get(p);
             Optional<TrialOutcome> outcome = outcomes.get(p);
             if (outcome.isEmpty()) { // at the rung, its state in the checkpoint: no row until the driver decides
-                progress.paused().add(1);
-                progress.steps().add(stage.steps() - stepsCounted[p]);
+                count(TaskReport.PAUSED, stage.steps() - stepsCounted[p]);
                 reports.add(new TaskReport(stage.trial().id(), TaskReport.PAUSED, Measures.UNKNOWN, seconds, null,
                         Compute.currentDevice()));
                 continue;
@@ -223,7 +222,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
     }
 
     /** Records a failed row for each of {@code stages} (the last attempt), and removes their checkpoints. */
-    private List<TaskReport> fail(List<TrialStage> stages, Throwable e, TaskPlace place, Instant started, int attempt)
+    private List<TaskReport> fail(List<TrialStage> stages, Throwable e, TaskPlace place, Instant started)
             throws IOException {
         Path folder = Path.of(dataset);
         List<TaskReport> reports = new ArrayList<>();
@@ -260,14 +259,17 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
         if (!paused) {
             return null;
         }
-        progress.paused().add(1);
-        progress.steps().add(stage.steps());
+        count(TaskReport.PAUSED, stage.steps());
         return new TaskReport(id, TaskReport.PAUSED, Measures.UNKNOWN, 0, null, null);
     }
 
-    /** Counts a trial's row status, and its planned steps not counted yet (a diverged or failed trial ends early). */
+    /**
+     * Counts a trial's row status (or {@link TaskReport#PAUSED}), and its planned steps not counted yet (a diverged
+     * or failed trial ends early).
+     */
     private void count(String status, long stepsNotTaken) {
         switch (status) {
+            case TaskReport.PAUSED -> progress.paused().add(1);
             case TrialResult.OK -> progress.ok().add(1);
             case TrialResult.DIVERGED -> progress.diverged().add(1);
             case TrialResult.STOPPED -> progress.stopped().add(1);

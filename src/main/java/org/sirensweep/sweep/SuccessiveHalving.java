@@ -1,6 +1,7 @@
 package org.sirensweep.sweep;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,12 +94,9 @@ public final class SuccessiveHalving {
 
     /** The trials of {@code reached} that go on past rung {@code epoch}: each group's best share by the metric. */
     static Set<Trial> promote(EarlyStopping rule, List<Trial> reached, int epoch, Map<String, Standing> standings) {
-        Map<List<Object>, List<Trial>> groups = reached.stream().collect(Collectors.groupingBy(
-                t -> rule.by().stream().map(k -> t.values().get(k)).toList(), LinkedHashMap::new,
-                Collectors.toList()));
         Comparator<Trial> best = Comparator.comparingDouble((Trial t) -> rank(rule, t, epoch, standings))
                 .thenComparing(Trial::id);
-        return groups.values().stream().flatMap(group -> group.stream().sorted(best)
+        return groups(rule, reached).stream().flatMap(group -> group.stream().sorted(best)
                         .limit(Math.max(1, group.size() / rule.reductionFactor())))
                 .collect(Collectors.toSet());
     }
@@ -111,6 +109,12 @@ public final class SuccessiveHalving {
             return Double.POSITIVE_INFINITY;
         }
         return rule.lowerIsBetter() ? v : -v;
+    }
+
+    /** {@code trials} by the values of the schedule's {@code by} settings, in order of first appearance. */
+    private static Collection<List<Trial>> groups(EarlyStopping rule, List<Trial> trials) {
+        return trials.stream().collect(Collectors.groupingBy(t -> rule.by().stream().map(k -> t.values().get(k))
+                .toList(), LinkedHashMap::new, Collectors.toList())).values();
     }
 
     private static Standing standing(Map<String, Standing> standings, Trial t) {
@@ -126,11 +130,8 @@ public final class SuccessiveHalving {
         if (rule == null) {
             return sweep.totalSteps();
         }
-        Map<List<Object>, List<Trial>> groups = sweep.trials().stream().collect(Collectors.groupingBy(
-                t -> rule.by().stream().map(k -> t.values().get(k)).toList(), LinkedHashMap::new,
-                Collectors.toList()));
         double steps = 0;
-        for (List<Trial> group : groups.values()) {
+        for (List<Trial> group : groups(rule, sweep.trials())) {
             double stepsPerEpoch = group.stream().mapToDouble(t -> t.settings().stepsUntil(1)).average().orElse(0);
             int trials = group.size();
             int from = 0;

@@ -167,11 +167,7 @@ public final class SweepFile {
             bytes.put(img.absolutePath, img.bytes);
             channels.put(img.absolutePath, img.channels);
         });
-        List<String> varied = new ArrayList<>(grid.keySet().stream().map(SettingKey::key).toList());
-        if (sampling != null) {
-            sampling.keys().forEach(k -> varied.add(k.key()));
-        }
-        return new Sweep(name, description, file, varied, trials, bytes, channels, checkpointMinutes,
+        return new Sweep(name, description, file, variedKeys(grid, sampling), trials, bytes, channels, checkpointMinutes,
                 earlyStopping, pack(root.get("pack")));
     }
 
@@ -393,6 +389,15 @@ public final class SweepFile {
         }
     }
 
+    /** The settings the sweep varies: the grid's keys in the file's order, then the sampled ones. */
+    private static List<String> variedKeys(Map<SettingKey, List<Object>> grid, Sampling sampling) {
+        List<String> varied = new ArrayList<>(grid.keySet().stream().map(SettingKey::key).toList());
+        if (sampling != null) {
+            sampling.keys().forEach(k -> varied.add(k.key()));
+        }
+        return varied;
+    }
+
     /**
      * The {@code early_stopping:} block, or null. It sets the trials' epochs ({@code max_epochs}), so epochs may not
      * vary, and compares within groups of settings that do.
@@ -422,10 +427,7 @@ public final class SweepFile {
         String metric = metricNode == null ? EarlyStopping.DEFAULT_METRIC : metricNode.textValue();
         List<String> by = new ArrayList<>();
         JsonNode byNode = block.get("by");
-        Set<String> varied = grid.keySet().stream().map(SettingKey::key).collect(Collectors.toSet());
-        if (sampling != null) {
-            sampling.keys().forEach(k -> varied.add(k.key()));
-        }
+        List<String> varied = variedKeys(grid, sampling);
         List<JsonNode> keys = new ArrayList<>();
         if (byNode != null) {
             if (byNode.isArray()) {
