@@ -114,12 +114,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (dryRun) {
             printTrials(sweep, out);
-            List<List<TrialStage>> packs = TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(),
-                    sweep.pack());
+            List<List<TrialStage>> packs = TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep);
             out.printf("%d Spark tasks for the first %d trials (%s)%n", packs.size(),
                     packs.stream().mapToInt(List::size).sum(), packs.stream().anyMatch(p -> p.size() > 1)
                             ? "packs of " + packs.stream().map(p -> String.valueOf(p.size())).distinct()
-                            .collect(Collectors.joining(", ")) + " trials trained side by side"
+                            .collect(Collectors.joining(", ")) + " trials trained side by side; the largest "
+                            + "pack needs " + Memory.describe(packs.stream().mapToLong(
+                                    p -> sweep.packBytes(p.get(0).trial(), p.size())).max().orElse(0))
                             : "one trial each");
             if (sweep.earlyStopping() == null) {
                 out.printf("sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n", sweep.name(),

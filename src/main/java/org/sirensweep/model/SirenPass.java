@@ -1,8 +1,6 @@
 package org.sirensweep.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The SIREN's forward pass with its input-derivative streams, and the exact reverse pass through all of them,
@@ -24,7 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   du  = ds ⊙ c - ω² s ⊙ dc                 (since ds/du = c and dc/du = -ω² s)
  *   dW  = hᵀdu + Σ_i t_iᵀda_i + Lᵀdm,  db = Σ_rows du,  and dh = du Wᵀ, dt_i = da_i Wᵀ, dL = dm Wᵀ downstream.
  * </pre>
- * Adjoints that are identically zero (a stream the loss does not read) are skipped rather than computed.
+ * Adjoints that are identically zero (a stream the loss does not read) are skipped rather than computed. The
+ * elementwise formulas of a layer (t', L' forward; dc, da, ds, du, dm in reverse) are the workspace's {@link
+ * StreamArithmetic}, one fused pass per layer and direction for floats.
  *
  * <p>A pack of networks of one shape ({@link Workspace#pack()}) runs as one pass: every elementwise op once over all
  * the trials' matrices side by side, the products, activations and biases trial by trial on each one's block. A
@@ -57,30 +57,17 @@ public final class SirenPass {
                 gemm(ws, p, h, nets[p].weight(k), s);
                 ws.activation.apply(ws.block(s, p), nets[p].bias(k), omega, ws.block(c, p));
             }
-            if (grad) {
-                for (int i = 0; i < n; i++) {
-                    for (int p = 0; p < nets.length; p++) {
-                        gemm(ws, p, t[i], nets[p].weight(k), ws.preTangent[k][i]);
-                    }
-                    c.mul(ws.preTangent[k][i], ws.tangent[k][i]);
+            for (int i = 0; grad && i < n; i++) {
+                for (int p = 0; p < nets.length; p++) {
+                    gemm(ws, p, t[i], nets[p].weight(k), ws.preTangent[k][i]);
                 }
             }
+            for (int p = 0; lap && laplacianIn != null && p < nets.length; p++) {
+                gemm(ws, p, laplacianIn, nets[p].weight(k), ws.preLaplacian[k]);
+            }
+            ws.arithmetic.forward(ws, k);
             if (lap) {
-                INDArray l = ws.laplacian[k];
-                if (laplacianIn == null) {
-                    l.assign(0);
-                } else {
-                    for (int p = 0; p < nets.length; p++) {
-                        gemm(ws, p, laplacianIn, nets[p].weight(k), ws.preLaplacian[k]);
-                    }
-                    c.mul(ws.preLaplacian[k], l);
-                }
-                for (int i = 0; i < n; i++) {
-                    INDArray a = ws.preTangent[k][i];
-                    a.mul(a, ws.scratch1).muli(s);
-                    axpy(-omega * omega, ws.scratch1, l);
-                }
-                laplacianIn = l;
+                laplacianIn = ws.laplacian[k];
             }
             h = s;
             t = grad ? ws.tangent[k] : null;
@@ -114,8 +101,6 @@ public final class SirenPass {
         if (gradients.length != nets.length) {
             throw new IllegalArgumentException(gradients.length + " gradients for " + nets.length + " networks");
         }
-        double omega = config.omega0();
-        double omega2 = omega * omega;
         int n = config.inputs();
         int depth = config.depth();
 
@@ -151,62 +136,9 @@ public final class SirenPass {
         boolean lActive = active.laplacian();
 
         for (int k = depth; k >= 0; k--) {
-            INDArray s = ws.sine[k];
-            INDArray c = ws.cosine[k];
-            INDArray[] a = ws.preTangent == null ? null : ws.preTangent[k];
-            INDArray m = ws.preLaplacian == null ? null : ws.preLaplacian[k];
-            INDArray dh = up[0];
+            ws.arithmetic.backward(ws, k, up, hActive, tActive, lActive);
+            INDArray du = up[0];
             INDArray dl = up[n + 1];
-            boolean cActive = tActive || lActive;
-            boolean sActive = hActive || lActive;
-
-            // dc = Σ_i dt_i ⊙ a_i + dL ⊙ m
-            INDArray dc = ws.scratch0;
-            boolean dcSet = false;
-            for (int i = 0; tActive && i < n; i++) {
-                dcSet = accumulateProduct(up[1 + i], a[i], dc, dcSet, ws.scratch1);
-            }
-            if (lActive && m != null) {
-                dcSet = accumulateProduct(dl, m, dc, dcSet, ws.scratch1);
-            }
-            if (lActive) {
-                // With p_i = dL ⊙ a_i: ds gets -ω² p_i ⊙ a_i, da_i gets -2ω² s ⊙ p_i.
-                INDArray p = ws.scratch2;
-                INDArray pa = ws.scratch1;
-                for (int i = 0; i < n; i++) {
-                    INDArray da = up[1 + i];
-                    dl.mul(a[i], p);
-                    p.mul(a[i], pa);
-                    if (hActive || i > 0) {
-                        axpy(-omega2, pa, dh);
-                    } else {
-                        pa.mul(-omega2, dh);
-                    }
-                    p.muli(s);
-                    if (tActive) {
-                        da.muli(c);
-                        axpy(-2 * omega2, p, da);
-                    } else {
-                        p.mul(-2 * omega2, da);
-                    }
-                }
-                dl.muli(c); // now dm
-            } else if (tActive) {
-                for (int i = 0; i < n; i++) {
-                    up[1 + i].muli(c); // now da_i
-                }
-            }
-            // du = ds ⊙ c - ω² s ⊙ dc, in the dh buffer
-            INDArray du = dh;
-            if (sActive) {
-                du.muli(c);
-                if (cActive) {
-                    s.mul(dc, ws.scratch1);
-                    axpy(-omega2, ws.scratch1, du);
-                }
-            } else {
-                s.mul(dc, du).muli(-omega2);
-            }
 
             INDArray hIn = k == 0 ? ws.input : ws.sine[k - 1];
             boolean daActive = tActive || lActive;
@@ -265,22 +197,5 @@ public final class SirenPass {
 
     /** Which output adjoints a loss sets. */
     public record OutputAdjoints(boolean value, boolean gradient, boolean laplacian) {
-    }
-
-    /** target (+)= x ⊙ y; returns true (the target now holds a value). */
-    private static boolean accumulateProduct(INDArray x, INDArray y, INDArray target, boolean targetSet,
-                                             INDArray scratch) {
-        if (targetSet) {
-            x.mul(y, scratch);
-            target.addi(scratch);
-        } else {
-            x.mul(y, target);
-        }
-        return true;
-    }
-
-    /** y += alpha · x, in one pass. */
-    static void axpy(double alpha, INDArray x, INDArray y) {
-        Nd4j.exec(new Axpy(x, y, y, alpha));
     }
 }

@@ -106,7 +106,7 @@ final class VectorSineActivation implements SineActivation {
      * order, or null for any other array. A view's NIO buffer is its whole underlying memory, so its elements start
      * at {@code offset()} there (a pack's per-trial blocks are such views).
      */
-    private static ByteBuffer floatBlock(INDArray a) {
+    static ByteBuffer floatBlock(INDArray a) {
         if (a.dataType() != DataType.FLOAT || a.rank() != 2 || a.ordering() != 'f' || a.stride(0) != 1
                 || a.stride(1) != a.rows() || (a.offset() + a.length()) * Float.BYTES > Integer.MAX_VALUE) {
             return null;

@@ -29,6 +29,8 @@ public final class Workspace implements AutoCloseable {
     final Derivatives derivatives;
     /** How the sine layers are activated for this data type (see {@link SineActivation}). */
     final SineActivation activation;
+    /** How the derivative streams' elementwise arithmetic runs for this data type (see {@link StreamArithmetic}). */
+    final StreamArithmetic arithmetic;
     final int rows;
     /** Networks trained side by side in this workspace. */
     final int pack;
@@ -135,6 +137,7 @@ public final class Workspace implements AutoCloseable {
         this.config = config;
         this.derivatives = derivatives;
         this.activation = SineActivation.forType(dataType);
+        this.arithmetic = StreamArithmetic.forType(dataType);
         this.rows = rows;
         this.capacity = capacity;
         this.memory = memory;

@@ -92,7 +92,7 @@ public final class SweepRunner {
                 localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
         long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
         jsc.setJobDescription(title + ": " + todo.size() + " trials");
-        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep.pack()));
+        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep));
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(packs, packs.size()).mapPartitions(task)
                 .collectAsync();
         ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log);

@@ -3,6 +3,7 @@ package org.sirensweep.sweep;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.sirensweep.trial.TrialSettings;
 
 /**
  * A validated sweep: its name, the file it came from, the keys its grid varies (in the file's order), its trials
@@ -11,11 +12,12 @@ import java.util.Map;
  * channel counts by the same key. {@code
  * checkpointMinutes} is the file's {@code checkpoint_minutes}, or null where it leaves the choice to {@code run};
  * {@code earlyStopping} its successive-halving schedule, or null; {@code pack} its trials per task ({@link
- * TrialPacks}: {@link TrialPacks#AUTO}, 1 = off, or at most K).
+ * TrialPacks}: {@link TrialPacks#AUTO}, 1 = off, or at most K); {@code taskMemoryBytes} what one executor can give
+ * a task (every trial was checked against it, and packs are bounded by it; {@code Long.MAX_VALUE}: no bound).
  */
 public record Sweep(String name, String description, Path source, List<String> gridKeys, List<Trial> trials,
                     Map<String, byte[]> images, Map<String, Integer> imageChannels, Double checkpointMinutes,
-                    EarlyStopping earlyStopping, int pack) {
+                    EarlyStopping earlyStopping, int pack, long taskMemoryBytes) {
 
     public Sweep {
         gridKeys = List.copyOf(gridKeys);
@@ -27,6 +29,11 @@ public record Sweep(String name, String description, Path source, List<String> g
     /** The channels of {@code trial}'s image (1 gray, 3 RGB). */
     public int channels(Trial trial) {
         return imageChannels.get(trial.settings().image());
+    }
+
+    /** The bytes a pack of {@code size} trials shaped like {@code trial} takes ({@link TrialSettings#plannedBytes}). */
+    public long packBytes(Trial trial, int size) {
+        return trial.settings().plannedBytes(channels(trial), size);
     }
 
     /** Optimiser steps over all trials trained to their end: the work of the sweep without early stopping. */

@@ -168,7 +168,7 @@ public final class SweepFile {
             channels.put(img.absolutePath, img.channels);
         });
         return new Sweep(name, description, file, variedKeys(grid, sampling), trials, bytes, channels, checkpointMinutes,
-                earlyStopping, pack(root.get("pack")));
+                earlyStopping, pack(root.get("pack")), maxTrialBytes);
     }
 
     private JsonNode parseYaml() throws SweepFileException {

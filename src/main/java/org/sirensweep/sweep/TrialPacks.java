@@ -17,6 +17,10 @@ import org.sirensweep.trial.TrialSettings;
  * and the network is at most {@value #AUTO_MAX_WIDTH} wide, none otherwise. Packing pays where a step's fixed costs outweigh its arithmetic: at 64 points a pack of 16 made a
  * gradient step 1.4× and a Laplacian step 1.55× cheaper per trial (a value step 1.1×), while at 1,024 points packs
  * of 16 were 7–21 % slower per trial than single trials (bench --pack, 64², width 64, one core, 2026-11-26).
+ *
+ * <p>Every pack, {@code auto} or K, is bounded by memory: it holds all its members' buffers, so it is cut to the
+ * largest size whose planned bytes ({@link Sweep#packBytes}) fit what an executor gives a task. A trial alone
+ * always fits (the sweep refused any that does not).
  */
 public final class TrialPacks {
     /** The {@code pack:} value that lets the sweep choose. */
@@ -34,15 +38,20 @@ public final class TrialPacks {
     private TrialPacks() {
     }
 
-    /** {@code stages} grouped into packs for the sweep file's {@code pack} ({@link #AUTO}, 1 = off, or K). */
-    public static List<List<TrialStage>> form(List<TrialStage> stages, int pack) {
+    /**
+     * {@code stages} (of {@code sweep}'s trials) grouped into packs for the sweep file's {@code pack} ({@link
+     * #AUTO}, 1 = off, or K), each within the sweep's task memory.
+     */
+    public static List<List<TrialStage>> form(List<TrialStage> stages, Sweep sweep) {
+        int pack = sweep.pack();
         Map<List<Object>, List<TrialStage>> groups = new LinkedHashMap<>();
         for (TrialStage stage : stages) {
             groups.computeIfAbsent(key(stage), k -> new ArrayList<>()).add(stage);
         }
         List<List<TrialStage>> packs = new ArrayList<>();
         for (List<TrialStage> group : groups.values()) {
-            int size = pack == AUTO ? autoSize(group.get(0).trial().settings()) : pack;
+            Trial first = group.get(0).trial();
+            int size = fitting(sweep, first, pack == AUTO ? autoSize(first.settings()) : pack);
             for (int start = 0; start < group.size(); start += size) {
                 packs.add(List.copyOf(group.subList(start, Math.min(group.size(), start + size))));
             }
@@ -55,6 +64,15 @@ public final class TrialPacks {
         TrialSettings s = stage.trial().settings();
         return List.of(s.image(), s.resolution(), s.supervision(), s.epochs(), s.batchSize(), s.width(), s.depth(),
                 s.effectiveOmega0(), s.targetScales(), stage.untilEpoch(), stage.commit());
+    }
+
+    /** The largest pack size up to {@code wanted} whose buffers fit the sweep's task memory (at least 1). */
+    private static int fitting(Sweep sweep, Trial trial, int wanted) {
+        int size = wanted;
+        while (size > 1 && sweep.packBytes(trial, size) > sweep.taskMemoryBytes()) {
+            size--;
+        }
+        return size;
     }
 
     /** Up to {@value #AUTO_SIZE} for small steps of networks up to {@value #AUTO_MAX_WIDTH} wide, else 1. */

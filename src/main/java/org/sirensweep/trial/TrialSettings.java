@@ -143,12 +143,22 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
      * parameters), saturating rather than overflowing: what an executor must give for the trial to start.
      */
     public long plannedBytes(int channels) {
+        return plannedBytes(channels, 1);
+    }
+
+    /**
+     * As {@link #plannedBytes(int)} for a pack of {@code pack} trials of this shape trained side by side: their
+     * training buffers together, or one render while every member's parameters are held.
+     */
+    public long plannedBytes(int channels, int pack) {
         SirenConfig network = sirenConfig(channels);
         long points = (long) resolution * resolution;
-        long training = Trainer.plannedBytes(network, trainingConfig(), (int) Math.min(points, Integer.MAX_VALUE));
-        // The renders come after the training has freed its buffers; only the parameters are held by both.
+        long training = Trainer.plannedBytes(network, trainingConfig(), (int) Math.min(points, Integer.MAX_VALUE),
+                pack);
+        // The renders come after the training has freed its buffers, one trial at a time; only the parameters are
+        // held by both.
         long rendering = Memory.sum(Workspace.bytesNeeded(network, Derivatives.ALL, Renderer.CHUNK, DataType.FLOAT,
-                false), Memory.product(network.parameterCount(), DataType.FLOAT.width()));
+                false), Memory.product(Memory.product(network.parameterCount(), DataType.FLOAT.width()), pack));
         return Math.max(training, rendering);
     }
 

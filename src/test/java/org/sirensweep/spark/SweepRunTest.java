@@ -391,7 +391,7 @@ class SweepRunTest {
         Files.writeString(alone, yaml.replace("PACK", "off"));
         CliRun dry = run("run", packed.toString(), "--dry-run", "--output", dir.resolve("unused").toString());
         assertTrue(dry.out().contains("3 Spark tasks for the first 12 trials (packs of 5, 2 trials trained side by "
-                + "side)"), dry.out());
+                + "side; the largest pack needs 13.0 MB)"), dry.out());
         CliRun packedRun = run("run", packed.toString(), "--output", dir.resolve("packed-out").toString(), "--master",
                 "local[2]");
         assertEquals(0, packedRun.exit(), packedRun.out() + packedRun.err());

@@ -1,0 +1,89 @@
+package org.sirensweep.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which trials share a task: equal shapes only, the sizes {@code pack:} asks for, and never more than memory allows. */
+public class TrialPacksTest {
+    @TempDir
+    Path dir;
+
+    private static final String CAMERA = Path.of("data/camera.png").toAbsolutePath().toString();
+
+    /** 2 supervision types × {@code batchSizes} × 5 seeds at 32², width 32, with {@code pack} and a memory bound. */
+    private Sweep sweep(String batchSizes, String pack, long taskBytes) throws IOException, SweepFileException {
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, """
+                name: packs
+                settings: {image: CAMERA, resolution: 32, epochs: 2, width: 32}
+                grid:
+                  supervision: [vanilla, laplacian]
+                  batch_size: BATCHES
+                  seed: [0, 1, 2, 3, 4]
+                pack: PACK
+                """.replace("CAMERA", CAMERA).replace("PACK", pack).replace("BATCHES", batchSizes));
+        return SweepFile.read(file, 100, taskBytes, "test");
+    }
+
+    private static List<List<TrialStage>> packs(Sweep sweep) {
+        return TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep);
+    }
+
+    private static List<Integer> sizes(List<List<TrialStage>> packs) {
+        return packs.stream().map(List::size).toList();
+    }
+
+    @Test
+    void autoPacksSmallStepsOfEqualShapeOnly() throws Exception {
+        List<List<TrialStage>> packs = packs(sweep("[64, full]", "auto", Long.MAX_VALUE));
+        // 64-point steps pack (5 seeds each); full batches (1,024 points) run alone.
+        assertEquals(List.of(5, 1, 1, 1, 1, 1, 5, 1, 1, 1, 1, 1), sizes(packs));
+        for (List<TrialStage> pack : packs) {
+            var first = pack.get(0).trial().settings();
+            for (TrialStage stage : pack) {
+                assertEquals(first.supervision(), stage.trial().settings().supervision());
+                assertEquals(first.batchSize(), stage.trial().settings().batchSize());
+            }
+        }
+        assertEquals(20, packs.stream().mapToInt(List::size).sum(), "every trial exactly once");
+    }
+
+    @Test
+    void aGivenSizeIsAnUpperBoundAndOffRunsEachAlone() throws Exception {
+        assertEquals(List.of(2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2, 1), sizes(packs(sweep("[64, full]", "2", Long.MAX_VALUE))));
+        assertEquals(20, packs(sweep("[64, full]", "off", Long.MAX_VALUE)).size());
+    }
+
+    @Test
+    void packsAreCutToWhatAnExecutorGivesATask() throws Exception {
+        Sweep unbounded = sweep("[64]", "auto", Long.MAX_VALUE);
+        Trial laplacian64 = unbounded.trials().stream()
+                .filter(t -> t.settings().supervision().id().equals("laplacian") && t.settings().batchSize() == 64)
+                .findFirst().orElseThrow();
+        long three = unbounded.packBytes(laplacian64, 3);
+        assertTrue(three < unbounded.packBytes(laplacian64, 4), "a pack's bytes grow with its size");
+        assertTrue(unbounded.packBytes(laplacian64, 1) < three);
+
+        // Room for exactly three Laplacian trials: the Laplacian pack of 5 splits 3 + 2, and the vanilla packs,
+        // whose trials are smaller, may stay larger.
+        Sweep bounded = sweep("[64]", "auto", three);
+        List<List<TrialStage>> packs = packs(bounded);
+        for (List<TrialStage> pack : packs) {
+            assertTrue(bounded.packBytes(pack.get(0).trial(), pack.size()) <= three, "every pack fits");
+        }
+        List<Integer> laplacianSizes = packs.stream()
+                .filter(p -> p.get(0).trial().settings().supervision().id().equals("laplacian")
+                        && p.get(0).trial().settings().batchSize() == 64)
+                .map(List::size).toList();
+        assertEquals(List.of(3, 2), laplacianSizes);
+        assertEquals(10, packs.stream().mapToInt(List::size).sum(), "every trial exactly once");
+    }
+}
