@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Wall time of the small-batch half of sweeps/batch-effect-seed.yaml (batches of 256 and 64 points: 36 trials) at a
-# shortened budget, run as a sweep in local mode with packs (pack: auto) and without (pack: off), and optionally
-# with another checkout's launcher (an earlier build, which knows no pack key: its trials run one per task).
+# shortened budget, run as a sweep in local mode in packs (pack: 16, which makes packs of 6) and alone (pack: off),
+# and optionally with another checkout's launcher (an earlier build, which knows no pack key: its trials run alone).
 # Usage: benchmarks/packed-sweep.sh [epochs, default 100] [other checkout's siren-sweep launcher]
 # Prints one line per run: the build, the pack setting and the wall time of `run` (Spark's start included).
 set -euo pipefail
@@ -36,7 +36,7 @@ run() {  # launcher, label, pack
 }
 
 "$root/siren-sweep" --version > /dev/null 2>&1  # build first, outside the timings
-run "$root/siren-sweep" packed auto
+run "$root/siren-sweep" packed 16
 run "$root/siren-sweep" unpacked off
 if [[ -n "$other" ]]; then
   run "$other" earlier none

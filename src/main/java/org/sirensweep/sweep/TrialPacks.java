@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sirensweep.image.Supervision;
+import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -13,10 +15,19 @@ import org.sirensweep.trial.TrialSettings;
  * curve, checkpoint and row (the same bits as alone).
  *
  * <p>A sweep file's {@code pack:} is {@code off} (one trial a task), a number K (packs of up to K), or {@code auto}
- * (the default): packs of up to {@value #AUTO_SIZE} where a step has at most {@value #AUTO_MAX_POINTS} points
- * and the network is at most {@value #AUTO_MAX_WIDTH} wide, none otherwise. Packing pays where a step's fixed costs outweigh its arithmetic: at 64 points a pack of 16 made a
- * gradient step 1.4× and a Laplacian step 1.55× cheaper per trial (a value step 1.1×), while at 1,024 points packs
- * of 16 were 7–21 % slower per trial than single trials (bench --pack, 64², width 64, one core, 2026-11-26).
+ * (the default), which packs up to {@value #AUTO_SIZE} trials where packing pays, by the backend. Packing saves a
+ * step's fixed costs, per op and per call, and costs cache: a pack's arrays are K times larger.
+ * <ul>
+ *   <li>On a GPU (the {@code cuda} build) small steps are launch-bound, so {@code auto} packs steps of at most
+ *       {@value #AUTO_MAX_POINTS_GPU} points of networks at most {@value #AUTO_MAX_WIDTH} wide
+ *       ({@code benchmarks/gpu_model.py --packs}: 1.6–1.8× more trial-steps per GPU at 64 points, on paper).</li>
+ *   <li>On a CPU few fixed costs are left to share (the products go straight to BLAS and a layer's elementwise
+ *       arithmetic is one pass), so {@code auto} packs only value steps of at most {@value #AUTO_MAX_POINTS_CPU}
+ *       points, the one case packs measured faster: at 64 points packs of 6 took 0.165 ms per value trial-step
+ *       against 0.205 alone, while gradient steps were even (0.324 against 0.339) and Laplacian steps slower
+ *       (0.397 against 0.388; packs of 16 0.50), and at 256 points packs were 4 % faster for values and 12–16 %
+ *       slower for derivatives (bench --pack, 64², width 64, one core, 2026-11-26).</li>
+ * </ul>
  *
  * <p>Every pack, {@code auto} or K, is bounded by memory: it holds all its members' buffers, so it is cut to the
  * largest size whose planned bytes ({@link Sweep#packBytes}) fit what an executor gives a task. A trial alone
@@ -27,8 +38,10 @@ public final class TrialPacks {
     public static final int AUTO = 0;
     /** Largest automatic pack. */
     static final int AUTO_SIZE = 16;
-    /** Most points per step at which an automatic pack forms. */
-    static final int AUTO_MAX_POINTS = 256;
+    /** Most points per step at which an automatic pack forms on a GPU. */
+    static final int AUTO_MAX_POINTS_GPU = 256;
+    /** Most points per step at which an automatic pack of value-supervised trials forms on a CPU. */
+    static final int AUTO_MAX_POINTS_CPU = 64;
     /**
      * Widest network an automatic pack takes: wider ones spend their step in arithmetic, which packing does not
      * share, and a pack holds all its members' buffers (16 Laplacian trials of width 256 at 256 points: 0.2 GB).
@@ -43,6 +56,11 @@ public final class TrialPacks {
      * #AUTO}, 1 = off, or K), each within the sweep's task memory.
      */
     public static List<List<TrialStage>> form(List<TrialStage> stages, Sweep sweep) {
+        return form(stages, sweep, Compute.isCuda());
+    }
+
+    /** As {@link #form(List, Sweep)}, with {@code auto} chosen for a GPU backend or a CPU one. */
+    static List<List<TrialStage>> form(List<TrialStage> stages, Sweep sweep, boolean gpu) {
         int pack = sweep.pack();
         Map<List<Object>, List<TrialStage>> groups = new LinkedHashMap<>();
         for (TrialStage stage : stages) {
@@ -51,7 +69,7 @@ public final class TrialPacks {
         List<List<TrialStage>> packs = new ArrayList<>();
         for (List<TrialStage> group : groups.values()) {
             Trial first = group.get(0).trial();
-            int size = fitting(sweep, first, pack == AUTO ? autoSize(first.settings()) : pack);
+            int size = fitting(sweep, first, pack == AUTO ? autoSize(first.settings(), gpu) : pack);
             for (int start = 0; start < group.size(); start += size) {
                 packs.add(List.copyOf(group.subList(start, Math.min(group.size(), start + size))));
             }
@@ -75,10 +93,12 @@ public final class TrialPacks {
         return size;
     }
 
-    /** Up to {@value #AUTO_SIZE} for small steps of networks up to {@value #AUTO_MAX_WIDTH} wide, else 1. */
-    private static int autoSize(TrialSettings s) {
+    /** {@value #AUTO_SIZE} where packing pays on this backend (see the type's description), else 1. */
+    private static int autoSize(TrialSettings s, boolean gpu) {
         long points = (long) s.resolution() * s.resolution();
         long perStep = s.batchSize() == 0 ? points : Math.min(s.batchSize(), points);
-        return perStep <= AUTO_MAX_POINTS && s.width() <= AUTO_MAX_WIDTH ? AUTO_SIZE : 1;
+        boolean pays = gpu ? perStep <= AUTO_MAX_POINTS_GPU && s.width() <= AUTO_MAX_WIDTH
+                : perStep <= AUTO_MAX_POINTS_CPU && s.supervision() == Supervision.VANILLA;
+        return pays ? AUTO_SIZE : 1;
     }
 }

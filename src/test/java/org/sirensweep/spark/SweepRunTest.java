@@ -64,6 +64,8 @@ class SweepRunTest {
     @Test
     void statusesRetriesResumeAndTheDatasetReadBackBySparkPyarrowAndDuckDb() throws Exception {
         Path sweep = sweepFile("statuses", "{lr: [1e-3, 1e3], inject_fault: [none, always, first-attempt]}", 20);
+        // One pack of all six: a failing pack runs its trials alone, so only the injected faults fail.
+        Files.writeString(sweep, Files.readString(sweep) + "pack: 6\n");
         Path dataset = dir.resolve("out");
         // local[2, 2]: two tasks at once, two attempts per task.
         CliRun first = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2,2]");

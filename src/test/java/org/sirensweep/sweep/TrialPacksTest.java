@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which trials share a task: equal shapes only, the sizes {@code pack:} asks for, and never more than memory allows. */
+/**
+ * Which trials share a task: equal shapes only, the sizes {@code pack:} asks for ({@code auto}: where packing pays
+ * on the backend), and never more than memory allows.
+ */
 public class TrialPacksTest {
     @TempDir
     Path dir;
@@ -33,8 +36,13 @@ public class TrialPacksTest {
         return SweepFile.read(file, 100, taskBytes, "test");
     }
 
+    /** The packs of the sweep's first stages, with {@code auto} chosen for a GPU backend. */
     private static List<List<TrialStage>> packs(Sweep sweep) {
-        return TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep);
+        return packs(sweep, true);
+    }
+
+    private static List<List<TrialStage>> packs(Sweep sweep, boolean gpu) {
+        return TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep, gpu);
     }
 
     private static List<Integer> sizes(List<List<TrialStage>> packs) {
@@ -42,7 +50,7 @@ public class TrialPacksTest {
     }
 
     @Test
-    void autoPacksSmallStepsOfEqualShapeOnly() throws Exception {
+    void autoPacksSmallStepsOfEqualShapeOnlyOnAGpu() throws Exception {
         List<List<TrialStage>> packs = packs(sweep("[64, full]", "auto", Long.MAX_VALUE));
         // 64-point steps pack (5 seeds each); full batches (1,024 points) run alone.
         assertEquals(List.of(5, 1, 1, 1, 1, 1, 5, 1, 1, 1, 1, 1), sizes(packs));
@@ -57,9 +65,20 @@ public class TrialPacksTest {
     }
 
     @Test
+    void autoPacksOnlySmallValueStepsOnACpu() throws Exception {
+        Sweep sweep = sweep("[64, full]", "auto", Long.MAX_VALUE);
+        // Vanilla at 64 points packs; vanilla full batches and every Laplacian trial run alone.
+        assertEquals(List.of(5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), sizes(packs(sweep, false)));
+        assertEquals("vanilla", packs(sweep, false).get(0).get(0).trial().settings().supervision().id());
+    }
+
+    @Test
     void aGivenSizeIsAnUpperBoundAndOffRunsEachAlone() throws Exception {
-        assertEquals(List.of(2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2, 1), sizes(packs(sweep("[64, full]", "2", Long.MAX_VALUE))));
-        assertEquals(20, packs(sweep("[64, full]", "off", Long.MAX_VALUE)).size());
+        for (boolean gpu : new boolean[] {true, false}) {
+            assertEquals(List.of(2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2, 1),
+                    sizes(packs(sweep("[64, full]", "2", Long.MAX_VALUE), gpu)));
+            assertEquals(20, packs(sweep("[64, full]", "off", Long.MAX_VALUE), gpu).size());
+        }
     }
 
     @Test
