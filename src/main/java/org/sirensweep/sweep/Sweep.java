@@ -31,7 +31,9 @@ public record Sweep(String name, String description, Path source, List<String> g
         return imageChannels.get(trial.settings().image());
     }
 
-    /** The bytes a pack of {@code size} trials shaped like {@code trial} takes ({@link TrialSettings#plannedBytes}). */
+    /**
+     * The bytes a pack of {@code size} trials shaped like {@code trial} takes ({@link TrialSettings#plannedBytes}).
+     */
     public long packBytes(Trial trial, int size) {
         return trial.settings().plannedBytes(channels(trial), size);
     }
