@@ -28,35 +28,39 @@ class StreamArithmeticTest {
 
     @Test
     void fusedForwardEqualsTheNd4jOpsBitForBit() {
-        for (Derivatives derivatives : STREAMS) {
-            for (int pack : new int[] {1, 3}) {
-                for (int rows : new int[] {64, 37}) {
-                    for (int k = 0; k < 2; k++) {
-                        int layer = k;
-                        compare(derivatives, pack, rows, (impl, ws) -> impl.forward(ws, layer));
-                    }
-                }
-            }
-        }
+        forEveryLayer((derivatives, pack, rows, k) -> compare(derivatives, pack, rows, (impl, ws) -> impl.forward(ws,
+                k)));
     }
 
     @Test
     void fusedReverseEqualsTheNd4jOpsBitForBit() {
+        forEveryLayer((derivatives, pack, rows, k) -> {
+            for (int flags = 1; flags < 8; flags++) {
+                boolean h = (flags & 1) != 0;
+                boolean t = (flags & 2) != 0;
+                boolean l = (flags & 4) != 0;
+                if ((t && !derivatives.gradient()) || (l && !derivatives.laplacian())) {
+                    continue;
+                }
+                compare(derivatives, pack, rows, (impl, ws) -> impl.backward(ws, k, ws.adjoint[0], h, t, l));
+            }
+        });
+    }
+
+    private interface LayerCase {
+        void check(Derivatives derivatives, int pack, int rows, int k);
+    }
+
+    /**
+     * Every case the fused pass must match: each set of streams, single trials and packs, row counts with and
+     * without a short last vector, the first layer (no incoming Laplacian) and a later one.
+     */
+    private static void forEveryLayer(LayerCase layerCase) {
         for (Derivatives derivatives : STREAMS) {
             for (int pack : new int[] {1, 3}) {
                 for (int rows : new int[] {64, 37}) {
                     for (int k = 0; k < 2; k++) {
-                        for (int flags = 1; flags < 8; flags++) {
-                            boolean h = (flags & 1) != 0;
-                            boolean t = (flags & 2) != 0;
-                            boolean l = (flags & 4) != 0;
-                            if ((t && !derivatives.gradient()) || (l && !derivatives.laplacian())) {
-                                continue;
-                            }
-                            int layer = k;
-                            compare(derivatives, pack, rows, (impl, ws) -> impl.backward(ws, layer, ws.adjoint[0], h,
-                                    t, l));
-                        }
+                        layerCase.check(derivatives, pack, rows, k);
                     }
                 }
             }
