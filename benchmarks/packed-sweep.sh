@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Wall time of the small-batch half of sweeps/batch-effect-seed.yaml (batches of 256 and 64 points: 36 trials) at a
-# shortened budget, run as a sweep in local mode in packs (pack: 16, which makes packs of 6) and alone (pack: off),
-# and optionally with another checkout's launcher (an earlier build, which knows no pack key: its trials run alone).
-# Usage: benchmarks/packed-sweep.sh [epochs, default 100] [other checkout's siren-sweep launcher]
+# Wall time of the small-batch half of sweeps/batch-effect-seed.yaml (batches of 256 and 64 points: 36 trials), or
+# of the batch sizes given, at a shortened budget, run as a sweep in local mode in packs (pack: 16, which makes packs
+# of 6) and alone (pack: off), and optionally with another checkout's launcher (an earlier build, which knows no
+# pack key: its trials run alone).
+# Usage: benchmarks/packed-sweep.sh [epochs, default 100] [other checkout's siren-sweep launcher, or ""]
+#                                   [batch sizes, default "256, 64"; "full, 1024, 256, 64" is the whole sweep]
 # Prints one line per run: the build, the pack setting and the wall time of `run` (Spark's start included).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 epochs="${1:-100}"
 other="${2:-}"
+batch_sizes="${3:-256, 64}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 image="$root/data/camera.png"
@@ -16,7 +19,7 @@ image="$root/data/camera.png"
 sweep_file() {
   sed -e "s|image: ../data/camera.png|image: $image|" \
       -e "s|epochs: 10000|epochs: $epochs|" \
-      -e "s|batch_size: \[full, 1024, 256, 64\]|batch_size: [256, 64]|" \
+      -e "s|batch_size: \[full, 1024, 256, 64\]|batch_size: [$batch_sizes]|" \
       -e "s|^name: batch-effect-seed|name: packed-sweep|" \
       "$root/sweeps/batch-effect-seed.yaml"
   if [[ "$1" != none ]]; then

@@ -68,28 +68,30 @@ public final class StepBenchmark {
 
     /**
      * Trains fresh networks (seeds 0 to pack - 1, lr 1e-4) on {@code image} for at least {@code steps} measured
-     * steps.
+     * steps, after untimed trainings of the same case (1, 4, 16, … steps, the last cut to fit) for about {@code
+     * warmUpNanos}: the JIT compiles a step's code only after thousands of calls, so without them a small step's
+     * first few hundred measured steps run up to two times slower than a trial's.
      */
-    public static Result run(PixelImage image, Case c, int steps) {
+    public static Result run(PixelImage image, Case c, int steps, long warmUpNanos) {
         if (image.height() != c.resolution() || image.width() != c.resolution()) {
             throw new IllegalArgumentException("image is " + image.height() + "x" + image.width() + ", case wants "
                     + c.resolution());
         }
-        SirenConfig config = SirenConfig.forImage(image.channels(), c.width(), c.depth(), SirenConfig.DEFAULT_OMEGA0);
-
-        int points = c.resolution() * c.resolution();
-        int batches = (points + c.rows() - 1) / c.rows();
-        // The trainer's warm-up steps are run in addition to the measured ones.
-        int epochs = (steps + Trainer.WARM_UP_STEPS + batches - 1) / batches;
-        TrainingConfig training = new TrainingConfig(c.supervision(), epochs, c.batchSize(), false, 1e-4, 0, epochs);
-        long earlyStep = Math.max(1, (long) epochs * batches / 10);
+        long warmUpEnd = System.nanoTime() + warmUpNanos;
+        for (long warmUpSteps = 1, left = warmUpNanos; left > 0; left = warmUpEnd - System.nanoTime()) {
+            long start = System.nanoTime();
+            train(image, c, (int) warmUpSteps, TrainingProgress.NONE);
+            long perStep = Math.max(1, (System.nanoTime() - start) / warmUpSteps);
+            // Longer each time, but no longer than the time left at the rate just seen.
+            warmUpSteps = Math.max(1, Math.min(4 * warmUpSteps, (warmUpEnd - System.nanoTime()) / perStep));
+        }
         // Read inside the training: once it returns, its buffers are freed.
         long[] rss = {-1, -1};
         ProcessMemory.resetPeaks();
         TrainingProgress memory = new TrainingProgress() {
             @Override
             public void step(long done, long total) {
-                if (done == earlyStep) {
+                if (done == Math.max(1, total / 10)) {
                     rss[0] = ProcessMemory.residentBytes();
                 }
                 if (done == total) {
@@ -97,15 +99,30 @@ public final class StepBenchmark {
                 }
             }
         };
-        List<Trainer.Member> members = new ArrayList<>();
-        for (int p = 0; p < c.pack(); p++) {
-            members.add(new Trainer.Member(Siren.initialise(config, p, DataType.FLOAT), training,
-                    p == 0 ? memory : TrainingProgress.NONE, Checkpoints.NONE));
-        }
-        TrainingResult result = Trainer.trainPack(members, image, epochs).get(0);
+        TrainingResult result = train(image, c, steps, memory);
+        SirenConfig config = config(image, c);
         return new Result(c, result.msPerStep(), StepFlops.of(config, c.supervision(), c.rows()) / 1e9,
                 ProcessMemory.peakResidentBytes(), ProcessMemory.peakHeapBytes(),
                 Workspace.bytesNeeded(config, Derivatives.of(c.supervision()), c.rows(), DataType.FLOAT, true,
                         c.pack()), rss[0], rss[1], result.steps());
+    }
+
+    /** One training of the case, at least {@code steps} steps past the trainer's warm-up: its first member's result. */
+    private static TrainingResult train(PixelImage image, Case c, int steps, TrainingProgress progress) {
+        int points = c.resolution() * c.resolution();
+        int batches = (points + c.rows() - 1) / c.rows();
+        // The trainer's warm-up steps are run in addition to the measured ones.
+        int epochs = (steps + Trainer.WARM_UP_STEPS + batches - 1) / batches;
+        TrainingConfig training = new TrainingConfig(c.supervision(), epochs, c.batchSize(), false, 1e-4, 0, epochs);
+        List<Trainer.Member> members = new ArrayList<>();
+        for (int p = 0; p < c.pack(); p++) {
+            members.add(new Trainer.Member(Siren.initialise(config(image, c), p, DataType.FLOAT), training,
+                    p == 0 ? progress : TrainingProgress.NONE, Checkpoints.NONE));
+        }
+        return Trainer.trainPack(members, image, epochs).get(0);
+    }
+
+    private static SirenConfig config(PixelImage image, Case c) {
+        return SirenConfig.forImage(image.channels(), c.width(), c.depth(), SirenConfig.DEFAULT_OMEGA0);
     }
 }

@@ -58,6 +58,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "10",
             description = "Measured steps per case, after " + Trainer.WARM_UP_STEPS + " warm-up steps. Default: ${DEFAULT-VALUE}.")
     int steps;
+    @Option(names = "--warm-up", defaultValue = "2", description = "Seconds of untimed training of each case before "
+            + "its timed one, so that the JIT has compiled the step (small steps need thousands). Default: "
+            + "${DEFAULT-VALUE}.")
+    double warmUpSeconds;
     @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
     boolean json;
     @Mixin
@@ -68,6 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
         CommandLine cli = spec.commandLine();
         if (steps < 1) {
             throw new CommandLine.ParameterException(cli, "--steps must be at least 1, got " + steps);
+        }
+        if (!(warmUpSeconds >= 0 && warmUpSeconds <= 3600)) {
+            throw new CommandLine.ParameterException(cli, "--warm-up must be 0 to 3600 seconds, got " + warmUpSeconds);
         }
         List<Supervision> types = new ArrayList<>();
         List<StepBenchmark.Case> cases = new ArrayList<>();
@@ -106,12 +113,12 @@ public final class BenchCommand implements Callable<Integer> {
                 err.flush();
                 return GemmCeiling.measure(rows, width, 5);
             });
-            err.printf("bench: %s at %d², width %d, depth %d, %s%s: %d steps%n", c.supervision().id(),
+            err.printf("bench: %s at %d², width %d, depth %d, %s%s: %gs warm-up, %d steps%n", c.supervision().id(),
                     c.resolution(), width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize,
-                    pack == 1 ? "" : ", packs of " + pack, steps + Trainer.WARM_UP_STEPS);
+                    pack == 1 ? "" : ", packs of " + pack, warmUpSeconds, steps + Trainer.WARM_UP_STEPS);
             err.flush();
             try {
-                results.add(StepBenchmark.run(images.get(c.resolution()), c, steps));
+                results.add(StepBenchmark.run(images.get(c.resolution()), c, steps, (long) (warmUpSeconds * 1e9)));
             } catch (InsufficientMemoryException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
@@ -135,6 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("omp_wait_policy", ompWaitPolicy());
         report.put("image", image.toString());
         report.put("measured_steps", steps);
+        report.put("warm_up_seconds", warmUpSeconds);
         report.put("pack", pack);
         report.put("ceilings", ceilings.entrySet().stream().map(e -> {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -176,11 +184,12 @@ public final class BenchCommand implements Callable<Integer> {
                 machine.get("java"), machine.get("nd4j_backend"), machine.get("blas"), machine.get("nd4j_threads"));
         out.printf("sine activation: %s; OpenBLAS core type: %s; OpenMP wait policy: %s%n",
                 SineActivation.forType(DataType.FLOAT).describe(), openBlasCoreType(), ompWaitPolicy());
-        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps%n", width, depth,
-                batchSize == 0 ? "full batch" : "batch " + batchSize, image, steps, Trainer.WARM_UP_STEPS);
+        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps, each case after "
+                + "%gs of untimed training%n", width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize, image,
+                steps, Trainer.WARM_UP_STEPS, warmUpSeconds);
         out.printf(pack == 1 ? "one network per step%n%n" : "packs of %d networks per step: times are per network "
                 + "(the pack's step time / %d), GFLOP per network%n%n", pack, pack);
-        out.println("sgemm ceiling (GFLOP/s, f-order outputs)");
+        out.println("sgemm ceiling (GFLOP/s, the step's products alone, hot caches)");
         out.printf("%10s %10s %10s %12s %10s%n", "points", "forward", "dW=hᵀdu", "dh=du·Wᵀ", "combined");
         ceilings.forEach((points, c) -> out.printf("%10d %10.1f %10.1f %12.1f %10.1f%n", points, c.forward(),
                 c.weightGradient(), c.inputAdjoint(), c.combined()));

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * else (the CUDA backend, where the OpenBLAS binding is absent; arrays that are not column-major) they go through
  * {@code Nd4j.gemm}.
  */
-final class Products {
+public final class Products {
     private static final int COL_MAJOR = 102;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
@@ -48,8 +48,8 @@ final class Products {
     }
 
     /** {@code c = alpha · op(a) · op(b) + beta · c}, op transposing when asked. */
-    static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
-                     double beta) {
+    public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
+                            double alpha, double beta) {
         DataType type = c.dataType();
         MethodHandle direct = type == DataType.FLOAT ? SGEMM : type == DataType.DOUBLE ? DGEMM : null;
         if (direct == null || a.dataType() != type || b.dataType() != type || !columnMajor(a) || !columnMajor(b)

@@ -87,9 +87,10 @@ class CliTest {
     @Test
     void benchMeasuresEveryCaseAndRefusesBadArguments() throws Exception {
         CliRun bench = run("bench", "--image", "data/camera.png", "--resolution", "16,8", "--width", "16", "--depth", "1",
-                "--steps", "2", "--json");
+                "--steps", "2", "--warm-up", "0.2", "--json");
         assertEquals(0, bench.exit(), bench.err());
         JsonNode report = new ObjectMapper().readTree(bench.out());
+        assertEquals(0.2, report.get("warm_up_seconds").asDouble(), 1e-12);
         assertEquals("PASSIVE (OMP_WAIT_POLICY)", report.get("omp_wait_policy").asText(),
                 "the build runs the tests with the launcher's OpenMP wait policy");
         assertEquals(2, report.get("ceilings").size());
@@ -108,7 +109,8 @@ class CliTest {
         assertTrue(steps.get(2).get("gflop_per_step").asDouble() > steps.get(1).get("gflop_per_step").asDouble(),
                 "the Laplacian carries more streams than the gradient");
 
-        for (String[] bad : List.of(new String[] {"--steps", "0"}, new String[] {"--resolution", "8", "--batch-size", "65"},
+        for (String[] bad : List.of(new String[] {"--steps", "0"}, new String[] {"--warm-up", "-1"},
+                new String[] {"--resolution", "8", "--batch-size", "65"},
                 new String[] {"--supervision", "edges"}, new String[] {"--image", "nope.png"})) {
             List<String> args = new ArrayList<>(List.of("bench", "--resolution", "8", "--width", "8"));
             args.addAll(Arrays.asList(bad));
