@@ -3,10 +3,13 @@ package org.sirensweep.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.sirensweep.spark.DatasetCheck;
+import org.sirensweep.spark.DatasetComparison;
+import org.sirensweep.spark.ResultDataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code siren-sweep verify}: checks a sweep's dataset folder and prints what it holds and anything wrong. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check a dataset: one whole row per trial, the documented schema, statuses, decodable images, "
-                + "no leftovers. Exit code 0 when clean, 1 when problems were found.")
+                + "no leftovers; with --against, also that every trial both datasets hold has the same results, bit "
+                + "for bit. Exit code 0 when clean (and the same), 1 when problems or differences were found.")
 public final class VerifyCommand implements Callable<Integer> {
     /** Exit code when the dataset has problems (each printed on its own line). */
     public static final int PROBLEMS = 1;
@@ -28,6 +32,10 @@ public final class VerifyCommand implements Callable<Integer> {
     DatasetParameter input;
     @Option(names = "--threads", description = "Rows checked at once (default: one per core).")
     Integer threads;
+    @Option(names = "--against", paramLabel = "DATASET", description = "Another dataset of the same trials (a re-run, "
+            + "another build or machine): compare every trial both hold, all of its row but timings, hosts and "
+            + "versions.")
+    Path against;
 
     @Override
     public Integer call() throws IOException {
@@ -36,6 +44,10 @@ public final class VerifyCommand implements Callable<Integer> {
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
             throw new CommandLine.ParameterException(cli, "--threads must be at least 1, got " + workers);
+        }
+        if (against != null && !Files.isRegularFile(against.resolve(ResultDataset.MARKER))) {
+            throw new CommandLine.ParameterException(cli, "--against: " + against + " is not a siren-sweep dataset "
+                    + "(a folder with " + ResultDataset.MARKER + ")");
         }
         DatasetCheck.Report report = DatasetCheck.of(dataset, workers, progressLine(System.err));
         PrintWriter out = cli.getOut();
@@ -49,8 +61,19 @@ public final class VerifyCommand implements Callable<Integer> {
             report.resumable().forEach(line -> out.println("  " + line));
         }
         report.problems().forEach(p -> out.println("problem: " + p));
+        boolean same = against == null || compare(dataset, out);
         out.flush();
-        return report.problems().isEmpty() ? 0 : PROBLEMS;
+        return report.problems().isEmpty() && same ? 0 : PROBLEMS;
+    }
+
+    /** Prints how the trials of {@code dataset} compare with those of {@link #against}; whether all are the same. */
+    private boolean compare(Path dataset, PrintWriter out) throws IOException {
+        DatasetComparison.Report comparison = DatasetComparison.of(dataset, against);
+        out.printf("against %s: %d trials in both, %d the same bit for bit (all but timings, hosts and versions), "
+                + "%d differ; %d only here, %d only there%n", against, comparison.inBoth(), comparison.same(),
+                comparison.differing().size(), comparison.onlyHere().size(), comparison.onlyThere().size());
+        comparison.differing().forEach(line -> out.println("differs: " + line));
+        return comparison.differing().isEmpty();
     }
 
     /** "verify: 1,200/5,696 rows" on stderr: rewritten in place on a terminal, a line every 10 s in a log. */

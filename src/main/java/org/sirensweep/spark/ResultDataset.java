@@ -34,7 +34,8 @@ import org.sirensweep.trial.CheckpointFile;
  * globs of {@code *.parquet}.
  */
 public final class ResultDataset implements AutoCloseable {
-    private static final String MARKER = "_sweep.json";
+    /** The file that names the sweep a dataset folder belongs to. */
+    public static final String MARKER = "_sweep.json";
     private static final String LOCK = "_lock";
     /** Where files that are not this sweep's rows are moved, out of the readers' way. */
     public static final String QUARANTINE = "_quarantine";

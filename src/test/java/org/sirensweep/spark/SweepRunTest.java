@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.cli.VerifyCommand;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.model.NpzWeights;
+import org.sirensweep.sweep.SweepFile;
+import org.sirensweep.sweep.Trial;
 import org.sirensweep.trial.CheckpointFile;
 
 /**
@@ -208,6 +211,39 @@ class SweepRunTest {
         assertEquals(0, repaired.exit(), repaired.out());
         assertTrue(Files.notExists(checkpoints.resolve(kept + CheckpointFile.SUFFIX)), "the stale checkpoint is gone");
         assertTrue(repaired.out().contains("2 rows (ok 2)"), repaired.out());
+    }
+
+    @Test
+    void verifyAgainstAReRunFindsEveryTrialTheSameAndNamesWhatDiffers() throws Exception {
+        Path sweep = sweepFile("rerun", "{seed: [0, 1]}", 5);
+        Path first = dir.resolve("rerun-first");
+        Path second = dir.resolve("rerun-second");
+        assertEquals(0, run("run", sweep.toString(), "--output", first.toString(), "--master", "local[2]").exit());
+        // One trial at a time the second time, to show that the bits do not depend on what ran beside them.
+        assertEquals(0, run("run", sweep.toString(), "--output", second.toString(), "--master", "local[1]").exit());
+        CliRun same = run("verify", first.toString(), "--against", second.toString());
+        assertEquals(0, same.exit(), same.out());
+        assertTrue(same.out().contains("2 trials in both, 2 the same bit for bit"), same.out());
+
+        // The second dataset's row of one trial replaced by a failure of it, the other trial's row removed.
+        List<Trial> trials = SweepFile.read(sweep, 10).trials();
+        ResultFiles.write(second, new TrialResult("rerun", trials.get(0), null, "injected",
+                new TaskPlace("elsewhere", "driver", 0, null), Instant.EPOCH, Instant.EPOCH));
+        Files.delete(ResultFiles.fileOf(second, trials.get(1).id()));
+        CliRun differs = run("verify", first.toString(), "--against", second.toString());
+        assertEquals(VerifyCommand.PROBLEMS, differs.exit(), differs.out());
+        assertTrue(differs.out().contains("1 trials in both, 0 the same bit for bit (all but timings, hosts and "
+                + "versions), 1 differ; 1 only here, 0 only there"), differs.out());
+        assertTrue(differs.out().contains("differs: " + trials.get(0).id() + ": "), differs.out());
+        for (String field : List.of("status", "error", "psnr", "curve", "images", "weights_npz")) {
+            assertTrue(differs.out().lines().anyMatch(l -> l.startsWith("differs:") && l.contains(field)),
+                    field + " differs: " + differs.out());
+        }
+
+        CliRun notADataset = run("verify", first.toString(), "--against", dir.toString());
+        assertEquals(SirenSweep.BAD_INPUT, notADataset.exit(), notADataset.err());
+        assertTrue(notADataset.err().contains("--against: " + dir + " is not a siren-sweep dataset"),
+                notADataset.err());
     }
 
     @Test
