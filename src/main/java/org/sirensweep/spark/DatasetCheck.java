@@ -152,7 +152,8 @@ public final class DatasetCheck {
         }
     }
 
-    private static Group readOnlyRow(Path file, String where, List<String> problems) throws IOException {
+    /** A result file's one row in the documented schema, or null with what is wrong added to {@code problems}. */
+    static Group readOnlyRow(Path file, String where, List<String> problems) throws IOException {
         try (ParquetFileReader footer = ResultFiles.openFooter(file)) {
             if (!footer.getFileMetaData().getSchema().equals(ResultFiles.SCHEMA)) {
                 problems.add(where + "its schema is not the documented one (written by another siren-sweep version?)");

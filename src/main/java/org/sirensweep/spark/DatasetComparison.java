@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
@@ -55,8 +54,14 @@ public final class DatasetComparison {
         List<String> inBoth = ours.keySet().stream().filter(theirs::containsKey).sorted().toList();
         // Rows are read on all cores: a large sweep's rows hold megabytes of images and weights each.
         List<String> differing = inBoth.parallelStream().map(id -> {
+            List<String> problems = new ArrayList<>();
             try {
-                Set<String> fields = differences(read(ours.get(id).file()), read(theirs.get(id).file()));
+                Group ourRow = DatasetCheck.readOnlyRow(ours.get(id).file(), "here: ", problems);
+                Group theirRow = DatasetCheck.readOnlyRow(theirs.get(id).file(), "there: ", problems);
+                if (ourRow == null || theirRow == null) {
+                    return id + ": unreadable row (" + String.join("; ", problems) + ")";
+                }
+                Set<String> fields = differences(ourRow, theirRow);
                 return fields.isEmpty() ? null : id + ": " + String.join(", ", fields);
             } catch (IOException e) {
                 return id + ": unreadable row (" + e.getMessage().lines().findFirst().orElse("") + ")";
@@ -78,16 +83,6 @@ public final class DatasetComparison {
 
     private static List<String> missing(Map<String, ?> from, Map<String, ?> in) {
         return from.keySet().stream().filter(id -> !in.containsKey(id)).sorted().toList();
-    }
-
-    private static Group read(Path file) throws IOException {
-        try (ParquetReader<Group> reader = ResultFiles.openRows(file, ResultFiles.SCHEMA)) {
-            Group row = reader.read();
-            if (row == null) {
-                throw new IOException(file.getFileName() + " holds no row");
-            }
-            return row;
-        }
     }
 
     /** The top-level fields of two rows whose values differ, outside {@link #PROVENANCE}. */
