@@ -114,7 +114,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (dryRun) {
             printTrials(sweep, out);
-            List<List<TrialStage>> packs = TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep);
+            List<List<TrialStage>> packs = TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep,
+                    SweepRunner.plannedTaskSlots(master));
             out.printf("%d Spark tasks for the first %d trials (%s)%n", packs.size(),
                     packs.stream().mapToInt(List::size).sum(), packs.stream().anyMatch(p -> p.size() > 1)
                             ? "packs of " + packs.stream().map(p -> String.valueOf(p.size())).distinct()

@@ -18,6 +18,7 @@ import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.TaskSlots;
 import org.sirensweep.sweep.TrialPacks;
 import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.trial.Compute;
@@ -31,6 +32,7 @@ public final class SweepRunner {
     /** Spark setting: train on the CPU when a CPU build is given GPUs (instead of refusing). */
     public static final String CPU_WITH_GPUS = "spark.sirensweep.cpuWithGpus";
     private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
+    private static final Pattern LOCAL_THREADS = Pattern.compile("local\\[(\\d+|\\*)(,\\s*\\d+)?\\]");
 
     private final SparkSession spark;
     private final int localGpus;
@@ -92,7 +94,8 @@ public final class SweepRunner {
                 localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
         long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
         jsc.setJobDescription(title + ": " + todo.size() + " trials");
-        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep));
+        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep, taskSlots(sc.getConf(), localGpus,
+                sc.defaultParallelism())));
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(packs, packs.size()).mapPartitions(task)
                 .collectAsync();
         ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log);
@@ -119,6 +122,43 @@ public final class SweepRunner {
         } finally {
             sc.removeSparkListener(running);
         }
+    }
+
+    /**
+     * Where the tasks of a session with this configuration run, from the configuration alone (the driver of a
+     * cluster loads no compute backend and needs no GPU): on GPUs when local mode lends this machine's (one task
+     * each) or when tasks ask for one ({@code spark.task.resource.gpu.amount}, unless they train on the CPU
+     * regardless, {@link #CPU_WITH_GPUS}); as many at once as Spark's default parallelism (local mode: its threads;
+     * a cluster: its executors' cores) allows with {@code spark.task.cpus} each.
+     */
+    static TaskSlots taskSlots(SparkConf conf, int localGpus, int defaultParallelism) {
+        if (localGpus > 0) {
+            return new TaskSlots(true, localGpus);
+        }
+        boolean gpu = conf.getDouble("spark.task.resource.gpu.amount", 0) > 0 && !conf.getBoolean(CPU_WITH_GPUS, false);
+        int perTask = Math.max(1, conf.getInt("spark.task.cpus", 1));
+        return new TaskSlots(gpu, Math.max(1, defaultParallelism / perTask));
+    }
+
+    /**
+     * {@link #taskSlots} before Spark starts (for {@code run --dry-run}): local mode's threads from the master URL
+     * ({@code local[n]}, {@code local[*]}: this machine's cores), a cluster's from {@code spark.executor.instances}
+     * and {@code spark.executor.cores} where spark-submit set them, else one.
+     */
+    public static TaskSlots plannedTaskSlots(String master) {
+        SparkConf conf = new SparkConf();
+        if (master != null) {
+            conf.setMaster(master);
+        }
+        String effective = conf.get("spark.master", "local[*]");
+        if (effective.startsWith("local")) {
+            int gpus = Compute.gpuCount();
+            Matcher threads = LOCAL_THREADS.matcher(effective);
+            int parallelism = !threads.matches() ? 1 : threads.group(1).equals("*")
+                    ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads.group(1));
+            return taskSlots(conf, gpus, parallelism);
+        }
+        return taskSlots(conf, 0, conf.getInt("spark.executor.instances", 1) * conf.getInt("spark.executor.cores", 1));
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -15,10 +14,11 @@ import org.sirensweep.trial.TrialSettings;
  * curve, checkpoint and row (the same bits as alone).
  *
  * <p>A sweep file's {@code pack:} is {@code off} (one trial a task), a number K (packs of up to K), or {@code auto}
- * (the default), which packs up to {@value #AUTO_SIZE} trials where packing pays, by the backend. Packing saves a
- * step's fixed costs, per op and per call, and costs cache: a pack's arrays are K times larger.
+ * (the default), which packs up to {@value #AUTO_SIZE} trials where packing pays, by where the tasks run ({@link
+ * TaskSlots}, known from Spark's configuration: the driver loads no compute backend for it). Packing saves a step's
+ * fixed costs, per op and per call, and costs cache: a pack's arrays are K times larger.
  * <ul>
- *   <li>On a GPU (the {@code cuda} build) small steps are launch-bound, so {@code auto} packs steps of at most
+ *   <li>On GPU executors small steps are launch-bound, so {@code auto} packs steps of at most
  *       {@value #AUTO_MAX_POINTS_GPU} points of networks at most {@value #AUTO_MAX_WIDTH} wide
  *       ({@code benchmarks/gpu_model.py --packs}: 1.6–1.8× more trial-steps per GPU at 64 points, on paper).</li>
  *   <li>On a CPU few fixed costs are left to share (the products go straight to BLAS and a layer's elementwise
@@ -32,6 +32,11 @@ import org.sirensweep.trial.TrialSettings;
  * <p>Every pack, {@code auto} or K, is bounded by memory: it holds all its members' buffers, so it is cut to the
  * largest size whose planned bytes ({@link Sweep#packBytes}) fit what an executor gives a task. A trial alone
  * always fits (the sweep refused any that does not).
+ *
+ * <p>Packs never leave task slots idle: while there are fewer packs than slots, the largest pack is split in two. A
+ * pack of 16 on one core of two took 30.4 s where the same 16 trials alone on both took 26.7 s (64², width 64,
+ * batches of 64, 40 epochs, vanilla; 2 cores, 2026-12-02), although a packed trial-step costs a core about half an
+ * unpacked one: a pack uses one slot, however large.
  */
 public final class TrialPacks {
     /** The {@code pack:} value that lets the sweep choose. */
@@ -53,14 +58,10 @@ public final class TrialPacks {
 
     /**
      * {@code stages} (of {@code sweep}'s trials) grouped into packs for the sweep file's {@code pack} ({@link
-     * #AUTO}, 1 = off, or K), each within the sweep's task memory.
+     * #AUTO}, 1 = off, or K) and the tasks' {@code slots}: each within the sweep's task memory, and at least as many
+     * packs as slots where there are that many trials.
      */
-    public static List<List<TrialStage>> form(List<TrialStage> stages, Sweep sweep) {
-        return form(stages, sweep, Compute.isCuda());
-    }
-
-    /** As {@link #form(List, Sweep)}, with {@code auto} chosen for a GPU backend or a CPU one. */
-    static List<List<TrialStage>> form(List<TrialStage> stages, Sweep sweep, boolean gpu) {
+    public static List<List<TrialStage>> form(List<TrialStage> stages, Sweep sweep, TaskSlots slots) {
         int pack = sweep.pack();
         Map<List<Object>, List<TrialStage>> groups = new LinkedHashMap<>();
         for (TrialStage stage : stages) {
@@ -69,12 +70,36 @@ public final class TrialPacks {
         List<List<TrialStage>> packs = new ArrayList<>();
         for (List<TrialStage> group : groups.values()) {
             Trial first = group.get(0).trial();
-            int size = fitting(sweep, first, pack == AUTO ? autoSize(first.settings(), gpu) : pack);
+            int size = fitting(sweep, first, pack == AUTO ? autoSize(first.settings(), slots.gpu()) : pack);
             for (int start = 0; start < group.size(); start += size) {
                 packs.add(List.copyOf(group.subList(start, Math.min(group.size(), start + size))));
             }
         }
-        return packs;
+        return fillSlots(packs, slots.count());
+    }
+
+    /**
+     * {@code packs} with the largest split in two (its first half, rounded up, in its place and the rest right
+     * after) while there are fewer than {@code slots} and one holds more than one stage.
+     */
+    private static List<List<TrialStage>> fillSlots(List<List<TrialStage>> packs, int slots) {
+        List<List<TrialStage>> filled = new ArrayList<>(packs);
+        while (filled.size() < slots) {
+            int largest = 0;
+            for (int i = 1; i < filled.size(); i++) {
+                if (filled.get(i).size() > filled.get(largest).size()) {
+                    largest = i;
+                }
+            }
+            List<TrialStage> split = filled.get(largest);
+            if (split.size() < 2) {
+                break;
+            }
+            int half = (split.size() + 1) / 2;
+            filled.set(largest, List.copyOf(split.subList(0, half)));
+            filled.add(largest + 1, List.copyOf(split.subList(half, split.size())));
+        }
+        return filled;
     }
 
     /** What must be equal for stages to share a step. */

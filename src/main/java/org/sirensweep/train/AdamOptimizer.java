@@ -17,11 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * same bits on every run however far the JIT has got (vectorised or not, each lane rounds as a scalar would).
  */
 final class AdamOptimizer {
-    private static final float BETA1 = (float) TrainingConfig.BETA1;
-    private static final float BETA2 = (float) TrainingConfig.BETA2;
-    private static final float ONE_MINUS_BETA1 = (float) (1 - TrainingConfig.BETA1);
-    private static final float ONE_MINUS_BETA2 = (float) (1 - TrainingConfig.BETA2);
-    private static final float EPSILON = (float) TrainingConfig.EPSILON;
+    /** The constants as the update rounds them (the GPU's kernel takes the same floats). */
+    static final float BETA1 = (float) TrainingConfig.BETA1;
+    static final float BETA2 = (float) TrainingConfig.BETA2;
+    static final float ONE_MINUS_BETA1 = (float) (1 - TrainingConfig.BETA1);
+    static final float ONE_MINUS_BETA2 = (float) (1 - TrainingConfig.BETA2);
+    static final float EPSILON = (float) TrainingConfig.EPSILON;
 
     private final double learningRate;
     /** The moments, and the parameters and gradient copied out of ND4J's memory for the update (plain loops over
@@ -47,9 +48,7 @@ final class AdamOptimizer {
             throw new IllegalArgumentException(n + " moments for " + parameters.length() + " parameters and "
                     + gradient.length() + " gradients");
         }
-        double t = step + 1.0;
-        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(TrainingConfig.BETA2, t))
-                / (1 - Math.pow(TrainingConfig.BETA1, t)));
+        float alpha = stepSize(learningRate, step);
         floats(parameters).get(theta);
         floats(gradient).get(g);
         for (int i = 0; i < n; i++) {
@@ -61,6 +60,13 @@ final class AdamOptimizer {
             theta[i] = theta[i] - alpha * mi / ((float) Math.sqrt(vi) + EPSILON);
         }
         floats(parameters).put(theta);
+    }
+
+    /** α_t at optimiser step {@code step} (0 for the first): the bias corrections folded in, rounded to float once. */
+    static float stepSize(double learningRate, long step) {
+        double t = step + 1.0;
+        return (float) (learningRate * Math.sqrt(1 - Math.pow(TrainingConfig.BETA2, t))
+                / (1 - Math.pow(TrainingConfig.BETA1, t)));
     }
 
     /** The moments as one array, {@code [m, v]} (for a checkpoint). */

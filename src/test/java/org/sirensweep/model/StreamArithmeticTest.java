@@ -12,10 +12,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The fused SIMD stream arithmetic gives the ND4J ops' bits, forward and in reverse, for every combination of
- * streams and active adjoints, on a layer with and without an incoming Laplacian, for single trials and packs, for
- * row counts with and without a short last vector, and on a workspace resized to a short batch. The ND4J ops are
- * the arithmetic the finite-difference and SameDiff oracles check in float64.
+ * The fused SIMD stream arithmetic, and the CUDA backend's kernels built for this CPU, give the ND4J ops' bits,
+ * forward and in reverse, for every combination of streams and active adjoints, on a layer with and without an
+ * incoming Laplacian, for single trials and packs, for row counts with and without a short last vector, and on a
+ * workspace resized to a short batch. The ND4J ops are the arithmetic the finite-difference and SameDiff oracles
+ * check in float64.
  */
 class StreamArithmeticTest {
     private static final Derivatives[] STREAMS = {Derivatives.VALUE_ONLY, Derivatives.GRADIENT, Derivatives.ALL};
@@ -73,7 +74,8 @@ class StreamArithmeticTest {
 
     /**
      * Fills a float workspace (of 64 rows, resized to {@code rows}) with random streams and adjoints, runs {@code
-     * step} with each implementation from the same start, and compares every array they may write.
+     * step} with each implementation from the same start, and compares every array they may write with the ND4J
+     * ops'.
      */
     private static void compare(Derivatives derivatives, int pack, int rows, Step step) {
         SirenConfig config = SirenConfig.forImage(1, 24, 2, 30);
@@ -89,13 +91,15 @@ class StreamArithmeticTest {
 
             step.run(Nd4jStreamArithmetic.INSTANCE, ws);
             List<int[]> expected = arrays.stream().map(StreamArithmeticTest::bits).toList();
-            for (int i = 0; i < arrays.size(); i++) {
-                arrays.get(i).assign(start.get(i));
-            }
-            step.run(VectorStreamArithmetic.INSTANCE, ws);
-            for (int i = 0; i < arrays.size(); i++) {
-                assertArrayEquals(expected.get(i), bits(arrays.get(i)), "array " + i + " of " + derivatives
-                        + ", pack " + pack + ", " + rows + " rows");
+            for (StreamArithmetic other : List.of(VectorStreamArithmetic.INSTANCE, KernelStreamArithmetic.INSTANCE)) {
+                for (int i = 0; i < arrays.size(); i++) {
+                    arrays.get(i).assign(start.get(i));
+                }
+                step.run(other, ws);
+                for (int i = 0; i < arrays.size(); i++) {
+                    assertArrayEquals(expected.get(i), bits(arrays.get(i)), other.getClass().getSimpleName()
+                            + ": array " + i + " of " + derivatives + ", pack " + pack + ", " + rows + " rows");
+                }
             }
         }
     }

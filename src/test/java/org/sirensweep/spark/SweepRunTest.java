@@ -67,7 +67,8 @@ class SweepRunTest {
     @Test
     void statusesRetriesResumeAndTheDatasetReadBackBySparkPyarrowAndDuckDb() throws Exception {
         Path sweep = sweepFile("statuses", "{lr: [1e-3, 1e3], inject_fault: [none, always, first-attempt]}", 20);
-        // One pack of all six: a failing pack runs its trials alone, so only the injected faults fail.
+        // Packs of three (one of six, split for the two task slots): a failing pack runs its trials alone, so only
+        // the injected faults fail.
         Files.writeString(sweep, Files.readString(sweep) + "pack: 6\n");
         Path dataset = dir.resolve("out");
         // local[2, 2]: two tasks at once, two attempts per task.
@@ -427,7 +428,8 @@ class SweepRunTest {
         Files.writeString(packed, yaml.replace("PACK", "5"));
         Path alone = dir.resolve("alone.yaml");
         Files.writeString(alone, yaml.replace("PACK", "off"));
-        CliRun dry = run("run", packed.toString(), "--dry-run", "--output", dir.resolve("unused").toString());
+        CliRun dry = run("run", packed.toString(), "--dry-run", "--output", dir.resolve("unused").toString(),
+                "--master", "local[2]");
         assertTrue(dry.out().contains("3 Spark tasks for the first 12 trials (packs of 5, 2 trials trained side by "
                 + "side; the largest pack needs 13.0 MB)"), dry.out());
         CliRun packedRun = run("run", packed.toString(), "--output", dir.resolve("packed-out").toString(), "--master",

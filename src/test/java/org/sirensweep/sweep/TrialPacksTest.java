@@ -36,13 +36,17 @@ public class TrialPacksTest {
         return SweepFile.read(file, 100, taskBytes, "test");
     }
 
-    /** The packs of the sweep's first stages, with {@code auto} chosen for a GPU backend. */
+    /** The packs of the sweep's first stages, for one GPU task at a time. */
     private static List<List<TrialStage>> packs(Sweep sweep) {
         return packs(sweep, true);
     }
 
     private static List<List<TrialStage>> packs(Sweep sweep, boolean gpu) {
-        return TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep, gpu);
+        return packs(sweep, new TaskSlots(gpu, 1));
+    }
+
+    private static List<List<TrialStage>> packs(Sweep sweep, TaskSlots slots) {
+        return TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep, slots);
     }
 
     private static List<Integer> sizes(List<List<TrialStage>> packs) {
@@ -78,6 +82,28 @@ public class TrialPacksTest {
             assertEquals(List.of(2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2, 1),
                     sizes(packs(sweep("[64, full]", "2", Long.MAX_VALUE), gpu)));
             assertEquals(20, packs(sweep("[64, full]", "off", Long.MAX_VALUE), gpu).size());
+        }
+    }
+
+    @Test
+    void packsAreSplitUntilEveryTaskSlotHasOne() throws Exception {
+        Sweep sweep = sweep("[64]", "auto", Long.MAX_VALUE);
+        // On a GPU the two groups of 5 form two packs; with 4 slots the larger packs are halved until 4 exist.
+        assertEquals(List.of(5, 5), sizes(packs(sweep, new TaskSlots(true, 2))));
+        assertEquals(List.of(3, 2, 3, 2), sizes(packs(sweep, new TaskSlots(true, 4))));
+        // On a CPU the vanilla trials pack and the Laplacian ones run alone: six tasks, enough for 2 slots; 7 slots
+        // split the pack.
+        assertEquals(List.of(5, 1, 1, 1, 1, 1), sizes(packs(sweep, new TaskSlots(false, 2))));
+        assertEquals(List.of(3, 2, 1, 1, 1, 1, 1), sizes(packs(sweep, new TaskSlots(false, 7))));
+        List<List<TrialStage>> many = packs(sweep("[64]", "5", Long.MAX_VALUE), new TaskSlots(false, 20));
+        assertEquals(10, many.size(), "more slots than trials: every trial alone");
+        for (int slots = 1; slots <= 12; slots++) {
+            List<List<TrialStage>> packs = packs(sweep, new TaskSlots(true, slots));
+            assertEquals(Math.max(2, Math.min(slots, 10)), packs.size(), slots + " slots");
+            assertEquals(10, packs.stream().mapToInt(List::size).sum(), "every trial exactly once");
+            for (List<TrialStage> pack : packs) {
+                assertEquals(1, pack.stream().map(st -> st.trial().settings().supervision()).distinct().count());
+            }
         }
     }
 
