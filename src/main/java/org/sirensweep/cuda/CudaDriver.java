@@ -125,20 +125,19 @@ public final class CudaDriver {
         check("cuMemFree_v2", address);
     }
 
-    void copyToDevice(long address, Pointer source, long bytes) {
-        check("cuMemcpyHtoD_v2", address, source, bytes);
+    /** Copies host memory to the device in {@code stream}'s order (from pageable memory: staged before it returns). */
+    void copyToDeviceAsync(long address, Pointer source, long bytes, Pointer stream) {
+        check("cuMemcpyHtoDAsync_v2", address, source, bytes, stream);
     }
 
-    void copyToHost(Pointer destination, long address, long bytes) {
-        check("cuMemcpyDtoH_v2", destination, address, bytes);
+    /** Copies device memory to the host in {@code stream}'s order; synchronize the stream before reading it. */
+    void copyToHostAsync(Pointer destination, long address, long bytes, Pointer stream) {
+        check("cuMemcpyDtoHAsync_v2", destination, address, bytes, stream);
     }
 
-    void copyOnDevice(long destination, long source, long bytes) {
-        check("cuMemcpyDtoD_v2", destination, source, bytes);
-    }
-
-    void zero(long address, long bytes) {
-        check("cuMemsetD8_v2", address, (byte) 0, bytes);
+    /** Sets {@code bytes} of device memory to zero in {@code stream}'s order. */
+    void zeroAsync(long address, long bytes, Pointer stream) {
+        check("cuMemsetD8Async", address, (byte) 0, bytes, stream);
     }
 
     Pointer createStream() {

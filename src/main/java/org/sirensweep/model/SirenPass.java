@@ -1,7 +1,5 @@
 package org.sirensweep.model;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 /**
  * The SIREN's forward pass with its input-derivative streams, and the exact reverse pass through all of them,
  * written as BLAS products and elementwise ops into a {@link Workspace} (no allocation per step).
@@ -26,9 +24,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * elementwise formulas of a layer (t', L' forward; dc, da, ds, du, dm in reverse) are the workspace's {@link
  * StreamArithmetic}, one fused pass per layer and direction for floats.
  *
- * <p>A pack of networks of one shape ({@link Workspace#pack()}) runs as one pass: every elementwise op once over all
- * the trials' matrices side by side, the products, activations and biases trial by trial on each one's block. A
+ * <p>A pack of networks of one shape ({@link PassArrays#pack()}) runs as one pass: every elementwise op once over
+ * all the trials' matrices side by side, the products, activations and biases trial by trial on each one's block. A
  * trial's results do not depend on the others in its pack: they are the bits its own pass would give.
+ *
+ * <p>The pass is written once, for every backend: it says which products and elementwise passes run in which
+ * order, and a backend's {@link PassOps} computes them (the CPU's on a {@link Workspace}, a GPU's on device memory).
  */
 public final class SirenPass {
     private SirenPass() {
@@ -41,48 +42,44 @@ public final class SirenPass {
 
     /** As {@link #forward(Siren, Workspace)} for a pack: network p reads and writes block p of each array. */
     public static void forward(Siren[] nets, Workspace ws) {
-        SirenConfig config = checkPack(nets, ws);
-        double omega = config.omega0();
+        checkPack(nets, ws);
+        forward(ws, new CpuPassOps(ws, nets, null));
+    }
+
+    /** The forward pass over {@code ws}'s input coordinates, computed by {@code ops} (any backend). */
+    public static <M> void forward(PassArrays<M> ws, PassOps<M> ops) {
+        SirenConfig config = ws.config;
         boolean grad = ws.derivatives.gradient();
         boolean lap = ws.derivatives.laplacian();
         int n = config.inputs();
 
-        INDArray h = ws.input;
-        INDArray[] t = ws.inputTangent;
-        INDArray laplacianIn = null;
+        M h = ws.input;
+        M[] t = ws.inputTangent;
+        M laplacianIn = null;
         for (int k = 0; k <= config.depth(); k++) {
-            INDArray s = ws.sine[k];
-            INDArray c = ws.cosine[k];
-            for (int p = 0; p < nets.length; p++) {
-                gemm(ws, p, h, nets[p].weight(k), s);
-                ws.activation.apply(ws.block(s, p), nets[p].bias(k), omega, ws.block(c, p));
-            }
+            ops.weightProduct(h, k, ws.sine[k]);
+            ops.activate(k, ws.sine[k], ws.cosine[k]);
             for (int i = 0; grad && i < n; i++) {
-                for (int p = 0; p < nets.length; p++) {
-                    gemm(ws, p, t[i], nets[p].weight(k), ws.preTangent[k][i]);
-                }
+                ops.weightProduct(t[i], k, ws.preTangent[k][i]);
             }
-            for (int p = 0; lap && laplacianIn != null && p < nets.length; p++) {
-                gemm(ws, p, laplacianIn, nets[p].weight(k), ws.preLaplacian[k]);
+            if (lap && laplacianIn != null) {
+                ops.weightProduct(laplacianIn, k, ws.preLaplacian[k]);
             }
-            ws.arithmetic.forward(ws, k);
+            ops.streamsForward(k);
             if (lap) {
                 laplacianIn = ws.laplacian[k];
             }
-            h = s;
+            h = ws.sine[k];
             t = grad ? ws.tangent[k] : null;
         }
         int out = config.outputLayer();
-        for (int p = 0; p < nets.length; p++) {
-            INDArray w = nets[p].weight(out);
-            gemm(ws, p, h, w, ws.output);
-            ws.block(ws.output, p).addiRowVector(nets[p].bias(out));
-            for (int i = 0; grad && i < n; i++) {
-                gemm(ws, p, t[i], w, ws.outputGradient[i]);
-            }
-            if (lap) {
-                gemm(ws, p, laplacianIn, w, ws.outputLaplacian);
-            }
+        ops.weightProduct(h, out, ws.output);
+        ops.addBias(out, ws.output);
+        for (int i = 0; grad && i < n; i++) {
+            ops.weightProduct(t[i], out, ws.outputGradient[i]);
+        }
+        if (lap) {
+            ops.weightProduct(laplacianIn, out, ws.outputLaplacian);
         }
     }
 
@@ -97,79 +94,71 @@ public final class SirenPass {
 
     /** As {@link #backward(Siren, Workspace, ParameterViews, OutputAdjoints)} for a pack: network p's gradient into {@code gradients[p]}. */
     public static void backward(Siren[] nets, Workspace ws, ParameterViews[] gradients, OutputAdjoints active) {
-        SirenConfig config = checkPack(nets, ws);
+        checkPack(nets, ws);
         if (gradients.length != nets.length) {
             throw new IllegalArgumentException(gradients.length + " gradients for " + nets.length + " networks");
         }
+        backward(ws, new CpuPassOps(ws, nets, gradients), active);
+    }
+
+    /** The reverse pass from the output adjoints in {@code ws} to the parameter gradients, computed by {@code ops}. */
+    public static <M> void backward(PassArrays<M> ws, PassOps<M> ops, OutputAdjoints active) {
+        SirenConfig config = ws.config;
         int n = config.inputs();
         int depth = config.depth();
 
         // Output layer: every stream passes through W.
         int outLayer = config.outputLayer();
-        INDArray[] up = ws.adjoint[0];
-        for (int p = 0; p < nets.length; p++) {
-            INDArray w = nets[p].weight(outLayer);
-            INDArray gw = gradients[p].weight(outLayer);
-            double beta = 0;
-            if (active.value()) {
-                Products.gemm(ws.block(ws.sine[depth], p), ws.block(ws.outputAdjoint, p), gw, true, false, 1, beta);
-                beta = 1;
-                Products.gemm(ws.ones, ws.block(ws.outputAdjoint, p), gradients[p].bias(outLayer), true, false, 1, 0);
-                Products.gemm(ws.block(ws.outputAdjoint, p), w, ws.block(up[0], p), false, true, 1, 0);
-            } else {
-                gradients[p].bias(outLayer).assign(0);
-            }
-            for (int i = 0; active.gradient() && i < n; i++) {
-                Products.gemm(ws.block(ws.tangent[depth][i], p), ws.block(ws.outputGradientAdjoint[i], p), gw, true,
-                        false, 1, beta);
-                beta = 1;
-                Products.gemm(ws.block(ws.outputGradientAdjoint[i], p), w, ws.block(up[1 + i], p), false, true, 1, 0);
-            }
-            if (active.laplacian()) {
-                Products.gemm(ws.block(ws.laplacian[depth], p), ws.block(ws.outputLaplacianAdjoint, p), gw, true, false,
-                        1, beta);
-                Products.gemm(ws.block(ws.outputLaplacianAdjoint, p), w, ws.block(up[n + 1], p), false, true, 1, 0);
-            }
+        M[] up = ws.adjoint[0];
+        boolean accumulate = false;
+        if (active.value()) {
+            ops.weightGradient(ws.sine[depth], ws.outputAdjoint, outLayer, false);
+            accumulate = true;
+            ops.biasGradient(ws.outputAdjoint, outLayer);
+            ops.adjointProduct(ws.outputAdjoint, outLayer, up[0]);
+        } else {
+            ops.zeroBiasGradient(outLayer);
+        }
+        for (int i = 0; active.gradient() && i < n; i++) {
+            ops.weightGradient(ws.tangent[depth][i], ws.outputGradientAdjoint[i], outLayer, accumulate);
+            accumulate = true;
+            ops.adjointProduct(ws.outputGradientAdjoint[i], outLayer, up[1 + i]);
+        }
+        if (active.laplacian()) {
+            ops.weightGradient(ws.laplacian[depth], ws.outputLaplacianAdjoint, outLayer, accumulate);
+            ops.adjointProduct(ws.outputLaplacianAdjoint, outLayer, up[n + 1]);
         }
         boolean hActive = active.value();
         boolean tActive = active.gradient();
         boolean lActive = active.laplacian();
 
         for (int k = depth; k >= 0; k--) {
-            ws.arithmetic.backward(ws, k, up, hActive, tActive, lActive);
-            INDArray du = up[0];
-            INDArray dl = up[n + 1];
+            ops.streamsBackward(k, up, hActive, tActive, lActive);
+            M du = up[0];
+            M dl = up[n + 1];
 
-            INDArray hIn = k == 0 ? ws.input : ws.sine[k - 1];
+            M hIn = k == 0 ? ws.input : ws.sine[k - 1];
             boolean daActive = tActive || lActive;
             boolean dmActive = lActive && k > 0;
-            INDArray[] down = up == ws.adjoint[0] ? ws.adjoint[1] : ws.adjoint[0];
-            for (int p = 0; p < nets.length; p++) {
-                INDArray gwk = gradients[p].weight(k);
-                INDArray duP = ws.block(du, p);
-                Products.gemm(ws.block(hIn, p), duP, gwk, true, false, 1, 0);
-                Products.gemm(ws.ones, duP, gradients[p].bias(k), true, false, 1, 0);
-                for (int i = 0; daActive && i < n; i++) {
-                    INDArray tIn = k == 0 ? ws.inputTangent[i] : ws.tangent[k - 1][i];
-                    Products.gemm(ws.block(tIn, p), ws.block(up[1 + i], p), gwk, true, false, 1, 1);
-                }
-                if (dmActive) {
-                    Products.gemm(ws.block(ws.laplacian[k - 1], p), ws.block(dl, p), gwk, true, false, 1, 1);
-                }
-                if (k == 0) {
-                    continue;
-                }
-                INDArray wk = nets[p].weight(k);
-                Products.gemm(duP, wk, ws.block(down[0], p), false, true, 1, 0);
-                for (int i = 0; daActive && i < n; i++) {
-                    Products.gemm(ws.block(up[1 + i], p), wk, ws.block(down[1 + i], p), false, true, 1, 0);
-                }
-                if (dmActive) {
-                    Products.gemm(ws.block(dl, p), wk, ws.block(down[n + 1], p), false, true, 1, 0);
-                }
+            M[] down = up == ws.adjoint[0] ? ws.adjoint[1] : ws.adjoint[0];
+            ops.weightGradient(hIn, du, k, false);
+            ops.biasGradient(du, k);
+            for (int i = 0; daActive && i < n; i++) {
+                M tIn = k == 0 ? ws.inputTangent[i] : ws.tangent[k - 1][i];
+                ops.weightGradient(tIn, up[1 + i], k, true);
+            }
+            if (dmActive) {
+                ops.weightGradient(ws.laplacian[k - 1], dl, k, true);
             }
             if (k == 0) {
                 break;
+            }
+            ops.adjointProduct(du, k, down[0]);
+            for (int i = 0; daActive && i < n; i++) {
+                ops.adjointProduct(up[1 + i], k, down[1 + i]);
+            }
+            if (dmActive) {
+                ops.adjointProduct(dl, k, down[n + 1]);
             }
             up = down;
             hActive = true;
@@ -177,8 +166,8 @@ public final class SirenPass {
         }
     }
 
-    /** The pack's shared shape, after checking the networks fit the workspace and share it (ω included). */
-    private static SirenConfig checkPack(Siren[] nets, Workspace ws) {
+    /** Checks the networks fit the workspace and share its shape (ω included). */
+    private static void checkPack(Siren[] nets, Workspace ws) {
         if (nets.length != ws.pack) {
             throw new IllegalArgumentException(nets.length + " networks for a workspace of a pack of " + ws.pack);
         }
@@ -187,12 +176,6 @@ public final class SirenPass {
                 throw new IllegalArgumentException("a network of " + net.config() + " in a workspace of " + ws.config);
             }
         }
-        return ws.config;
-    }
-
-    /** Block p of {@code c} = block p of {@code a} times {@code b} (network p's weight). */
-    private static void gemm(Workspace ws, int p, INDArray a, INDArray b, INDArray c) {
-        Products.gemm(ws.block(a, p), b, ws.block(c, p), false, false, 1, 0);
     }
 
     /** Which output adjoints a loss sets. */

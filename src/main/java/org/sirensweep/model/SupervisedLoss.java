@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sirensweep.image.Supervision;
@@ -43,35 +45,77 @@ public final class SupervisedLoss {
      * one would give), with the adjoints written for all at once.
      */
     public static double[] applyEach(Supervision supervision, Workspace ws) {
+        double[][] sums = new double[slots(ws.config)][];
+        for (Term<INDArray> term : terms(supervision, ws)) {
+            sums[term.slot()] = squaredError(ws, term.output(), term.target(), term.adjoint(), term.adjointScale());
+        }
+        double[] loss = new double[ws.pack];
+        for (int p = 0; p < loss.length; p++) {
+            loss[p] = combine(supervision, ws.rows, ws.config.outputs(), sums, p);
+        }
+        return loss;
+    }
+
+    /**
+     * One term of a loss: an output stream against its target, the scale its adjoint {@code scale · (output -
+     * target)} takes, and its slot among the sums of squares {@link #combine} reads (0 the values, 1 + i the
+     * gradient's axis i, 1 + inputs the Laplacian).
+     */
+    public record Term<M>(int slot, M output, M target, M adjoint, double adjointScale) {
+    }
+
+    /** The number of term slots for a network of {@code config}. */
+    public static int slots(SirenConfig config) {
+        return config.inputs() + 2;
+    }
+
+    /** The weight of the gradient's term: 1, or {@value #COMBINED_GRADIENT_WEIGHT} in the combined loss. */
+    public static double gradientWeight(Supervision supervision) {
+        return supervision == Supervision.COMBINED ? COMBINED_GRADIENT_WEIGHT : 1;
+    }
+
+    /** The terms {@code supervision}'s loss has over the arrays of {@code ws} (any backend). */
+    public static <M> List<Term<M>> terms(Supervision supervision, PassArrays<M> ws) {
         double b = ws.rows;
         double c = ws.config.outputs();
-        double[] loss = new double[ws.pack];
+        List<Term<M>> terms = new ArrayList<>();
         if (supervision.needsValues()) {
-            double[] sq = squaredError(ws, ws.output, ws.targetValues, ws.outputAdjoint, 2 / (b * c));
-            for (int p = 0; p < loss.length; p++) {
-                loss[p] += sq[p] / (b * c);
-            }
+            terms.add(new Term<>(0, ws.output, ws.targetValues, ws.outputAdjoint, 2 / (b * c)));
         }
         if (supervision.needsGradient()) {
-            double weight = supervision == Supervision.COMBINED ? COMBINED_GRADIENT_WEIGHT : 1;
-            double[] sum = new double[ws.pack];
+            double weight = gradientWeight(supervision);
             for (int i = 0; i < ws.config.inputs(); i++) {
-                double[] sq = squaredError(ws, ws.outputGradient[i], ws.targetGradient[i],
-                        ws.outputGradientAdjoint[i], weight * 2 / b);
-                for (int p = 0; p < sum.length; p++) {
-                    sum[p] += sq[p];
-                }
-            }
-            for (int p = 0; p < loss.length; p++) {
-                loss[p] += weight * sum[p] / b;
+                terms.add(new Term<>(1 + i, ws.outputGradient[i], ws.targetGradient[i], ws.outputGradientAdjoint[i],
+                        weight * 2 / b));
             }
         }
         if (supervision.needsLaplacian()) {
-            double[] sq = squaredError(ws, ws.outputLaplacian, ws.targetLaplacian, ws.outputLaplacianAdjoint,
-                    2 / (b * c));
-            for (int p = 0; p < loss.length; p++) {
-                loss[p] += sq[p] / (b * c);
+            terms.add(new Term<>(1 + ws.config.inputs(), ws.outputLaplacian, ws.targetLaplacian,
+                    ws.outputLaplacianAdjoint, 2 / (b * c)));
+        }
+        return terms;
+    }
+
+    /**
+     * Network p's loss over a batch of {@code rows} points and {@code channels} channels from its terms' sums of
+     * squared differences ({@code sums[slot][p]}), by the formulas above.
+     */
+    public static double combine(Supervision supervision, int rows, int channels, double[][] sums, int p) {
+        double b = rows;
+        double c = channels;
+        double loss = 0;
+        if (supervision.needsValues()) {
+            loss += sums[0][p] / (b * c);
+        }
+        if (supervision.needsGradient()) {
+            double sum = 0;
+            for (int i = 1; i < sums.length - 1; i++) {
+                sum += sums[i][p];
             }
+            loss += gradientWeight(supervision) * sum / b;
+        }
+        if (supervision.needsLaplacian()) {
+            loss += sums[sums.length - 1][p] / (b * c);
         }
         return loss;
     }

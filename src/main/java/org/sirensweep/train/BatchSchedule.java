@@ -53,6 +53,11 @@ final class BatchSchedule {
         return starts[1] - starts[0];
     }
 
+    /** True when each epoch draws a fresh order of the points (shuffled, and more than one batch). */
+    boolean shuffles() {
+        return shuffle;
+    }
+
     /** True when every epoch trains on the same points in the same batch (nothing to refill between steps). */
     boolean isStatic() {
         return batches() == 1;

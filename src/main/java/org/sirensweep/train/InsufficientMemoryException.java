@@ -1,6 +1,7 @@
 package org.sirensweep.train;
 
 import org.bytedeco.javacpp.Pointer;
+import org.sirensweep.cuda.Device;
 
 /**
  * A training whose buffers would not fit in the memory left for ND4J, refused before they are allocated (ND4J's
@@ -26,6 +27,15 @@ public final class InsufficientMemoryException extends RuntimeException {
                     + gigabytes(Math.max(room, 0)) + " are free (physical memory, org.bytedeco.javacpp.maxPhysicalBytes);"
                     + " use a smaller batch_size or width, or raise -Dorg.bytedeco.javacpp.maxPhysicalBytes (the"
                     + " launcher takes JVM options from SIREN_SWEEP_JAVA_OPTS)");
+        }
+    }
+
+    /** Throws unless {@code bytes} more fit in {@code gpu}'s free memory. */
+    static void ensureFitsDevice(Device gpu, long bytes, String what) {
+        long free = gpu.freeMemory();
+        if (bytes > free) {
+            throw new InsufficientMemoryException(what + " needs " + gigabytes(bytes) + " of GPU memory but only "
+                    + gigabytes(free) + " are free on " + gpu.describe() + "; use a smaller batch_size, width or pack");
         }
     }
 

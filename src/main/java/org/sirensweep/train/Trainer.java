@@ -3,19 +3,15 @@ package org.sirensweep.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.sirensweep.cuda.Device;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.TrainingTargets;
 import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.Memory;
-import org.sirensweep.model.ParameterViews;
 import org.sirensweep.model.Siren;
 import org.sirensweep.model.SirenConfig;
 import org.sirensweep.model.SirenPass;
-import org.sirensweep.model.SupervisedLoss;
 import org.sirensweep.model.Workspace;
 
 /**
@@ -69,15 +65,24 @@ public final class Trainer {
     /**
      * Trains a pack of networks of one shape side by side on {@code image}, each as {@link #train(Siren, PixelImage,
      * TrainingConfig, TrainingProgress, Checkpoints, int)} would alone, bit for bit: one pass a step for all of them
-     * ({@link SirenPass} on a workspace of the pack), each with its own batches, Adam state, curve, checkpoints and
+     * ({@link SirenPass} on arrays of the pack), each with its own batches, Adam state, curve, checkpoints and
      * divergence (a diverged network stops updating and ends there; the others go on). The members must share the
      * network shape, supervision, epochs, batch size and target scales. Each member's training time and step time
-     * are its share of the pack's: the pack's divided by its size.
+     * are its share of the pack's: the pack's divided by its size. On the CPU.
      *
      * <p>They continue from their checkpoints only if every one has a state of the same epoch; otherwise all start
      * over (the states get overwritten), which gives the same results, later.
      */
     public static List<TrainingResult> trainPack(List<Member> members, PixelImage image, int untilEpoch) {
+        return trainPack(members, image, untilEpoch, null);
+    }
+
+    /**
+     * As {@link #trainPack(List, PixelImage, int)}, on {@code gpu} (null: the CPU). A GPU trains with the same
+     * arithmetic but its own products (cuBLAS), so its results agree with the CPU's to float rounding, not bit for
+     * bit; on one GPU model they are the same on every run.
+     */
+    public static List<TrainingResult> trainPack(List<Member> members, PixelImage image, int untilEpoch, Device gpu) {
         int pack = members.size();
         Member first = members.get(0);
         TrainingConfig shape = first.config();
@@ -101,45 +106,93 @@ public final class Trainer {
             }
         }
         TrainingTargets targets = TrainingTargets.of(image, shape.supervision(), shape.targetScales());
-        Derivatives derivatives = Derivatives.of(shape.supervision());
         BatchSchedule[] schedules = new BatchSchedule[pack];
+        Siren[] nets = new Siren[pack];
+        double[] learningRates = new double[pack];
         for (int p = 0; p < pack; p++) {
             TrainingConfig c = members.get(p).config();
             schedules[p] = new BatchSchedule(targets.points(), c.batchSize(), c.shuffle(), c.seed());
+            nets[p] = members.get(p).network();
+            learningRates[p] = c.learningRate();
         }
         BatchSchedule batches = schedules[0]; // every member's batches have the same sizes
-        InsufficientMemoryException.ensureFits(plannedBytes(network, shape, targets.points(), pack),
-                (pack == 1 ? "a " : "a pack of " + pack + " ") + shape.supervision().id() + " training"
-                        + (pack == 1 ? "" : "s") + " on batches of " + batches.largestBatch() + " points at width "
-                        + network.width());
-        try (Workspace capacity = Workspace.allocate(network, derivatives, batches.largestBatch(),
-                first.network().dataType(), true, pack);
-             Renderer evaluator = new Renderer(first.network(), Derivatives.ALL)) {
-            // What every curve sample is measured against: all targets, whatever the supervision trains on.
-            TrainingTargets allTargets = TrainingTargets.all(image, shape.targetScales());
-            long parameters = network.parameterCount();
-            Siren[] nets = new Siren[pack];
-            ParameterViews[] gradients = new ParameterViews[pack];
-            AdamOptimizer[] adams = new AdamOptimizer[pack];
-            List<List<CurvePoint>> curves = new ArrayList<>();
+        String what = (pack == 1 ? "a " : "a pack of " + pack + " ") + shape.supervision().id() + " training"
+                + (pack == 1 ? "" : "s") + " on batches of " + batches.largestBatch() + " points at width "
+                + network.width();
+        if (gpu == null) {
+            InsufficientMemoryException.ensureFits(plannedBytes(network, shape, targets.points(), pack), what);
+        } else {
+            InsufficientMemoryException.ensureFitsDevice(gpu, DevicePackSteps.plannedBytes(network, shape,
+                    targets.points(), pack), what);
+        }
+        try (PackSteps steps = gpu == null
+                ? new CpuPackSteps(nets, learningRates, schedules, targets, shape.supervision())
+                : new DevicePackSteps(gpu, network, initialParameters(nets), nets, learningRates, schedules, targets,
+                        shape.supervision())) {
+            return new Books(members, steps, image, untilEpoch, batches).train();
+        }
+    }
+
+    private static float[][] initialParameters(Siren[] nets) {
+        float[][] parameters = new float[nets.length][];
+        for (int p = 0; p < nets.length; p++) {
+            parameters[p] = nets[p].parameters().toFloatVector();
+        }
+        return parameters;
+    }
+
+    /**
+     * The trainer's books over a pack's steps: each member's curve, training time, divergence and checkpoints, kept
+     * from what its {@link PackSteps} report, epoch range by epoch range.
+     */
+    private static final class Books implements PackSteps.Listener {
+        private final List<Member> members;
+        private final PackSteps steps;
+        private final PixelImage image;
+        private final int untilEpoch;
+        private final int batches;
+        private final int pack;
+        private final TrainingConfig shape;
+        /** What every curve sample is measured against: all targets, whatever the supervision trains on. */
+        private final TrainingTargets allTargets;
+        private final List<List<CurvePoint>> curves = new ArrayList<>();
+        private final long totalSteps;
+        private final long[] stepNanos;
+        private final long[] trainNanos;
+        private final double[] lossSum;
+        private final double[] epochLoss;
+        private final TrainingResult[] results;
+        private long resumedFrom;
+        private long step;
+        private int running;
+
+        Books(List<Member> members, PackSteps steps, PixelImage image, int untilEpoch, BatchSchedule batches) {
+            this.members = members;
+            this.steps = steps;
+            this.image = image;
+            this.untilEpoch = untilEpoch;
+            this.batches = batches.batches();
+            this.pack = members.size();
+            this.shape = members.get(0).config();
+            this.allTargets = TrainingTargets.all(image, shape.targetScales());
             for (int p = 0; p < pack; p++) {
-                Member m = members.get(p);
-                nets[p] = m.network();
-                gradients[p] = new ParameterViews(network, Nd4j.zeros(nets[p].dataType(), 1, parameters));
-                adams[p] = new AdamOptimizer(m.config().learningRate(), Math.toIntExact(parameters));
                 curves.add(new ArrayList<>());
             }
-            SirenPass.OutputAdjoints adjoints = SupervisedLoss.adjoints(shape.supervision());
+            totalSteps = (long) untilEpoch * this.batches;
+            stepNanos = new long[(int) Math.min(totalSteps, TIMED_STEPS)];
+            trainNanos = new long[pack];
+            lossSum = new double[pack];
+            epochLoss = new double[pack];
+            results = new TrainingResult[pack];
+            running = pack;
+        }
 
-            long totalSteps = (long) untilEpoch * batches.batches();
-            long[] stepNanos = new long[(int) Math.min(totalSteps, TIMED_STEPS)];
-            long step = 0;
-            long[] trainNanos = new long[pack];
+        List<TrainingResult> train() {
             int firstEpoch = 1;
             TrainingState[] resumed = resumable(members, untilEpoch);
             if (resumed != null) {
                 for (int p = 0; p < pack; p++) {
-                    restore(resumed[p], nets[p], adams[p]);
+                    steps.restore(p, resumed[p].parameters(), resumed[p].optimizerState());
                     curves.get(p).addAll(resumed[p].curve());
                     trainNanos[p] = resumed[p].trainNanos();
                     members.get(p).progress().step(resumed[p].step(), totalSteps);
@@ -147,86 +200,39 @@ public final class Trainer {
                 step = resumed[0].step();
                 firstEpoch = resumed[0].epoch() + 1;
             }
-            long resumedFrom = step;
+            resumedFrom = step;
             long[] lastSave = new long[pack];
             Arrays.fill(lastSave, System.nanoTime());
-            TrainingResult[] results = new TrainingResult[pack];
-            int running = pack;
-            boolean filled = false;
             // A state saved at untilEpoch runs no epoch: its last curve sample (taken at that epoch) holds the loss.
-            double[] epochLoss = new double[pack];
             for (int p = 0; p < pack; p++) {
                 List<CurvePoint> curve = curves.get(p);
                 epochLoss[p] = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).loss();
             }
-            for (int epoch = firstEpoch; epoch <= untilEpoch && running > 0; epoch++) {
-                for (BatchSchedule schedule : schedules) {
-                    schedule.beginEpoch(epoch);
-                }
-                double[] lossSum = new double[pack];
-                for (int batch = 0; batch < batches.batches() && running > 0; batch++) {
-                    long start = System.nanoTime();
-                    Workspace ws = capacity.resized(batches.batchSize(batch));
-                    for (int p = 0; p < pack; p++) {
-                        if (!schedules[p].isStatic() || !filled) {
-                            fill(ws, p, targets, schedules[p], batch);
-                        }
-                    }
-                    filled = true;
-                    SirenPass.forward(nets, ws);
-                    double[] loss = SupervisedLoss.applyEach(shape.supervision(), ws);
-                    for (int p = 0; p < pack; p++) {
-                        if (results[p] == null && !Double.isFinite(loss[p])) {
-                            trainNanos[p] += (System.nanoTime() - start) / pack;
-                            results[p] = new TrainingResult(nets[p], TrainingStatus.DIVERGED, step + 1, step, loss[p],
-                                    Measures.UNKNOWN, List.copyOf(curves.get(p)), trainNanos[p] / 1e9,
-                                    medianMillis(stepNanos, step - resumedFrom) / pack, resumedFrom);
-                            running--;
-                        }
-                    }
-                    if (running == 0) {
-                        break;
-                    }
-                    SirenPass.backward(nets, ws, gradients, adjoints);
-                    for (int p = 0; p < pack; p++) {
-                        if (results[p] == null) {
-                            adams[p].update(nets[p].parameters(), gradients[p].flat(), step);
-                            lossSum[p] += loss[p];
-                        }
-                    }
-                    long elapsed = System.nanoTime() - start;
-                    if (step - resumedFrom < stepNanos.length) {
-                        stepNanos[(int) (step - resumedFrom)] = elapsed;
-                    }
-                    step++;
-                    for (int p = 0; p < pack; p++) {
-                        if (results[p] == null) {
-                            trainNanos[p] += elapsed / pack;
-                            members.get(p).progress().step(step, totalSteps);
-                        }
-                    }
-                }
+            for (int epoch = firstEpoch; epoch <= untilEpoch && running > 0; ) {
+                int last = steps.runEnd(epoch, nextStop(epoch));
+                steps.run(epoch, last, step, this);
+                epoch = last;
                 boolean pause = epoch == untilEpoch && untilEpoch < shape.epochs();
                 for (int p = 0; p < pack; p++) {
                     if (results[p] != null) {
                         continue;
                     }
                     Member m = members.get(p);
-                    epochLoss[p] = lossSum[p] / batches.batches();
                     if (m.config().samplesCurveAt(epoch) || epoch == untilEpoch) {
-                        Measures measures = Measures.of(evaluator.render(nets[p], image.height(), image.width()),
-                                image, allTargets);
+                        Measures measures = Measures.of(steps.render(p, image.height(), image.width()), image,
+                                allTargets);
                         CurvePoint point = new CurvePoint(step, epoch, epochLoss[p], measures, trainNanos[p] / 1e9);
                         curves.get(p).add(point);
                         m.progress().curve(point);
                     }
                     long interval = m.checkpoints().interval().toNanos();
                     if (pause || (interval > 0 && epoch < untilEpoch && System.nanoTime() - lastSave[p] >= interval)) {
-                        m.checkpoints().save(new TrainingState(epoch, step, nets[p].parameters().toFloatVector(),
-                                adams[p].state(), curves.get(p), trainNanos[p]));
+                        m.checkpoints().save(new TrainingState(epoch, step, steps.parameters(p),
+                                steps.optimizerState(p), curves.get(p), trainNanos[p]));
                         lastSave[p] = System.nanoTime();
                     }
                 }
+                epoch++;
             }
             for (int p = 0; p < pack; p++) {
                 if (results[p] != null) {
@@ -239,11 +245,61 @@ public final class Trainer {
                 // A run that took no step (it continued from a state at its end) reports the mean step time saved.
                 double msPerStep = step > resumedFrom ? medianMillis(stepNanos, step - resumedFrom) / pack
                         : trainNanos[p] / 1e6 / step;
-                results[p] = new TrainingResult(nets[p], untilEpoch == shape.epochs() ? TrainingStatus.OK
+                results[p] = new TrainingResult(steps.network(p), untilEpoch == shape.epochs() ? TrainingStatus.OK
                         : TrainingStatus.STOPPED, -1, step, epochLoss[p], curve.get(curve.size() - 1).measures(),
                         List.copyOf(curve), trainNanos[p] / 1e9, msPerStep, resumedFrom);
             }
             return List.of(results);
+        }
+
+        /** The first epoch from {@code epoch} on where a member samples its curve, or {@code untilEpoch}. */
+        private int nextStop(int epoch) {
+            for (int e = epoch; e < untilEpoch; e++) {
+                for (Member m : members) {
+                    if (m.config().samplesCurveAt(e)) {
+                        return e;
+                    }
+                }
+            }
+            return untilEpoch;
+        }
+
+        @Override
+        public boolean step(long index, double[] losses, long nanos) {
+            for (int p = 0; p < pack; p++) {
+                if (results[p] == null && !Double.isFinite(losses[p])) {
+                    trainNanos[p] += nanos / pack;
+                    results[p] = new TrainingResult(steps.network(p), TrainingStatus.DIVERGED, index + 1, index,
+                            losses[p], Measures.UNKNOWN, List.copyOf(curves.get(p)), trainNanos[p] / 1e9,
+                            medianMillis(stepNanos, index - resumedFrom) / pack, resumedFrom);
+                    running--;
+                }
+            }
+            if (running == 0) {
+                return false;
+            }
+            if (index - resumedFrom < stepNanos.length) {
+                stepNanos[(int) (index - resumedFrom)] = nanos;
+            }
+            step = index + 1;
+            for (int p = 0; p < pack; p++) {
+                if (results[p] == null) {
+                    lossSum[p] += losses[p];
+                    trainNanos[p] += nanos / pack;
+                    members.get(p).progress().step(step, totalSteps);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void epochEnd(int epoch) {
+            for (int p = 0; p < pack; p++) {
+                if (results[p] == null) {
+                    epochLoss[p] = lossSum[p] / batches;
+                    lossSum[p] = 0;
+                }
+            }
         }
     }
 
@@ -285,50 +341,6 @@ public final class Trainer {
         long parameterBuffers = Memory.product(Memory.product(network.parameterCount(), 4L * DataType.FLOAT.width()),
                 pack);
         return Memory.sum(Memory.sum(workspace, evaluator), parameterBuffers);
-    }
-
-    /** Puts a saved state's parameters and Adam moments back, after checking it was saved by this network. */
-    private static void restore(TrainingState state, Siren network, AdamOptimizer adam) {
-        if (state.parameters().length != network.parameters().length()) {
-            throw new IllegalArgumentException("the saved training state has " + state.parameters().length
-                    + " parameters, this network " + network.parameters().length());
-        }
-        network.parameters().assign(Nd4j.createFromArray(state.parameters()).reshape(network.parameters().shape()));
-        adam.restore(state.optimizerState());
-    }
-
-    /**
-     * Copies one batch of member {@code p}'s coordinates and targets into its block of the workspace (f-order:
-     * column j at j·rows; a block's data buffer starts at the block).
-     */
-    private static void fill(Workspace ws, int p, TrainingTargets targets, BatchSchedule schedule, int batch) {
-        int rows = ws.rows();
-        double[] xy = targets.coordinates();
-        DataBuffer input = ws.block(ws.input(), p).data();
-        for (int r = 0; r < rows; r++) {
-            int point = schedule.point(batch, r);
-            input.put(r, xy[point * 2]);
-            input.put(rows + r, xy[point * 2 + 1]);
-        }
-        if (targets.values() != null) {
-            fillColumns(ws.block(ws.targetValues(), p), targets.values(), schedule, batch);
-        }
-        for (int axis = 0; targets.gradients() != null && axis < 2; axis++) {
-            fillColumns(ws.block(ws.targetGradient(axis), p), targets.gradients()[axis], schedule, batch);
-        }
-        if (targets.laplacians() != null) {
-            fillColumns(ws.block(ws.targetLaplacian(), p), targets.laplacians(), schedule, batch);
-        }
-    }
-
-    private static void fillColumns(INDArray target, double[][] planes, BatchSchedule schedule, int batch) {
-        int rows = target.rows();
-        DataBuffer data = target.data();
-        for (int c = 0; c < planes.length; c++) {
-            for (int r = 0; r < rows; r++) {
-                data.put((long) c * rows + r, planes[c][schedule.point(batch, r)]);
-            }
-        }
     }
 
     /** Median step time in ms, leaving out the warm-up steps when there are enough steps to spare them. */

@@ -1,0 +1,172 @@
+package org.sirensweep.train;
+
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sirensweep.image.Supervision;
+import org.sirensweep.image.TrainingTargets;
+import org.sirensweep.model.Derivatives;
+import org.sirensweep.model.ParameterViews;
+import org.sirensweep.model.Siren;
+import org.sirensweep.model.SirenPass;
+import org.sirensweep.model.SupervisedLoss;
+import org.sirensweep.model.Workspace;
+
+/**
+ * {@link PackSteps} on the CPU: ND4J workspaces, the networks updated in place, one epoch a run, step by step.
+ */
+final class CpuPackSteps implements PackSteps {
+    private final Siren[] nets;
+    private final ParameterViews[] gradients;
+    private final AdamOptimizer[] adams;
+    private final BatchSchedule[] schedules;
+    private final TrainingTargets targets;
+    private final Supervision supervision;
+    private final SirenPass.OutputAdjoints adjoints;
+    private final Workspace capacity;
+    private final Renderer evaluator;
+    private final boolean[] alive;
+    private int running;
+    private boolean filled;
+
+    CpuPackSteps(Siren[] nets, double[] learningRates, BatchSchedule[] schedules, TrainingTargets targets,
+                 Supervision supervision) {
+        this.nets = nets;
+        this.schedules = schedules;
+        this.targets = targets;
+        this.supervision = supervision;
+        int pack = nets.length;
+        long parameters = nets[0].config().parameterCount();
+        gradients = new ParameterViews[pack];
+        adams = new AdamOptimizer[pack];
+        for (int p = 0; p < pack; p++) {
+            gradients[p] = new ParameterViews(nets[p].config(), Nd4j.zeros(nets[p].dataType(), 1, parameters));
+            adams[p] = new AdamOptimizer(learningRates[p], Math.toIntExact(parameters));
+        }
+        adjoints = SupervisedLoss.adjoints(supervision);
+        capacity = Workspace.allocate(nets[0].config(), Derivatives.of(supervision), schedules[0].largestBatch(),
+                nets[0].dataType(), true, pack);
+        evaluator = new Renderer(nets[0], Derivatives.ALL);
+        alive = new boolean[pack];
+        java.util.Arrays.fill(alive, true);
+        running = pack;
+    }
+
+    @Override
+    public int runEnd(int epoch, int limit) {
+        return epoch;
+    }
+
+    @Override
+    public void run(int first, int last, long firstStep, Listener listener) {
+        long step = firstStep;
+        BatchSchedule batches = schedules[0]; // every member's batches have the same sizes
+        for (int epoch = first; epoch <= last; epoch++) {
+            for (BatchSchedule schedule : schedules) {
+                schedule.beginEpoch(epoch);
+            }
+            for (int batch = 0; batch < batches.batches(); batch++) {
+                long start = System.nanoTime();
+                Workspace ws = capacity.resized(batches.batchSize(batch));
+                for (int p = 0; p < nets.length; p++) {
+                    if (!schedules[p].isStatic() || !filled) {
+                        fill(ws, p, targets, schedules[p], batch);
+                    }
+                }
+                filled = true;
+                SirenPass.forward(nets, ws);
+                double[] loss = SupervisedLoss.applyEach(supervision, ws);
+                for (int p = 0; p < nets.length; p++) {
+                    if (alive[p] && !Double.isFinite(loss[p])) {
+                        alive[p] = false;
+                        running--;
+                    }
+                }
+                if (running == 0) {
+                    listener.step(step, loss, System.nanoTime() - start);
+                    return;
+                }
+                SirenPass.backward(nets, ws, gradients, adjoints);
+                for (int p = 0; p < nets.length; p++) {
+                    if (alive[p]) {
+                        adams[p].update(nets[p].parameters(), gradients[p].flat(), step);
+                    }
+                }
+                listener.step(step, loss, System.nanoTime() - start);
+                step++;
+            }
+            listener.epochEnd(epoch);
+        }
+    }
+
+    @Override
+    public float[] parameters(int p) {
+        return nets[p].parameters().toFloatVector();
+    }
+
+    @Override
+    public float[] optimizerState(int p) {
+        return adams[p].state();
+    }
+
+    @Override
+    public void restore(int p, float[] parameters, float[] optimizerState) {
+        if (parameters.length != nets[p].parameters().length()) {
+            throw new IllegalArgumentException("the saved training state has " + parameters.length
+                    + " parameters, this network " + nets[p].parameters().length());
+        }
+        nets[p].parameters().assign(Nd4j.createFromArray(parameters).reshape(nets[p].parameters().shape()));
+        adams[p].restore(optimizerState);
+    }
+
+    @Override
+    public Rendering render(int p, int height, int width) {
+        return evaluator.render(nets[p], height, width);
+    }
+
+    @Override
+    public Siren network(int p) {
+        return nets[p];
+    }
+
+    @Override
+    public void close() {
+        try (Renderer r = evaluator) {
+            capacity.close();
+        }
+    }
+
+    /**
+     * Copies one batch of member {@code p}'s coordinates and targets into its block of the workspace (f-order:
+     * column j at j·rows; a block's data buffer starts at the block).
+     */
+    private static void fill(Workspace ws, int p, TrainingTargets targets, BatchSchedule schedule, int batch) {
+        int rows = ws.rows();
+        double[] xy = targets.coordinates();
+        DataBuffer input = ws.block(ws.input(), p).data();
+        for (int r = 0; r < rows; r++) {
+            int point = schedule.point(batch, r);
+            input.put(r, xy[point * 2]);
+            input.put(rows + r, xy[point * 2 + 1]);
+        }
+        if (targets.values() != null) {
+            fillColumns(ws.block(ws.targetValues(), p), targets.values(), schedule, batch);
+        }
+        for (int axis = 0; targets.gradients() != null && axis < 2; axis++) {
+            fillColumns(ws.block(ws.targetGradient(axis), p), targets.gradients()[axis], schedule, batch);
+        }
+        if (targets.laplacians() != null) {
+            fillColumns(ws.block(ws.targetLaplacian(), p), targets.laplacians(), schedule, batch);
+        }
+    }
+
+    private static void fillColumns(INDArray target, double[][] planes, BatchSchedule schedule, int batch) {
+        int rows = target.rows();
+        DataBuffer data = target.data();
+        for (int c = 0; c < planes.length; c++) {
+            for (int r = 0; r < rows; r++) {
+                data.put((long) c * rows + r, planes[c][schedule.point(batch, r)]);
+            }
+        }
+    }
+}
