@@ -17,6 +17,8 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.sirensweep.cuda.CudaUnavailableException;
+import org.sirensweep.cuda.Device;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
@@ -25,6 +27,7 @@ import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrainingStatus;
 import org.sirensweep.trial.CheckpointFile;
+import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialRunner;
@@ -83,6 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "between checkpoints, kept beside --out as .<name>.checkpoint until the results are written: the same "
             + "command run again after a kill or Ctrl-C continues from it. 0 = none. Default: ${DEFAULT-VALUE}.")
     double checkpointMinutes;
+    @Option(names = "--gpu", paramLabel = "N", description = "Train on this node's GPU N (PCI bus order, as "
+            + "nvidia-smi numbers them) through its CUDA 12 or 13 install, instead of the CPU.")
+    Integer gpu;
     @Mixin
     ThreadsOption threads;
     @Mixin
@@ -105,6 +111,30 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--checkpoint-minutes " + e.getMessage());
         }
         threads.apply(cli);
+        Device device = openGpu(cli);
+        try {
+            return train(cli, runner, checkpointInterval, device);
+        } finally {
+            if (device != null) {
+                device.close();
+            }
+        }
+    }
+
+    /** The GPU of {@code --gpu}, or null (the CPU); a node without usable CUDA gets one line before any work. */
+    private Device openGpu(CommandLine cli) {
+        if (gpu == null) {
+            return null;
+        }
+        try {
+            return Compute.openGpu(gpu);
+        } catch (CudaUnavailableException e) {
+            throw new CommandLine.ParameterException(cli, "--gpu " + gpu + ": " + e.getMessage());
+        }
+    }
+
+    private int train(CommandLine cli, TrialRunner runner, Duration checkpointInterval, Device device)
+            throws IOException {
         OutputFolder folder = output.prepare(cli);
         Path target = folder.target();
         CheckpointFile checkpoints = new CheckpointFile(
@@ -121,11 +151,11 @@ public final class TrainCommand implements Callable<Integer> {
                     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(supervision).setInitialMax(1)
                             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                             .showSpeed().build()) {
-                        trained = runner.run(1, progressBar(bar), checkpoints);
+                        trained = runner.run(1, progressBar(bar), checkpoints, device);
                     }
                 } else {
                     // No terminal (a log file, a pipe): a plain line per curve sample, no carriage returns.
-                    trained = runner.run(1, progressLines(System.err), checkpoints);
+                    trained = runner.run(1, progressLines(System.err), checkpoints, device);
                 }
             } catch (InsufficientMemoryException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());

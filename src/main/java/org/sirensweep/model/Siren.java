@@ -23,6 +23,22 @@ public final class Siren {
      * biases U(±sqrt(1/fan_in)) (PyTorch's Linear default, as Siren-Jax). Draws go layer by layer, W then b.
      */
     public static Siren initialise(SirenConfig config, long seed, DataType dataType) {
+        double[] values = initialValues(config, seed);
+        return new Siren(config, Nd4j.createFromArray(values).castTo(dataType).reshape(1, values.length));
+    }
+
+    /** The flat parameter vector {@link #initialise} starts from, in float32, without ND4J (for the GPU check). */
+    public static float[] initialFloats(SirenConfig config, long seed) {
+        double[] values = initialValues(config, seed);
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
+
+    /** The initial parameters' draws, in double. */
+    private static double[] initialValues(SirenConfig config, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] values = new double[Math.toIntExact(config.parameterCount())];
         for (int k = 0; k < config.layers(); k++) {
@@ -39,7 +55,7 @@ public final class Siren {
                 values[i] = random.nextDouble(-biasBound, biasBound);
             }
         }
-        return new Siren(config, Nd4j.createFromArray(values).castTo(dataType).reshape(1, values.length));
+        return values;
     }
 
     /** A network over a copy of the given flat parameter vector. */

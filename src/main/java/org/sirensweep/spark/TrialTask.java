@@ -19,6 +19,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
+import org.sirensweep.cuda.Device;
 import org.sirensweep.sweep.Trial;
 import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.train.Measures;
@@ -54,7 +55,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
     /**
      * @param maxAttempts attempts Spark makes of a task ({@code spark.task.maxFailures}); the last records failures
      * @param localGpus   GPUs to lend out in local mode (0: none, or Spark assigns them)
-     * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (a CPU build on GPU nodes; tests)
+     * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (tests with fake GPUs)
      * @param checkpointInterval training time between a trial's checkpoints (zero: none)
      */
     TrialTask(String sweep, Path dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, int localGpus,
@@ -102,16 +103,29 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
         int attempt = context.attemptNumber() + 1;
         TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
                 gpu >= 0 ? String.valueOf(gpu) : null);
-        if (gpu >= 0 && !(cpuWithGpus && !Compute.isCuda())) {
+        Device device = null;
+        if (gpu >= 0 && !cpuWithGpus) {
             try {
-                Compute.useGpu(gpu);
-            } catch (RuntimeException e) { // a CPU build given a GPU: retried, then every trial's row says so
+                device = Compute.openGpu(gpu);
+            } catch (RuntimeException e) { // no usable CUDA here: retried, then every trial's row says why
                 if (attempt < maxAttempts) {
                     throw new TrialFailedException(pack, e);
                 }
                 return fail(pack, e, place, Instant.now());
             }
         }
+        try {
+            return runAndCommit(pack, place, attempt, device);
+        } finally {
+            if (device != null) {
+                device.close();
+            }
+        }
+    }
+
+    /** {@link #runAndCommit(List, TaskContext, int)} once the device is open ({@code gpu} null: the CPU). */
+    private List<TaskReport> runAndCommit(List<TrialStage> pack, TaskPlace place, int attempt, Device gpu)
+            throws IOException {
         List<TaskReport> reports = new ArrayList<>();
         List<TrialStage> todo = new ArrayList<>();
         for (TrialStage stage : pack) {
@@ -126,7 +140,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
             return reports;
         }
         try {
-            reports.addAll(train(todo, place, attempt));
+            reports.addAll(train(todo, place, attempt, gpu));
         } catch (PackFailure whole) {
             List<TrialStage> failing = new ArrayList<>();
             Throwable cause = whole.getCause();
@@ -135,7 +149,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
             } else {
                 for (TrialStage stage : todo) {
                     try {
-                        reports.addAll(train(List.of(stage), place, attempt));
+                        reports.addAll(train(List.of(stage), place, attempt, gpu));
                     } catch (PackFailure alone) {
                         failing.add(stage);
                         cause = alone.getCause();
@@ -162,7 +176,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
     }
 
     /** Trains a pack and commits the rows of the trials it ends; throws, having written nothing, if it fails. */
-    private List<TaskReport> train(List<TrialStage> pack, TaskPlace place, int attempt)
+    private List<TaskReport> train(List<TrialStage> pack, TaskPlace place, int attempt, Device gpu)
             throws PackFailure, IOException {
         Instant started = Instant.now();
         int size = pack.size();
@@ -194,7 +208,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
             }
             TrialStage first = pack.get(0);
             outcomes = TrialRunner.runPack(runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(),
-                    !first.commit());
+                    !first.commit(), gpu);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             progress.steps().add(-Arrays.stream(stepsCounted).sum()); // they will be taken again
             throw new PackFailure(e);
@@ -208,7 +222,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
             if (outcome.isEmpty()) { // at the rung, its state in the checkpoint: no row until the driver decides
                 count(TaskReport.PAUSED, stage.steps() - stepsCounted[p]);
                 reports.add(new TaskReport(stage.trial().id(), TaskReport.PAUSED, Measures.UNKNOWN, seconds, null,
-                        Compute.currentDevice()));
+                        Compute.deviceName(gpu)));
                 continue;
             }
             TrialResult result = new TrialResult(sweep, stage.trial(), outcome.get(), null, place, started, finished);

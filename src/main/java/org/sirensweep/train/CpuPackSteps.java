@@ -131,9 +131,8 @@ final class CpuPackSteps implements PackSteps {
 
     @Override
     public void close() {
-        try (Renderer r = evaluator) {
-            capacity.close();
-        }
+        evaluator.close();
+        capacity.close();
     }
 
     /**

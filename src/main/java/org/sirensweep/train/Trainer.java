@@ -133,6 +133,70 @@ public final class Trainer {
         }
     }
 
+    /** What {@link #trainOnDevice} measured: each member's loss at the end of each epoch, and the time per step. */
+    public record DeviceTraining(double[][] epochLosses, double millisPerStep) {
+    }
+
+    /**
+     * Trains a pack on {@code gpu} without the trainer's books (no curve, checkpoints or networks on the host, so
+     * none of ND4J runs): for the GPU check, which runs where ND4J's natives are not. Members start from {@code
+     * initial} parameters with their own {@code configs} (which share what a pack shares); the runs end every {@code
+     * epochsPerRun} epochs, and the time per step is the mean over the runs after the first (which records the
+     * step's graph), or the first alone.
+     */
+    public static DeviceTraining trainOnDevice(Device gpu, SirenConfig network, List<float[]> initial,
+                                               List<TrainingConfig> configs, PixelImage image, int epochs,
+                                               int epochsPerRun) {
+        int pack = configs.size();
+        TrainingConfig shape = configs.get(0);
+        TrainingTargets targets = TrainingTargets.of(image, shape.supervision(), shape.targetScales());
+        BatchSchedule[] schedules = new BatchSchedule[pack];
+        double[] learningRates = new double[pack];
+        for (int p = 0; p < pack; p++) {
+            TrainingConfig c = configs.get(p);
+            schedules[p] = new BatchSchedule(targets.points(), c.batchSize(), c.shuffle(), c.seed());
+            learningRates[p] = c.learningRate();
+        }
+        int batches = schedules[0].batches();
+        double[][] losses = new double[pack][epochs];
+        double[] sums = new double[pack];
+        List<long[]> runs = new ArrayList<>(); // per run: nanos, steps
+        try (DevicePackSteps steps = new DevicePackSteps(gpu, network, initial.toArray(new float[0][]), null,
+                learningRates, schedules, targets, shape.supervision())) {
+            long step = 0;
+            for (int epoch = 1; epoch <= epochs; ) {
+                int last = Math.min(steps.runEnd(epoch, epochs), epoch + epochsPerRun - 1);
+                long[] run = new long[2];
+                runs.add(run);
+                steps.run(epoch, last, step, new PackSteps.Listener() {
+                    @Override
+                    public boolean step(long index, double[] stepLosses, long nanos) {
+                        for (int p = 0; p < pack; p++) {
+                            sums[p] += stepLosses[p];
+                        }
+                        run[0] += nanos;
+                        run[1]++;
+                        return true;
+                    }
+
+                    @Override
+                    public void epochEnd(int e) {
+                        for (int p = 0; p < pack; p++) {
+                            losses[p][e - 1] = sums[p] / batches;
+                            sums[p] = 0;
+                        }
+                    }
+                });
+                step += (long) (last - epoch + 1) * batches;
+                epoch = last + 1;
+            }
+        }
+        List<long[]> timed = runs.size() > 1 ? runs.subList(1, runs.size()) : runs;
+        long nanos = timed.stream().mapToLong(r -> r[0]).sum();
+        long count = timed.stream().mapToLong(r -> r[1]).sum();
+        return new DeviceTraining(losses, nanos / 1e6 / Math.max(1, count));
+    }
+
     private static float[][] initialParameters(Siren[] nets) {
         float[][] parameters = new float[nets.length][];
         for (int p = 0; p < nets.length; p++) {

@@ -1,10 +1,12 @@
 package org.sirensweep.trial;
 
 import org.nd4j.linalg.factory.Nd4j;
+import org.sirensweep.cuda.CudaDevice;
+import org.sirensweep.cuda.Device;
 
 /**
- * Where the engine computes: the CPU threads a training may use and, on the CUDA backend, the GPU the calling thread
- * works on. Schedulers (the Spark tasks) call these before {@link TrialRunner#run}.
+ * Where the engine computes: the CPU threads a training may use, and the node's GPUs through its own CUDA install
+ * ({@link CudaDevice}). Schedulers (the Spark tasks, {@code train --gpu}) call these before {@link TrialRunner}.
  */
 public final class Compute {
     private Compute() {
@@ -20,27 +22,22 @@ public final class Compute {
         Nd4j.factory().blas().setMaxThreads(threads);
     }
 
-    /** True when ND4J runs on the CUDA backend (the {@code cuda} build profile). */
-    public static boolean isCuda() {
-        return Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT).contains("cuda");
-    }
-
-    /** GPUs ND4J sees; 0 on the CPU backend. */
+    /** GPUs this node's CUDA sees; 0 where there is no usable CUDA (no driver, no GPU, no NVRTC or cuBLAS). */
     public static int gpuCount() {
-        return isCuda() ? Nd4j.getAffinityManager().getNumberOfDevices() : 0;
+        return CudaDevice.count();
     }
 
-    /** Attaches the calling thread to GPU {@code device}: its arrays are allocated and computed there. */
-    public static void useGpu(int device) {
-        if (!isCuda()) {
-            throw new IllegalStateException("GPU " + device + " was assigned, but this build has ND4J's CPU backend "
-                    + "(build with -Pcuda, or set spark.sirensweep.cpuWithGpus=true to train on the CPU)");
-        }
-        Nd4j.getAffinityManager().unsafeSetDevice(device);
+    /**
+     * GPU {@code ordinal} of this node (PCI bus order, as nvidia-smi and Spark's discovery script number them),
+     * opened for one training or pack; close it after. A node where CUDA cannot be used throws a {@link
+     * org.sirensweep.cuda.CudaUnavailableException} whose one-line message says what is missing.
+     */
+    public static Device openGpu(int ordinal) {
+        return CudaDevice.open(ordinal, false);
     }
 
-    /** The device this thread computes on, e.g. {@code cpu} or {@code cuda:1}. */
-    public static String currentDevice() {
-        return isCuda() ? "cuda:" + Nd4j.getAffinityManager().getDeviceForCurrentThread() : "cpu";
+    /** How a trial's row names where it computed: {@code cpu}, or {@code cuda:N} for GPU N. */
+    public static String deviceName(Device gpu) {
+        return gpu instanceof CudaDevice cuda ? "cuda:" + cuda.ordinal() : gpu == null ? "cpu" : gpu.describe();
     }
 }

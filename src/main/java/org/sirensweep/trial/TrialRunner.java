@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.sirensweep.cuda.Device;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
@@ -115,8 +116,14 @@ public final class TrialRunner {
      * that epoch (a trial successive halving stops at a rung).
      */
     public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
-        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, false).get(0)
+        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, false, null).get(0)
                 .orElseThrow();
+    }
+
+    /** As {@link #run(int, TrainingProgress, Checkpoints)}, training on {@code gpu} (null: the CPU). */
+    public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints, Device gpu) {
+        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), settings.epochs(), false, gpu)
+                .get(0).orElseThrow();
     }
 
     /**
@@ -126,18 +133,20 @@ public final class TrialRunner {
      */
     public Optional<TrialOutcome> advance(int attempt, TrainingProgress progress, Checkpoints checkpoints,
                                           int untilEpoch) {
-        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, true).get(0);
+        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, true, null).get(0);
     }
 
     /**
      * Runs trials of one shape as one pack ({@link Trainer#trainPack}: the same bits as each alone), to the end of
      * epoch {@code untilEpoch}, then evaluates and renders each. With {@code pause} (before the last epoch) a trial
      * that did not diverge keeps its state in its checkpoints and has no outcome yet (empty); otherwise every trial
-     * has its outcome. An injected fault of any trial fails the pack.
+     * has its outcome. An injected fault of any trial fails the pack. The training runs on {@code gpu} (null: the
+     * CPU); evaluation and rendering after it on the CPU.
      */
     public static List<Optional<TrialOutcome>> runPack(List<TrialRunner> runners, int attempt,
                                                        List<TrainingProgress> progress,
-                                                       List<Checkpoints> checkpoints, int untilEpoch, boolean pause) {
+                                                       List<Checkpoints> checkpoints, int untilEpoch, boolean pause,
+                                                       Device gpu) {
         if (pause && untilEpoch >= runners.get(0).settings.epochs()) {
             throw new IllegalArgumentException("a pause must come before the last epoch "
                     + runners.get(0).settings.epochs() + ", got " + untilEpoch);
@@ -158,20 +167,21 @@ public final class TrialRunner {
                     DataType.FLOAT), s.trainingConfig(), progress.get(p), checkpoints.get(p)));
         }
         double setupSeconds = (System.nanoTime() - setupStart) / 1e9 / runners.size();
-        List<TrainingResult> results = Trainer.trainPack(members, runners.get(0).picture, untilEpoch);
+        List<TrainingResult> results = Trainer.trainPack(members, runners.get(0).picture, untilEpoch, gpu);
         List<Optional<TrialOutcome>> outcomes = new ArrayList<>();
         for (int p = 0; p < runners.size(); p++) {
             TrialRunner runner = runners.get(p);
             TrainingResult result = results.get(p);
             boolean diverged = result.status() == TrainingStatus.DIVERGED;
-            Trained trained = new Trained(result.network(), result, runner.loadSeconds + setupSeconds);
+            Trained trained = new Trained(result.network(), result, runner.loadSeconds + setupSeconds,
+                    Compute.deviceName(gpu));
             outcomes.add(pause && !diverged ? Optional.empty() : Optional.of(runner.outcome(trained, !diverged)));
         }
         return outcomes;
     }
 
-    /** A trained network, what its training reported, and the seconds spent before it. */
-    private record Trained(Siren network, TrainingResult result, double setupSeconds) {
+    /** A trained network, what its training reported, the seconds spent before it, and where it trained. */
+    private record Trained(Siren network, TrainingResult result, double setupSeconds, String device) {
     }
 
     private void checkFault(int attempt) {
@@ -213,6 +223,6 @@ public final class TrialRunner {
                 result.finalLoss(), result.measures(), result.curve(),
                 new TrialOutcome.Timings(trained.setupSeconds, result.trainSeconds(), result.msPerStep(),
                         renderSeconds),
-                List.copyOf(images), List.copyOf(upscale), weights, Compute.currentDevice(), result.resumedFromStep());
+                List.copyOf(images), List.copyOf(upscale), weights, trained.device, result.resumedFromStep());
     }
 }

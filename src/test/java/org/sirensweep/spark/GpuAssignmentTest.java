@@ -1,6 +1,7 @@
 package org.sirensweep.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.resource.ResourceInformation;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.sirensweep.cuda.CudaLibraries;
+import org.sirensweep.cuda.CudaUnavailableException;
 import org.sirensweep.trial.Compute;
 
 /** Which GPU a task trains on: Spark's assignment on a cluster, the local pool in local mode. */
@@ -73,10 +77,12 @@ class GpuAssignmentTest {
     }
 
     @Test
-    void aGpuAssignedToTheCpuBuildIsRefusedWithTheWayOut() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Compute.useGpu(0));
-        assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
-        assertEquals(0, Compute.gpuCount());
-        assertEquals("cpu", Compute.currentDevice());
+    void aGpuAssignedToANodeWithoutCudaIsRefusedInOneLineWithTheWayOut() {
+        Assumptions.assumeTrue(Compute.gpuCount() == 0, "this node has CUDA");
+        CudaUnavailableException e = assertThrows(CudaUnavailableException.class, () -> Compute.openGpu(0));
+        assertTrue(e.getMessage().contains("libcuda.so.1") && e.getMessage().contains(CudaLibraries.FOLDERS_VARIABLE),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+        assertEquals("cpu", Compute.deviceName(null));
     }
 }

@@ -1,0 +1,99 @@
+"""JAX on the GPU, the cases of siren-sweep's GPU check (benchmarks/gpu-check.sh), one JSON line each.
+
+- speed: 256², width 256, depth 3, full batch, each supervision, at float32 ("highest") and TF32 matmul precision:
+  ms per step (a jit-compiled Adam step; 200 steps timed back to back after a warm-up, one sync at the end);
+- packs: 64², width 64, batches of 64 points, K = 1, 16, 64 trials as jax.vmap over the trials' parameters and
+  batches, float32: trial-steps per second.
+
+Derivatives as JAX users write them (reference_common / jax_reference.py): the gradient by vmap(grad), the
+Laplacian as the trace of vmap(hessian).
+"""
+import json
+import os
+import sys
+import time
+
+os.environ["JAX_PLATFORMS"] = "cuda"  # before jax_reference, which defaults JAX to the CPU
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+
+import reference_common as common  # noqa: E402
+from jax_reference import loss_fn  # noqa: E402
+
+
+def adam(loss, lr=1e-4, b1=0.9, b2=0.999, eps=1e-8):
+    def step(params, m, v, t, x, y):
+        value, grads = jax.value_and_grad(loss)(params, x, y)
+        m = jax.tree_util.tree_map(lambda m, g: b1 * m + (1 - b1) * g, m, grads)
+        v = jax.tree_util.tree_map(lambda v, g: b2 * v + (1 - b2) * g * g, v, grads)
+        scale = lr * jnp.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        params = jax.tree_util.tree_map(lambda p, m, v: p - scale * m / (jnp.sqrt(v) + eps), params, m, v)
+        return params, m, v, value
+    return step
+
+
+def timed(step, state, batches, steps):
+    """Runs `steps` steps (batch i % len(batches)) back to back, one sync at the end; seconds per step."""
+    for i in range(10):
+        state = step(*state, batches[i % len(batches)])
+    jax.block_until_ready(state)
+    start = time.perf_counter()
+    for i in range(steps):
+        state = step(*state, batches[i % len(batches)])
+    jax.block_until_ready(state)
+    return (time.perf_counter() - start) / steps
+
+
+def speed(mode, precision):
+    x = jnp.asarray(common.grid(256))
+    y = jnp.asarray(common.targets(mode, x.shape[0]))
+    params = [(jnp.asarray(w), jnp.asarray(b)) for w, b in common.siren_parameters(256, 3)]
+    zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
+    with jax.default_matmul_precision(precision):
+        inner = jax.jit(adam(loss_fn(mode)))
+
+        def step(p, m, v, t, batch):
+            p, m, v, _ = inner(p, m, v, t, x, y)
+            return p, m, v, t + 1
+
+        seconds = timed(step, (params, zeros, zeros, jnp.float32(1)), [None], 200)
+    return {"case": "speed", "framework": "jax", "version": jax.__version__, "supervision": mode,
+            "precision": "float32" if precision == "highest" else "tf32", "ms_per_step": seconds * 1e3}
+
+
+def pack(mode, k):
+    x = np.asarray(common.grid(64))
+    y = np.asarray(common.targets(mode, x.shape[0]))
+    batches = [(jnp.asarray(np.broadcast_to(x[i * 64:(i + 1) * 64], (k, 64, 2))),
+                jnp.asarray(np.broadcast_to(y[i * 64:(i + 1) * 64], (k, 64, y.shape[1])))) for i in range(64)]
+    trials = [common.siren_parameters(64, 3, seed=s) for s in range(k)]
+    params = [(jnp.asarray(np.stack([t[layer][0] for t in trials])), jnp.asarray(np.stack([t[layer][1] for t in trials])))
+              for layer in range(len(trials[0]))]
+    zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
+    with jax.default_matmul_precision("highest"):
+        inner = jax.jit(jax.vmap(adam(loss_fn(mode)), in_axes=(0, 0, 0, None, 0, 0)))
+
+        def step(p, m, v, t, batch):
+            p, m, v, _ = inner(p, m, v, t, batch[0], batch[1])
+            return p, m, v, t + 1
+
+        seconds = timed(step, (params, zeros, zeros, jnp.float32(1)), batches, 192)
+    return {"case": "pack", "framework": "jax", "version": jax.__version__, "supervision": mode, "k": k,
+            "ms_per_step": seconds * 1e3, "trial_steps_per_second": k / seconds}
+
+
+def main():
+    print(json.dumps({"case": "device", "framework": "jax", "device": str(jax.devices()[0])}), flush=True)
+    for precision in ("highest", "tensorfloat32"):
+        for mode in ("vanilla", "gradient", "laplacian"):
+            print(json.dumps(speed(mode, precision)), flush=True)
+    for mode in ("vanilla", "gradient", "laplacian"):
+        for k in (1, 16, 64):
+            print(json.dumps(pack(mode, k)), flush=True)
+    print("jax: done", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
