@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Spark GPU discovery script (spark.{worker,executor,driver}.resource.gpu.discoveryScript): prints this node's GPUs as
-# the JSON Spark expects. The addresses are CUDA device ordinals, which siren-sweep passes to ND4J.
+# the JSON Spark expects. The addresses are nvidia-smi's indices (PCI bus order), which siren-sweep numbers the same way.
 # SIREN_SWEEP_FAKE_GPUS="0,1" declares GPUs that are not there (for tests of scheduling on machines without GPUs).
 set -euo pipefail
 if [[ -n "${SIREN_SWEEP_FAKE_GPUS:-}" ]]; then

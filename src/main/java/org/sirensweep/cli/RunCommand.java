@@ -61,7 +61,7 @@ public final class RunCommand implements Callable<Integer> {
             + "cluster it must be a path every executor can write (a shared file system).")
     Path output;
     @Option(names = "--master", description = "Spark master URL, e.g. local[2] or spark://host:7077 (default: "
-            + "spark-submit's, else local[*], or one slot per GPU on a CUDA build).")
+            + "spark-submit's, else local[*], or one slot per GPU where this machine has GPUs and CUDA).")
     String master;
     @Option(names = "--dry-run", description = "Print the trials and the work they add up to, then exit.")
     boolean dryRun;

@@ -13,9 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Matrix products into f-order arrays: {@code c = alpha · op(a) · op(b) + beta · c}, as {@code Nd4j.gemm}. On the CPU
  * backend they call OpenBLAS's {@code cblas_sgemm}/{@code cblas_dgemm} directly, the routine ND4J's gemm ends in:
  * ND4J's op machinery costs about 12 µs a call here (2 cores, AMD EPYC), more than the product itself at the sizes
- * of small batches (a 64×64×64 product takes 7 µs), and a step makes a dozen or more products per network. Anywhere
- * else (the CUDA backend, where the OpenBLAS binding is absent; arrays that are not column-major) they go through
- * {@code Nd4j.gemm}.
+ * of small batches (a 64×64×64 product takes 7 µs), and a step makes a dozen or more products per network. Arrays
+ * that are not column-major, or a backend without the OpenBLAS binding, go through {@code Nd4j.gemm}.
  */
 public final class Products {
     private static final int COL_MAJOR = 102;

@@ -26,7 +26,7 @@ import org.sirensweep.trial.Compute;
 /**
  * Runs a sweep's trials on Spark, one trial per task, each task committing its own row, while the driver prints a
  * progress line. Without a master from spark-submit or {@code --master}, Spark runs embedded in local mode on all
- * cores, or with one concurrent trial per GPU when the CUDA build sees GPUs.
+ * cores, or with one concurrent trial per GPU where this machine has GPUs and CUDA.
  */
 public final class SweepRunner {
     /** Spark setting: train on the CPU when a CPU build is given GPUs (instead of refusing). */

@@ -34,9 +34,9 @@ import org.sirensweep.trial.TrialSettings;
  * always fits (the sweep refused any that does not).
  *
  * <p>Packs never leave task slots idle: while there are fewer packs than slots, the largest pack is split in two. A
- * pack of 16 on one core of two took 30.4 s where the same 16 trials alone on both took 26.7 s (64², width 64,
- * batches of 64, 40 epochs, vanilla; 2 cores, 2026-12-02), although a packed trial-step costs a core about half an
- * unpacked one: a pack uses one slot, however large.
+ * pack uses one slot, however large: 16 vanilla trials (64², width 64, batches of 64, 40 epochs) took 30.4 s as one
+ * pack on 2 cores and 26.7 s alone; split into two packs of 8, 22.3 / 20.2 s against 22.6 / 21.4 s alone
+ * (2026-12-02).
  */
 public final class TrialPacks {
     /** The {@code pack:} value that lets the sweep choose. */
