@@ -13,25 +13,14 @@ import os
 import sys
 import time
 
-os.environ["JAX_PLATFORMS"] = "cuda"  # before jax_reference, which defaults JAX to the CPU
+os.environ.setdefault("JAX_PLATFORMS", "cuda")  # before jax_reference, which defaults JAX to the CPU
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import reference_common as common  # noqa: E402
-from jax_reference import loss_fn  # noqa: E402
-
-
-def adam(loss, lr=1e-4, b1=0.9, b2=0.999, eps=1e-8):
-    def step(params, m, v, t, x, y):
-        value, grads = jax.value_and_grad(loss)(params, x, y)
-        m = jax.tree_util.tree_map(lambda m, g: b1 * m + (1 - b1) * g, m, grads)
-        v = jax.tree_util.tree_map(lambda v, g: b2 * v + (1 - b2) * g * g, v, grads)
-        scale = lr * jnp.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-        params = jax.tree_util.tree_map(lambda p, m, v: p - scale * m / (jnp.sqrt(v) + eps), params, m, v)
-        return params, m, v, value
-    return step
+from jax_reference import adam_step, loss_fn  # noqa: E402
 
 
 def timed(step, state, batches, steps):
@@ -52,7 +41,7 @@ def speed(mode, precision):
     params = [(jnp.asarray(w), jnp.asarray(b)) for w, b in common.siren_parameters(256, 3)]
     zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
     with jax.default_matmul_precision(precision):
-        inner = jax.jit(adam(loss_fn(mode)))
+        inner = adam_step(loss_fn(mode))
 
         def step(p, m, v, t, batch):
             p, m, v, _ = inner(p, m, v, t, x, y)
@@ -73,7 +62,7 @@ def pack(mode, k):
               for layer in range(len(trials[0]))]
     zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
     with jax.default_matmul_precision("highest"):
-        inner = jax.jit(jax.vmap(adam(loss_fn(mode)), in_axes=(0, 0, 0, None, 0, 0)))
+        inner = jax.jit(jax.vmap(adam_step(loss_fn(mode)), in_axes=(0, 0, 0, None, 0, 0)))
 
         def step(p, m, v, t, batch):
             p, m, v, _ = inner(p, m, v, t, batch[0], batch[1])

@@ -77,7 +77,7 @@ public final class CudaDevice implements Device {
     public static int count() {
         try {
             return new CudaDriver(libraries().driver()).deviceCount();
-        } catch (CudaUnavailableException e) {
+        } catch (CudaUnavailableException | CudaException e) {
             return 0;
         }
     }
@@ -92,14 +92,21 @@ public final class CudaDevice implements Device {
         }
         device = devices.get(ordinal);
         context = driver.retainPrimaryContext(device);
-        int major = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MAJOR);
-        int minor = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MINOR);
-        Nvrtc nvrtc = new Nvrtc(libs.nvrtc());
-        Nvrtc.Target target = Nvrtc.target(major, minor, nvrtc.supportedArchitectures());
-        module = driver.loadModule(image(nvrtc, target));
-        stream = driver.createStream();
-        cublasWorkspace = driver.allocate(Cublas.WORKSPACE_BYTES);
-        cublas = new Cublas(libs.cublas(), stream, cublasWorkspace, tf32);
+        int major;
+        int minor;
+        try {
+            major = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MAJOR);
+            minor = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MINOR);
+            Nvrtc nvrtc = new Nvrtc(libs.nvrtc());
+            Nvrtc.Target target = Nvrtc.target(major, minor, nvrtc.supportedArchitectures());
+            module = driver.loadModule(image(nvrtc, target));
+            stream = driver.createStream();
+            cublasWorkspace = driver.allocate(Cublas.WORKSPACE_BYTES);
+            cublas = new Cublas(libs.cublas(), stream, cublasWorkspace, tf32);
+        } catch (RuntimeException e) {
+            driver.releasePrimaryContext(device); // what the context holds goes with it
+            throw e;
+        }
         maxBlocks = 32 * driver.attribute(device, CudaDriver.MULTIPROCESSOR_COUNT);
         description = String.format(Locale.ROOT, "%s (GPU %d, sm_%d%d, PCI %s, %s products, CUDA %d)",
                 driver.name(device), ordinal, major, minor, driver.pciBusId(device), tf32 ? "TF32" : "float32",

@@ -39,13 +39,6 @@ public final class CudaDriver {
         check("cuInit", 0);
     }
 
-    /** The driver's CUDA version, e.g. 13000 for 13.0. */
-    int version() {
-        IntByReference version = new IntByReference();
-        check("cuDriverGetVersion", version);
-        return version.getValue();
-    }
-
     int deviceCount() {
         IntByReference count = new IntByReference();
         check("cuDeviceGetCount", count);
@@ -56,13 +49,6 @@ public final class CudaDriver {
     int device(int ordinal) {
         IntByReference device = new IntByReference();
         check("cuDeviceGet", device, ordinal);
-        return device.getValue();
-    }
-
-    /** The device at PCI address {@code busId} ({@code domain:bus:device.function}, as nvidia-smi prints it). */
-    int deviceByPciBusId(String busId) {
-        IntByReference device = new IntByReference();
-        check("cuDeviceGetByPCIBusId", device, busId);
         return device.getValue();
     }
 
@@ -82,12 +68,6 @@ public final class CudaDriver {
         IntByReference value = new IntByReference();
         check("cuDeviceGetAttribute", value, attribute, device);
         return value.getValue();
-    }
-
-    long totalMemory(int device) {
-        LongByReference bytes = new LongByReference();
-        check("cuDeviceTotalMem_v2", bytes, device);
-        return bytes.getValue();
     }
 
     /** The device's primary context (the one cuBLAS and CUDA's runtime use), retained; made current. */

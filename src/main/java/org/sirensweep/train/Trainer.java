@@ -122,6 +122,9 @@ public final class Trainer {
         if (gpu == null) {
             InsufficientMemoryException.ensureFits(plannedBytes(network, shape, targets.points(), pack), what);
         } else {
+            if (first.network().dataType() != DataType.FLOAT) {
+                throw new IllegalArgumentException("a GPU trains float32 networks, not " + first.network().dataType());
+            }
             InsufficientMemoryException.ensureFitsDevice(gpu, DevicePackSteps.plannedBytes(network, shape,
                     targets.points(), pack), what);
         }
