@@ -31,7 +31,7 @@ public final class CompactCommand implements Callable<Integer> {
         CommandLine cli = spec.commandLine();
         Path dataset = input.folder(cli);
         Path parent = out.toAbsolutePath().getParent();
-        if (Files.isDirectory(out) || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+        if (Files.isDirectory(out) || !Files.isDirectory(parent) || !canCreateIn(parent)) {
             throw new CommandLine.ParameterException(cli, "--out " + out + " cannot be written (it must be a file in "
                     + "an existing, writable folder)");
         }
@@ -41,5 +41,15 @@ public final class CompactCommand implements Callable<Integer> {
                 Files.size(out) / 1e6, (System.nanoTime() - start) / 1e9);
         cli.getOut().flush();
         return 0;
+    }
+
+    /** Whether a file can be made in {@code folder} (tried: permissions say too little, e.g. for root or /proc). */
+    private static boolean canCreateIn(Path folder) {
+        try {
+            Files.delete(Files.createTempFile(folder, ".compact-probe", ".tmp"));
+            return true;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

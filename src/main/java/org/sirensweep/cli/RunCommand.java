@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.sirensweep.model.Memory;
+import org.sirensweep.spark.ClusterChecks;
 import org.sirensweep.spark.ExecutorMemory;
 import org.sirensweep.spark.ResultDataset;
 import org.sirensweep.spark.SweepRunner;
@@ -46,6 +47,8 @@ public final class RunCommand implements Callable<Integer> {
     public static final int SOME_FAILED = 4;
     /** Exit code when Spark's job stopped before every trial had a row; running again resumes. */
     public static final int INCOMPLETE = 5;
+    /** Exit code when no executor registered in time: the cluster cannot run what the job asks for. */
+    public static final int NO_EXECUTORS = 6;
     /** Checkpoint interval when neither the sweep file nor the command line sets one. */
     public static final double DEFAULT_CHECKPOINT_MINUTES = 5;
 
@@ -70,7 +73,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-trials", defaultValue = "10000", description = "Refuse grids larger than this. Default: ${DEFAULT-VALUE}.")
     int maxTrials;
     @Option(names = "--max-trial-memory", paramLabel = "SIZE", description = "Refuse trials whose buffers need more "
-            + "than this, e.g. 16g (default: in local mode this machine's memory; on a cluster, no check).")
+            + "than this, e.g. 16g (default: in local mode this machine's memory; on a cluster, what "
+            + "spark.executor.memory and its overhead give each task).")
     String maxTrialMemory;
     @Option(names = "--checkpoint-minutes", paramLabel = "MINUTES", description = "Training minutes between a trial's "
             + "checkpoints; 0 = none (default: the sweep file's checkpoint_minutes, else "
@@ -106,7 +110,8 @@ public final class RunCommand implements Callable<Integer> {
         } catch (SweepFileException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
-        Path dataset = output != null ? output : Path.of("runs", sweep.name());
+        // Absolute: executors resolve a relative path against their own working folders.
+        Path dataset = (output != null ? output : Path.of("runs", sweep.name())).toAbsolutePath();
         try {
             ResultDataset.check(dataset, sweep.name());
         } catch (ResultDataset.DatasetException e) {
@@ -134,6 +139,11 @@ public final class RunCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
+        }
+        String unreachable = ClusterChecks.unreachableMaster(master != null ? master
+                : System.getProperty("spark.master"));
+        if (unreachable != null) {
+            throw new CommandLine.ParameterException(cli, "--master: " + unreachable);
         }
         try (ResultDataset results = ResultDataset.open(dataset, sweep.name(), sweepFile)) {
             Duration interval = checkpointInterval != null ? checkpointInterval : CheckpointFile.interval(
@@ -166,7 +176,15 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, TaskReport> reports = new LinkedHashMap<>();
         int decisionsShown = 0;
         if (!plan.stages().isEmpty()) {
-            SweepRunner runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
+            SweepRunner runner;
+            try {
+                runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
+            } catch (SweepRunner.ClusterUnavailableException e) {
+                out.flush();
+                spec.commandLine().getErr().println("siren-sweep run: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return NO_EXECUTORS;
+            }
             // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints,
             // and their half-written rows go (readers skip _staging, but a clean folder is what the user expects).
             Thread cleanUp = new Thread(() -> {

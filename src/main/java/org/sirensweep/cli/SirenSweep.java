@@ -1,10 +1,26 @@
 package org.sirensweep.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code siren-sweep} command line: bad arguments give one line on stderr and exit code 2. */
+/**
+ * The {@code siren-sweep} command line. Bad arguments give one line on stderr and exit code {@value #BAD_INPUT};
+ * anything else that goes wrong (a file that cannot be written, a failure of Spark) gives one line and exit code
+ * {@value #FAILED}, its stack trace appended to {@link #errorLog()} (and printed too with {@code --verbose}).
+ */
 @Command(name = "siren-sweep", mixinStandardHelpOptions = true, version = "siren-sweep 0.1.0",
         description = "SIREN trainings and hyperparameter sweeps.",
         subcommands = {RunCommand.class, VerifyCommand.class, BestCommand.class, CompactCommand.class,
@@ -12,6 +28,12 @@ import picocli.CommandLine.Command;
 public final class SirenSweep {
     /** Exit code for invalid input (arguments, files). */
     public static final int BAD_INPUT = 2;
+    /** Exit code for an error that is not the input's: one line, the trace in the error log. */
+    public static final int FAILED = 1;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On an error, print its stack trace too "
+            + "(it always goes to the error log named in the error's line).")
+    boolean verbose;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -22,11 +44,81 @@ public final class SirenSweep {
         CommandLine cli = new CommandLine(new SirenSweep());
         cli.setParameterExceptionHandler((ex, arguments) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("siren-sweep " + ex.getCommandLine().getCommandName() + ": " + ex.getMessage()
-                    + " (see --help)");
+            err.println(prefix(ex.getCommandLine()) + ": " + ex.getMessage() + " (see --help)");
             err.flush();
             return BAD_INPUT;
         });
+        cli.setExecutionExceptionHandler((ex, command, parseResult) -> {
+            PrintWriter err = command.getErr();
+            err.println(prefix(command) + ": " + describe(ex) + logged(ex));
+            if (verbose(parseResult)) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return FAILED;
+        });
         return cli;
+    }
+
+    /** "siren-sweep run", or "siren-sweep" for the top command. */
+    private static String prefix(CommandLine command) {
+        return command.getParent() == null ? command.getCommandName() : "siren-sweep " + command.getCommandName();
+    }
+
+    private static boolean verbose(CommandLine.ParseResult result) {
+        for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the stack traces of errors go: a file in the temporary folder, one per process. */
+    static Path errorLog() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "siren-sweep-error-" + ProcessHandle.current().pid()
+                + ".log");
+    }
+
+    /** Appends the trace to the error log; " (stack trace: FILE)", or "" where the log cannot be written. */
+    private static String logged(Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        try {
+            Files.writeString(errorLog(), Instant.now() + "\n" + trace, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            return " (stack trace: " + errorLog() + ")";
+        } catch (IOException | RuntimeException unwritable) {
+            return "";
+        }
+    }
+
+    /** One line for a person: what went wrong, with the file it concerns, and the causes' words. */
+    static String describe(Throwable e) {
+        Throwable shown = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        StringBuilder text = new StringBuilder(words(shown));
+        for (Throwable cause = shown.getCause(); cause != null && cause != cause.getCause();
+             cause = cause.getCause()) {
+            String more = words(cause);
+            if (!text.toString().contains(more)) {
+                text.append(" (").append(more).append(')');
+            }
+        }
+        return text.toString().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static String words(Throwable e) {
+        if (e instanceof NoSuchFileException f) {
+            return "no such file or folder: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + message;
     }
 }

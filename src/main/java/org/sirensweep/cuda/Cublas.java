@@ -3,7 +3,6 @@ package org.sirensweep.cuda;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
@@ -36,13 +35,6 @@ final class Cublas implements AutoCloseable {
         check("cublasSetStream_v2", handle, stream);
         check("cublasSetWorkspace_v2", handle, workspace, WORKSPACE_BYTES);
         check("cublasSetMathMode", handle, tf32 ? TF32_MATH : DEFAULT_MATH);
-    }
-
-    /** cuBLAS's version, e.g. 130100 for 13.1.0. */
-    int version() {
-        IntByReference version = new IntByReference();
-        check("cublasGetVersion_v2", handle, version);
-        return version.getValue();
     }
 
     /**

@@ -100,6 +100,8 @@ public final class CudaDevice implements Device {
             Nvrtc nvrtc = new Nvrtc(libs.nvrtc());
             Nvrtc.Target target = Nvrtc.target(major, minor, nvrtc.supportedArchitectures());
             module = driver.loadModule(image(nvrtc, target));
+            // Every function looked up now: no driver call but launches while a step is being recorded.
+            KernelSource.KERNELS.forEach(name -> functions.put(name, driver.function(module, name)));
             stream = driver.createStream();
             cublasWorkspace = driver.allocate(Cublas.WORKSPACE_BYTES);
             cublas = new Cublas(libs.cublas(), stream, cublasWorkspace, tf32);
@@ -209,7 +211,10 @@ public final class CudaDevice implements Device {
     @Override
     public void launch(String name, long items, Object... arguments) {
         driver.setCurrent(context);
-        Pointer function = functions.computeIfAbsent(name, n -> driver.function(module, n));
+        Pointer function = functions.get(name);
+        if (function == null) {
+            throw new IllegalArgumentException("no kernel " + name + " in " + KernelSource.RESOURCE);
+        }
         Memory values = new Memory(8L * Math.max(1, arguments.length));
         Memory pointers = new Memory((long) Native.POINTER_SIZE * Math.max(1, arguments.length));
         for (int i = 0; i < arguments.length; i++) {

@@ -23,6 +23,10 @@ final class KernelSource {
             #define ITEM_STRIDE ((long long) blockDim.x * gridDim.x)
             #line 1 "kernels.cu"
             """;
+    /** The kernels the file defines (each {@code KERNEL name(...)}), looked up once when a device loads them. */
+    static final List<String> KERNELS = List.of("sine_activation", "streams_forward", "streams_backward", "add_bias",
+            "fill", "fill_slices", "residual", "squares_partial", "loss_combine", "check_alive", "adam_update",
+            "advance", "gather");
     static final List<String> OPTIONS = List.of("--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false",
             "--std=c++17", "-default-device");
 

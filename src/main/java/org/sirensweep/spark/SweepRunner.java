@@ -44,7 +44,9 @@ public final class SweepRunner {
 
     /**
      * Starts (or joins) the Spark session: the master is {@code master} if given, else spark-submit's, else local
-     * mode. Spark's own console progress bar is off; the runner prints its own. Executors get the Vector API
+     * mode. On a cluster it waits for an executor to register ({@link ClusterChecks#awaitExecutors}), else throws a
+     * {@link ClusterUnavailableException}. Spark's own console progress bar is off; the runner prints its own.
+     * Executors get the Vector API
      * module (SIMD sine layers) unless the cluster sets its own default Java options, and passive OpenMP threads
      * (spinning ones take the cores BLAS needs: see the launcher script) unless it sets its own.
      */
@@ -61,7 +63,22 @@ public final class SweepRunner {
         if (!conf.contains("spark.master")) {
             conf.setMaster(gpus > 0 ? "local[" + gpus + "]" : "local[*]");
         }
-        return new SweepRunner(SparkSession.builder().config(conf).getOrCreate(), gpus);
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        String noExecutor = ClusterChecks.awaitExecutors(spark.sparkContext());
+        if (noExecutor != null) {
+            spark.stop();
+            throw new ClusterUnavailableException(noExecutor);
+        }
+        return new SweepRunner(spark, gpus);
+    }
+
+    /** The cluster cannot run the job: no executor registered in time. The message is one line. */
+    public static final class ClusterUnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClusterUnavailableException(String message) {
+            super(message);
+        }
     }
 
     public SparkSession spark() {

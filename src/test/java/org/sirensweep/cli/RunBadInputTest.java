@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,6 +56,7 @@ class RunBadInputTest {
         "grid above max trials       | --max-trials 2                     | expands to 3 trials, more than the limit of 2",
         "not a master URL            | --master localhost                 | --master: 'localhost' is not a Spark master URL",
         "bad local master            | --master local[two]                | is not a Spark master URL",
+        "unreachable master          | --master spark://127.0.0.1:1       | --master: cannot reach the Spark master spark://127.0.0.1:1 (127.0.0.1:1: Connection refused)",
         "unknown option              | --epochs 3                         | Unknown options: '--epochs'",
         "max trials not a number     | --max-trials many                  | 'many'",
         "trial beyond the memory     | --max-trial-memory 1m              | of training buffers, more than the 1.0 MB an executor has (--max-trial-memory 1m); use a smaller width",
@@ -81,6 +83,20 @@ class RunBadInputTest {
             }
         }
         assertRefused(argv, expected, name);
+    }
+
+    @Test
+    void aTrialTooLargeForAClusterExecutorIsRefusedBeforeSparkStarts() throws Exception {
+        Path sweep = dir.resolve("large.yaml");
+        // A 256² Laplacian trial at width 256 plans 3.1 GB; an executor of the default 1g and its 384m overhead has
+        // 1.4 GB (the master is never reached: the sweep is refused first).
+        Files.writeString(sweep, GOOD.replace("resolution: 16, width: 8", "resolution: 256, width: 256, "
+                + "supervision: laplacian"));
+        long start = System.nanoTime();
+        assertRefused(List.of("run", sweep.toString(), "--output", dir.resolve("out").toString(), "--master",
+                "spark://127.0.0.1:1"), "an executor has (spark.executor.memory 1g + memoryOverhead 384m; raise them "
+                + "or use --max-trial-memory)", "large trial on a cluster");
+        assertTrue(System.nanoTime() - start < 10e9, "refused within 10 s");
     }
 
     private void assertRefused(List<String> argv, String expected, String name) throws Exception {

@@ -48,9 +48,10 @@ class ClusterIT {
     @Test
     void aSweepOnAStandaloneClusterSurvivesAWorkerKilledMidway() throws Exception {
         int masterPort = freePort();
+        int masterUiPort = freePort();
         String masterUrl = "spark://127.0.0.1:" + masterPort;
         start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                String.valueOf(masterPort), "--webui-port", String.valueOf(freePort())), Map.of());
+                String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort)), Map.of());
         Process[] workers = new Process[2];
         for (int w = 0; w < 2; w++) {
             workers[w] = start("worker" + w, List.of("-Dspark.worker.resource.gpu.amount=2",
@@ -70,6 +71,26 @@ class ClusterIT {
                 checkpoint_minutes: 0.003
                 """.replace("IMAGE", Path.of("data/camera.png").toAbsolutePath().toString()));
         Path dataset = dir.resolve("dataset");
+
+        // A job asking for more GPUs per executor than any worker has is refused in one line within its bound,
+        // naming what it asked for and what the workers offer, instead of waiting for resources forever.
+        long asked = System.nanoTime();
+        Process greedy = start("greedy", List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl,
+                "--conf", "spark.executor.resource.gpu.amount=3", "--conf", "spark.task.resource.gpu.amount=1",
+                "--conf", "spark.executor.resource.gpu.discoveryScript=" + discovery,
+                "--conf", ClusterChecks.EXECUTOR_TIMEOUT + "=15", "--conf", ClusterChecks.MASTER_UI_PORT + "="
+                        + masterUiPort, "--class", "org.sirensweep.cli.SirenSweep", appJar.toString(),
+                "run", sweep.toString(), "--output", dir.resolve("greedy-out").toString()), Map.of());
+        assertTrue(greedy.waitFor(90, TimeUnit.SECONDS), "the job waited for resources:\n" + log("greedy"));
+        assertEquals(org.sirensweep.cli.RunCommand.NO_EXECUTORS, greedy.exitValue(), log("greedy"));
+        assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(60), "refused within 60 s");
+        List<String> refusal = log("greedy").lines().filter(l -> l.startsWith("siren-sweep run: ")).toList();
+        assertEquals(List.of("siren-sweep run: no executor registered within 15 s (" + ClusterChecks.EXECUTOR_TIMEOUT
+                + "): the job asks for executors of all of a worker's cores and 1g memory with 3 GPUs, 1 cores and 1 "
+                + "GPU per task; the cluster's 2 alive workers have 4 free cores, 6144 MB free memory and 4 free GPUs"),
+                refusal, log("greedy"));
+        assertEquals(0, rows(dir.resolve("greedy-out")), "nothing trained");
+
         Process driver = start("driver", List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl,
                 "--conf", "spark.executor.cores=2", "--conf", "spark.executor.memory=1g",
                 "--conf", "spark.executor.resource.gpu.amount=2", "--conf", "spark.task.resource.gpu.amount=1",
