@@ -180,10 +180,12 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
             } catch (SweepRunner.ClusterUnavailableException e) {
-                out.flush();
-                spec.commandLine().getErr().println("siren-sweep run: " + e.getMessage());
-                spec.commandLine().getErr().flush();
-                return NO_EXECUTORS;
+                return refuse(e.getMessage(), NO_EXECUTORS, out);
+            }
+            String unwritable = runner.probeOutput(results.folder());
+            if (unwritable != null) {
+                runner.spark().stop();
+                return refuse("--output: " + unwritable, SirenSweep.BAD_INPUT, out);
             }
             // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints,
             // and their half-written rows go (readers skip _staging, but a clean folder is what the user expects).
@@ -240,7 +242,8 @@ public final class RunCommand implements Callable<Integer> {
         out.printf("results: %s (%d rows; pandas.read_parquet(\"%s\"), spark.read.parquet, or DuckDB "
                 + "'%s/*.parquet')%n", results.folder(), after.size(), results.folder(), results.folder());
         if (jobError != null || missing > 0) {
-            out.printf("incomplete: %d trials have no row%s; run the same command again to resume%n", missing,
+            out.printf("incomplete: %d of %d trials have their rows, %d have none%s; run the same command again to "
+                    + "resume%n", sweep.trials().size() - missing, sweep.trials().size(), missing,
                     jobError == null ? "" : " (" + jobError + ")");
             out.flush();
             return INCOMPLETE;
@@ -250,6 +253,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         return failed > 0 ? SOME_FAILED : 0;
+    }
+
+    /** One line on stderr for what keeps the sweep from running; returns {@code exit}. */
+    private int refuse(String line, int exit, PrintWriter out) {
+        out.flush();
+        spec.commandLine().getErr().println("siren-sweep run: " + line);
+        spec.commandLine().getErr().flush();
+        return exit;
     }
 
     private static String describe(EarlyStopping rule) {

@@ -4,21 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 
 /**
  * What the driver checks of a cluster before a sweep trains, so that a misconfiguration is one line, early, instead
  * of Spark's retries and stack traces or a job that waits forever: the standalone master answers (a bounded
- * connect), and an executor registers within a bound (else what the job asked for and what the cluster offers).
+ * connect), an executor registers within a bound (else what the job asked for and what the cluster offers), and an
+ * executor can write the output folder.
  */
 public final class ClusterChecks {
     /** Spark setting: seconds the driver waits for the first executor to register (default 60). */
@@ -101,6 +108,31 @@ public final class ClusterChecks {
         }
         return "no executor registered within " + seconds + " s (" + EXECUTOR_TIMEOUT + "): the job asks for "
                 + jobAsks(sc.getConf()) + "; " + clusterOffers(sc.master(), sc.getConf());
+    }
+
+    /**
+     * Run on an executor: null if it can write, read back and remove a file in {@code folder}; else one line naming
+     * the executor's host, the folder and why.
+     */
+    static String probeOutput(String folder) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "an unnamed host";
+        }
+        Path probe = Path.of(folder, "_probe-" + UUID.randomUUID());
+        try {
+            byte[] written = host.getBytes(StandardCharsets.UTF_8);
+            Files.write(probe, written);
+            boolean same = Arrays.equals(written, Files.readAllBytes(probe));
+            Files.delete(probe);
+            return same ? null : "the executor on " + host + " read back another file than it wrote in " + folder;
+        } catch (IOException | RuntimeException e) {
+            return "the executor on " + host + " cannot write in " + folder + " (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "); --output must be a folder that the driver and every executor see, "
+                    + "on a shared file system";
+        }
     }
 
     /** What the standalone master's alive workers have free, from its web UI's JSON; or why that is unknown. */

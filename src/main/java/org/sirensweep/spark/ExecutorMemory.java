@@ -50,7 +50,7 @@ public record ExecutorMemory(long bytes, String source) {
         int tasks = Math.max(1, conf.getInt("spark.executor.cores", 1) / Math.max(1, conf.getInt("spark.task.cpus", 1)));
         return new ExecutorMemory((heap + overhead) / tasks, "spark.executor.memory " + memory + " + memoryOverhead "
                 + (overheadSetting != null ? overheadSetting : (overhead >> 20) + "m") + (tasks == 1 ? ""
-                : ", shared by " + tasks + " tasks at once") + "; raise them or use --max-trial-memory");
+                : ", shared by " + tasks + " tasks at once") + ", which the job's configuration can raise");
     }
 
     /** A Spark executor memory setting in bytes: a size ({@code 2g}), or a plain number of MiB as Spark reads it. */

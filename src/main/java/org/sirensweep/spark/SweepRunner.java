@@ -1,6 +1,7 @@
 package org.sirensweep.spark;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,6 +86,19 @@ public final class SweepRunner {
         return spark;
     }
 
+    /**
+     * Null, or one line saying that an executor cannot write and read back a file in {@code folder} (a cluster's
+     * executors must see the driver's output folder; in local mode they are this process).
+     */
+    public String probeOutput(Path folder) {
+        SparkContext sc = spark.sparkContext();
+        if (sc.isLocal()) {
+            return null;
+        }
+        return JavaSparkContext.fromSparkContext(sc).parallelize(List.of(folder.toAbsolutePath().toString()), 1)
+                .map(ClusterChecks::probeOutput).collect().get(0);
+    }
+
     /** What a run did: the tasks' reports, and the error that stopped Spark's job if it did not finish. */
     public record RunSummary(List<TaskReport> reports, String jobError) {
     }
@@ -118,6 +132,7 @@ public final class SweepRunner {
         ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log);
         RunningSteps running = new RunningSteps(progress.steps());
         sc.addSparkListener(running);
+        ExecutorWatch executors = new ExecutorWatch(sc);
         try {
             while (true) {
                 try {
@@ -126,6 +141,12 @@ public final class SweepRunner {
                     return new RunSummary(reports, null);
                 } catch (TimeoutException e) {
                     line.update(progress, running.total(), runningTasks(jsc), false);
+                    String gone = executors.allLostFor();
+                    if (gone != null) {
+                        job.cancel(true);
+                        line.update(progress, 0, 0, true);
+                        return new RunSummary(List.of(), gone);
+                    }
                 } catch (ExecutionException e) {
                     line.update(progress, 0, 0, true);
                     Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -176,6 +197,36 @@ public final class SweepRunner {
             return taskSlots(conf, gpus, parallelism);
         }
         return taskSlots(conf, 0, conf.getInt("spark.executor.instances", 1) * conf.getInt("spark.executor.cores", 1));
+    }
+
+    /**
+     * Whether a cluster job has lost every executor for longer than {@link ClusterChecks#EXECUTOR_TIMEOUT} (Spark
+     * would wait for new ones forever: a lost master or all workers gone).
+     */
+    private static final class ExecutorWatch {
+        private final SparkContext sc;
+        private final long boundNanos;
+        private long noneSince = -1;
+
+        ExecutorWatch(SparkContext sc) {
+            this.sc = sc;
+            this.boundNanos = TimeUnit.SECONDS.toNanos(sc.getConf().getLong(ClusterChecks.EXECUTOR_TIMEOUT, 60));
+        }
+
+        /** Null while executors remain (or in local mode); else what happened, in one line. */
+        String allLostFor() {
+            if (sc.isLocal() || sc.statusTracker().getExecutorInfos().length > 1) { // the driver is listed too
+                noneSince = -1;
+                return null;
+            }
+            long now = System.nanoTime();
+            if (noneSince < 0) {
+                noneSince = now;
+            }
+            return now - noneSince < boundNanos ? null : "every executor was lost and none came back within "
+                    + TimeUnit.NANOSECONDS.toSeconds(boundNanos) + " s (" + ClusterChecks.EXECUTOR_TIMEOUT
+                    + "); the workers or the master are gone";
+        }
     }
 
     /**

@@ -35,7 +35,8 @@ final class BatchSchedule {
         }
     }
 
-    private static int batchCount(int points, int batchSize) {
+    /** The batches of an epoch over {@code points} points in batches of {@code batchSize} (0: full batch). */
+    static int batchCount(int points, int batchSize) {
         return batchSize == 0 || batchSize >= points ? 1 : (points + batchSize - 1) / batchSize;
     }
 

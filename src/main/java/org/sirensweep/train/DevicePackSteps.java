@@ -109,11 +109,7 @@ final class DevicePackSteps implements PackSteps {
         device.upload(alive, ones);
         cursor = device.allocate(Integer.BYTES);
         BatchSchedule batches = schedules[0];
-        long epochs = Math.max(1, MAX_RUN_STEPS / batches.batches());
-        if (shuffled) {
-            epochs = Math.min(epochs, Math.max(1, MAX_ORDER / ((long) points * pack)));
-        }
-        runEpochs = (int) epochs;
+        runEpochs = runEpochs(batches.batches(), points, pack, shuffled);
         long runSteps = (long) runEpochs * batches.batches();
         alphas = device.allocate(Float.BYTES * runSteps * pack);
         losses = device.allocate(Double.BYTES * runSteps * pack);
@@ -148,10 +144,23 @@ final class DevicePackSteps implements PackSteps {
     }
 
     /**
-     * The device bytes a training of a pack of {@code pack} takes: its arrays, the evaluator's, the parameters,
-     * gradients and moments, the targets, and cuBLAS's workspace; saturating.
+     * Epochs one run takes at most: {@value #MAX_RUN_STEPS} steps' worth (one epoch if it has more), and for shuffled
+     * batches no more than {@value #MAX_ORDER} batch-order entries' worth.
      */
-    static long plannedBytes(SirenConfig network, TrainingConfig config, int points, int pack) {
+    private static int runEpochs(int batches, int points, int pack, boolean shuffled) {
+        long epochs = Math.max(1, MAX_RUN_STEPS / batches);
+        if (shuffled) {
+            epochs = Math.min(epochs, Math.max(1, MAX_ORDER / ((long) points * pack)));
+        }
+        return (int) epochs;
+    }
+
+    /**
+     * The device bytes a training of a pack of {@code pack} takes: its arrays, the evaluator's, the parameters,
+     * gradients and moments, the targets, the batch orders (if a member {@code shuffles}), and cuBLAS's workspace;
+     * saturating.
+     */
+    static long plannedBytes(SirenConfig network, TrainingConfig config, int points, int pack, boolean shuffles) {
         int batch = BatchSchedule.largestBatch(points, config.batchSize());
         long arrays = Memory.product(Workspace.elementsNeeded(network, Derivatives.of(config.supervision()), batch,
                 true, pack), Float.BYTES);
@@ -159,7 +168,9 @@ final class DevicePackSteps implements PackSteps {
                 Math.min(points, Renderer.CHUNK), false, 1), Float.BYTES);
         long parameterBuffers = Memory.product(Memory.product(network.parameterCount(), 4L * Float.BYTES), pack);
         long targets = Memory.product((long) points * (2 + 4L * network.outputs()), Float.BYTES);
-        long order = Memory.product(Math.min(MAX_ORDER, Memory.product(points, pack)), Integer.BYTES);
+        int batches = BatchSchedule.batchCount(points, config.batchSize());
+        long order = !shuffles || batches == 1 ? 0 : Memory.product(Memory.product((long) points * pack,
+                runEpochs(batches, points, pack, true)), Integer.BYTES);
         return Memory.sum(Memory.sum(Memory.sum(arrays, evaluator), Memory.sum(parameterBuffers, targets)),
                 Memory.sum(order, CudaDevice.WORKSPACE_BYTES));
     }

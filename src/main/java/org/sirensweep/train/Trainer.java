@@ -125,8 +125,9 @@ public final class Trainer {
             if (first.network().dataType() != DataType.FLOAT) {
                 throw new IllegalArgumentException("a GPU trains float32 networks, not " + first.network().dataType());
             }
+            boolean shuffles = members.stream().anyMatch(m -> m.config().shuffle());
             InsufficientMemoryException.ensureFitsDevice(gpu, DevicePackSteps.plannedBytes(network, shape,
-                    targets.points(), pack), what);
+                    targets.points(), pack, shuffles), what);
         }
         try (PackSteps steps = gpu == null
                 ? new CpuPackSteps(nets, learningRates, schedules, targets, shape.supervision())

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The driver's checks of a cluster, from its configuration and the master's state, without a cluster. */
 class ClusterChecksTest {
@@ -39,6 +43,19 @@ class ClusterChecksTest {
                 """;
         assertEquals("the cluster's 2 alive workers have 2 free cores, 5120 MB free memory and 1 free GPUs",
                 ClusterChecks.describeWorkers(new ObjectMapper().readTree(state)));
+    }
+
+    @Test
+    void anExecutorProbesTheOutputFolderByWritingAndReadingAFile(@TempDir Path folder) throws Exception {
+        assertNull(ClusterChecks.probeOutput(folder.toString()));
+        try (Stream<Path> left = Files.list(folder)) {
+            assertEquals(0, left.count(), "the probe is removed");
+        }
+        String line = ClusterChecks.probeOutput("/proc/siren-sweep-probe");
+        assertTrue(line.startsWith("the executor on ") && line.contains(" cannot write in /proc/siren-sweep-probe ("),
+                line);
+        assertTrue(line.endsWith("--output must be a folder that the driver and every executor see, on a shared "
+                + "file system"), line);
     }
 
     @Test

@@ -166,6 +166,29 @@ class ClusterIT {
         } finally {
             reader.stop();
         }
+
+        // The last worker killed mid-sweep: with no executor left the driver does not wait forever, but stops
+        // after its bound and says in one line how far the sweep got and that running again resumes.
+        Path orphan = dir.resolve("orphan");
+        Process abandoned = start("abandoned", List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl,
+                "--conf", "spark.executor.cores=2", "--conf", "spark.executor.memory=1g",
+                "--conf", "spark.sirensweep.cpuWithGpus=true", "--conf", ClusterChecks.EXECUTOR_TIMEOUT + "=10",
+                "--class", "org.sirensweep.cli.SirenSweep", appJar.toString(),
+                "run", sweep.toString(), "--output", orphan.toString()), Map.of());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (rows(orphan) < 1 && abandoned.isAlive() && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertTrue(abandoned.isAlive(), "the sweep ended before its worker could be killed:\n" + log("abandoned"));
+        workers[0].destroyForcibly();
+        assertTrue(abandoned.waitFor(120, TimeUnit.SECONDS), "the driver waited for executors:\n" + log("abandoned"));
+        assertEquals(org.sirensweep.cli.RunCommand.INCOMPLETE, abandoned.exitValue(), log("abandoned"));
+        int kept = rows(orphan);
+        List<String> said = log("abandoned").lines().filter(l -> l.startsWith("incomplete: ")).toList();
+        assertEquals(List.of("incomplete: " + kept + " of 12 trials have their rows, " + (12 - kept) + " have none "
+                + "(Spark: every executor was lost and none came back within 10 s (" + ClusterChecks.EXECUTOR_TIMEOUT
+                + "); the workers or the master are gone); run the same command again to resume"), said,
+                log("abandoned"));
     }
 
     private static Map<String, Row> byId(SparkSession spark, Path dataset) {
