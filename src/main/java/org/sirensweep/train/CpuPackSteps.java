@@ -1,5 +1,6 @@
 package org.sirensweep.train;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,7 +49,7 @@ final class CpuPackSteps implements PackSteps {
                 nets[0].dataType(), true, pack);
         evaluator = new Renderer(nets[0], Derivatives.ALL);
         alive = new boolean[pack];
-        java.util.Arrays.fill(alive, true);
+        Arrays.fill(alive, true);
         running = pack;
     }
 

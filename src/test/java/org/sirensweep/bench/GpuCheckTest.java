@@ -3,18 +3,27 @@ package org.sirensweep.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.sirensweep.cuda.HostDevice;
 
 /**
- * The GPU check's recorded CPU losses, as committed: every supervision, the early epochs and every 50th, read back
- * by the check's parser; and the two OpenBLAS kernels' curves agree to 1e-5 over the first 50 epochs, so the
- * check's tolerance there ({@value GpuCheck#EARLY_TOLERANCE}) leaves a GPU's other rounding room and no more.
+ * The GPU check: its committed CPU references hold every case and agree early between two OpenBLAS kernels; and the
+ * whole check, run at small sizes on the stand-in device against references recorded the same way, prints every
+ * measurement as a JSON line, its correctness cases passing (the stand-in gives the CPU engine's bits).
  */
 class GpuCheckTest {
+    private static final Path CAMERA = Path.of("data/camera.png");
+
     @Test
     void theRecordedReferencesHoldEveryCaseAndAgreeEarly() throws Exception {
         Map<String, Map<Integer, Double>> skylake = GpuCheck.reference(Files.readString(
@@ -33,5 +42,41 @@ class GpuCheckTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theWholeCheckRunsAtSmallSizesOnTheStandInDevice() throws Exception {
+        GpuCheck.Cases small = new GpuCheck.Cases(12, 8, 6, 16, 8, 4, 2, List.of(1, 3), 48, 2);
+        Map<String, Map<Integer, Double>> reference = GpuCheck.reference(GpuCheck.recordOnCpu(CAMERA, small));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<HostDevice> devices = new ArrayList<>();
+        GpuCheck.check(CAMERA, reference, reference, small, tf32 -> {
+            HostDevice device = new HostDevice();
+            devices.add(device);
+            return device;
+        }, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : printed.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        assertEquals(3, devices.size(), "float32, TF32, then float32 for the packs");
+        assertEquals(List.of("device", "correctness", "correctness", "correctness", "speed", "speed", "speed", "speed",
+                "speed", "speed", "pack", "pack", "pack", "pack", "pack", "pack"),
+                lines.stream().map(l -> l.get("case").asText()).toList());
+        for (JsonNode line : lines) {
+            if (line.get("case").asText().equals("correctness")) {
+                assertTrue(line.get("pass").asBoolean(), line.toString());
+                assertEquals(0, line.get("max_difference").asDouble(), 1e-12, line.toString());
+                assertEquals(List.of(1, 2, 5, 6), epochs(line), "the early epochs and the end");
+            } else if (!line.get("case").asText().equals("device")) {
+                assertTrue(line.get("ms_per_step").asDouble() > 0, line.toString());
+            }
+        }
+    }
+
+    private static List<Integer> epochs(JsonNode correctness) {
+        List<Integer> epochs = new ArrayList<>();
+        correctness.get("epoch_cpu_cpu2_gpu").forEach(row -> epochs.add(row.get(0).asInt()));
+        return epochs;
     }
 }

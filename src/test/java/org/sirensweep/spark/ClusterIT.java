@@ -22,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.trial.CheckpointFile;
 
@@ -82,7 +83,7 @@ class ClusterIT {
                         + masterUiPort, "--class", "org.sirensweep.cli.SirenSweep", appJar.toString(),
                 "run", sweep.toString(), "--output", dir.resolve("greedy-out").toString()), Map.of());
         assertTrue(greedy.waitFor(90, TimeUnit.SECONDS), "the job waited for resources:\n" + log("greedy"));
-        assertEquals(org.sirensweep.cli.RunCommand.NO_EXECUTORS, greedy.exitValue(), log("greedy"));
+        assertEquals(RunCommand.NO_EXECUTORS, greedy.exitValue(), log("greedy"));
         assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(60), "refused within 60 s");
         List<String> refusal = log("greedy").lines().filter(l -> l.startsWith("siren-sweep run: ")).toList();
         assertEquals(List.of("siren-sweep run: no executor registered within 15 s (" + ClusterChecks.EXECUTOR_TIMEOUT
@@ -182,7 +183,7 @@ class ClusterIT {
         assertTrue(abandoned.isAlive(), "the sweep ended before its worker could be killed:\n" + log("abandoned"));
         workers[0].destroyForcibly();
         assertTrue(abandoned.waitFor(120, TimeUnit.SECONDS), "the driver waited for executors:\n" + log("abandoned"));
-        assertEquals(org.sirensweep.cli.RunCommand.INCOMPLETE, abandoned.exitValue(), log("abandoned"));
+        assertEquals(RunCommand.INCOMPLETE, abandoned.exitValue(), log("abandoned"));
         int kept = rows(orphan);
         List<String> said = log("abandoned").lines().filter(l -> l.startsWith("incomplete: ")).toList();
         assertEquals(List.of("incomplete: " + kept + " of 12 trials have their rows, " + (12 - kept) + " have none "
