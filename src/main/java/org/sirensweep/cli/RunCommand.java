@@ -184,7 +184,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             String unwritable = runner.probeOutput(results.folder());
             if (unwritable != null) {
-                runner.spark().stop();
+                runner.stop();
                 return refuse("--output: " + unwritable, SirenSweep.BAD_INPUT, out);
             }
             // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints,
@@ -198,7 +198,7 @@ public final class RunCommand implements Callable<Integer> {
             }, "siren-sweep staging clean-up");
             Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
-                out.println("Spark UI: " + runner.spark().sparkContext().uiWebUrl().getOrElse(() -> "off"));
+                out.println("Spark UI: " + runner.uiUrl());
                 // One Spark job per plan: the whole sweep, or with early stopping one rung at a time, each plan made
                 // afresh from what the dataset holds (so a killed run resumes at the same point).
                 while (!plan.stages().isEmpty()) {
@@ -223,7 +223,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 printDecisions(plan, decisionsShown, out);
             } finally {
-                runner.spark().stop();
+                runner.stop();
                 try {
                     Runtime.getRuntime().removeShutdownHook(cleanUp);
                 } catch (IllegalStateException shuttingDown) {

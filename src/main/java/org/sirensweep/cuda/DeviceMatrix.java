@@ -5,8 +5,4 @@ package org.sirensweep.cuda;
  * {@code address + 4 · j · rows}. In a pack's arrays the columns are the trials' blocks side by side.
  */
 public record DeviceMatrix(long address, int rows, int columns) {
-    /** The address of element {@code (0, column)}. */
-    long column(long column) {
-        return address + Float.BYTES * column * rows;
-    }
 }

@@ -82,8 +82,14 @@ public final class SweepRunner {
         }
     }
 
-    public SparkSession spark() {
-        return spark;
+    /** The address of Spark's web UI, or "off". */
+    public String uiUrl() {
+        return spark.sparkContext().uiWebUrl().getOrElse(() -> "off");
+    }
+
+    /** Stops the Spark session (its executors with it). */
+    public void stop() {
+        spark.stop();
     }
 
     /**

@@ -53,7 +53,7 @@ public final class SparkOverheadBenchmark {
                     throw new IllegalStateException("sweep incomplete: " + summary.jobError());
                 }
             } finally {
-                runner.spark().stop();
+                runner.stop();
             }
         } else {
             throw new IllegalArgumentException("mode must be direct or spark");
