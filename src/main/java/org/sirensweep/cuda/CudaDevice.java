@@ -204,11 +204,6 @@ public final class CudaDevice implements Device {
     }
 
     @Override
-    public int[] downloadInts(long address, int count) {
-        return copyOut(address, (long) Integer.BYTES * count).getIntArray(0, count);
-    }
-
-    @Override
     public void launch(String name, long items, Object... arguments) {
         driver.setCurrent(context);
         Pointer function = functions.get(name);
@@ -273,12 +268,6 @@ public final class CudaDevice implements Device {
                 driver.destroyGraph(graph);
             }
         };
-    }
-
-    @Override
-    public void synchronize() {
-        driver.setCurrent(context);
-        driver.synchronize(stream);
     }
 
     @Override

@@ -29,8 +29,6 @@ public interface Device extends AutoCloseable {
 
     double[] downloadDoubles(long address, int count);
 
-    int[] downloadInts(long address, int count);
-
     /**
      * Runs kernel {@code name} over {@code items} independent items (its grid-stride loop's count) with {@code
      * arguments}: {@link Long} for {@code long long} and for pointers, {@link Integer}, {@link Float}, {@link Double}.
@@ -56,9 +54,6 @@ public interface Device extends AutoCloseable {
         @Override
         void close();
     }
-
-    /** Waits for all work so far. */
-    void synchronize();
 
     @Override
     void close();

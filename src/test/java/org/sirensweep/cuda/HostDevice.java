@@ -107,11 +107,6 @@ public final class HostDevice implements Device {
     }
 
     @Override
-    public int[] downloadInts(long address, int count) {
-        return at(address, 4L * count).getIntArray(0, count);
-    }
-
-    @Override
     public void launch(String name, long items, Object... arguments) {
         run(() -> HostKernels.get().launch(name, arguments));
     }
@@ -181,10 +176,6 @@ public final class HostDevice implements Device {
         if (recording != null) {
             throw new IllegalStateException("cannot " + what + " while a graph is being recorded");
         }
-    }
-
-    @Override
-    public void synchronize() {
     }
 
     @Override
