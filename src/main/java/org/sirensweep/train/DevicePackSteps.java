@@ -67,7 +67,7 @@ final class DevicePackSteps implements PackSteps {
     private final int runEpochs;
     /** The members' batch orders of a run, [member][epoch][position] (0 when no member shuffles). */
     private final long order;
-    private DeviceArrays evaluator;
+    private final DeviceRenderer evaluator;
 
     /**
      * Steps for networks of {@code config} starting from {@code initial} parameters (one vector per member), with
@@ -141,6 +141,7 @@ final class DevicePackSteps implements PackSteps {
         if (batches.isStatic()) {
             gatherBatch(capacity, 0); // the one batch, for every step
         }
+        evaluator = new DeviceRenderer(device, config);
     }
 
     /**
@@ -331,35 +332,7 @@ final class DevicePackSteps implements PackSteps {
 
     @Override
     public Rendering render(int p, int height, int width) {
-        int chunk = Math.min(Renderer.CHUNK, height * width);
-        if (evaluator == null || evaluator.capacity() < chunk) {
-            if (evaluator != null) {
-                evaluator.close();
-            }
-            evaluator = DeviceArrays.allocate(device, config, Derivatives.ALL, chunk, false, 1);
-        }
-        long own = parameters + (long) Float.BYTES * p * stride;
-        int channels = config.outputs();
-        return Renderer.render(height, width, channels, Derivatives.ALL, (input, rows) -> {
-            DeviceArrays ws = evaluator.resized(rows);
-            float[] coordinates = new float[input.length];
-            for (int i = 0; i < input.length; i++) {
-                coordinates[i] = (float) input[i];
-            }
-            device.upload(ws.input().address(), coordinates);
-            SirenPass.forward(ws, new DevicePassOps(device, ws, own, 0L, stride));
-            double[][] gradient = {doubles(ws.outputGradient(0)), doubles(ws.outputGradient(1))};
-            return new Renderer.ChunkOutput(doubles(ws.output()), gradient, doubles(ws.outputLaplacian()));
-        });
-    }
-
-    private double[] doubles(DeviceMatrix matrix) {
-        float[] values = device.downloadFloats(matrix.address(), matrix.rows() * matrix.columns());
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
+        return evaluator.render(parameters + (long) Float.BYTES * p * stride, height, width);
     }
 
     @Override
@@ -377,9 +350,7 @@ final class DevicePackSteps implements PackSteps {
         graphs.values().forEach(Device.Graph::close);
         graphs.clear();
         capacity.close();
-        if (evaluator != null) {
-            evaluator.close();
-        }
+        evaluator.close();
         for (long address : new long[] {parameters, gradients, firstMoments, secondMoments, alive, cursor, alphas,
                 losses, partial, starts, coordinates, order}) {
             if (address != 0) {

@@ -13,7 +13,7 @@ import org.sirensweep.model.Workspace;
  * whatever the size. Keeps its workspace between calls until closed; one renderer per thread. The chunking is the
  * same on every backend ({@link #render(int, int, int, Derivatives, ChunkPass)}); this class runs it on the CPU.
  */
-public final class Renderer implements AutoCloseable {
+public final class Renderer implements NetworkRenderer {
     /** Points per forward pass: large enough for BLAS efficiency, small enough to render 4096² in little memory. */
     public static final int CHUNK = 8192;
 
@@ -44,6 +44,7 @@ public final class Renderer implements AutoCloseable {
      * Renders the network's current parameters at the pixel centres of a height × width grid, {@link #CHUNK} points
      * at a time: ND4J memory stays that of one chunk, the heap holds the result planes only.
      */
+    @Override
     public Rendering render(int height, int width) {
         return render(network, height, width);
     }

@@ -20,8 +20,10 @@ import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.NpzWeights;
 import org.sirensweep.model.Siren;
 import org.sirensweep.train.Checkpoints;
+import org.sirensweep.train.DeviceRenderer;
 import org.sirensweep.train.Evaluation;
 import org.sirensweep.train.HarmonicFit;
+import org.sirensweep.train.NetworkRenderer;
 import org.sirensweep.train.Renderer;
 import org.sirensweep.train.Rendering;
 import org.sirensweep.train.Trainer;
@@ -140,8 +142,8 @@ public final class TrialRunner {
      * Runs trials of one shape as one pack ({@link Trainer#trainPack}: the same bits as each alone), to the end of
      * epoch {@code untilEpoch}, then evaluates and renders each. With {@code pause} (before the last epoch) a trial
      * that did not diverge keeps its state in its checkpoints and has no outcome yet (empty); otherwise every trial
-     * has its outcome. An injected fault of any trial fails the pack. The training runs on {@code gpu} (null: the
-     * CPU); evaluation and rendering after it on the CPU.
+     * has its outcome. An injected fault of any trial fails the pack. The training, evaluation and rendering run on
+     * {@code gpu} (null: the CPU).
      */
     public static List<Optional<TrialOutcome>> runPack(List<TrialRunner> runners, int attempt,
                                                        List<TrainingProgress> progress,
@@ -175,7 +177,7 @@ public final class TrialRunner {
             boolean diverged = result.status() == TrainingStatus.DIVERGED;
             Trained trained = new Trained(result.network(), result, runner.loadSeconds + setupSeconds,
                     Compute.deviceName(gpu));
-            outcomes.add(pause && !diverged ? Optional.empty() : Optional.of(runner.outcome(trained, !diverged)));
+            outcomes.add(pause && !diverged ? Optional.empty() : Optional.of(runner.outcome(trained, !diverged, gpu)));
         }
         return outcomes;
     }
@@ -191,8 +193,11 @@ public final class TrialRunner {
         }
     }
 
-    /** The outcome of a training: with its pictures and upscale scores if {@code render}, and its weights. */
-    private TrialOutcome outcome(Trained trained, boolean render) {
+    /**
+     * The outcome of a training: with its pictures and upscale scores if {@code render} (drawn on {@code gpu} where
+     * it trained, else on the CPU), and its weights.
+     */
+    private TrialOutcome outcome(Trained trained, boolean render, Device gpu) {
         Siren network = trained.network;
         TrainingResult result = trained.result;
         long renderStart = System.nanoTime();
@@ -200,7 +205,8 @@ public final class TrialRunner {
         List<UpscaleScore> upscale = new ArrayList<>();
         images.add(new TrialImage("target", settings.resolution(), PngCodec.encode(picture)));
         if (render) {
-            try (Renderer renderer = new Renderer(network, Derivatives.ALL)) {
+            try (NetworkRenderer renderer = gpu == null ? new Renderer(network, Derivatives.ALL)
+                    : new DeviceRenderer(gpu, network)) {
                 Rendering training = renderer.render(picture.height(), picture.width());
                 Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
                 HarmonicFit harmonic = HarmonicFit.of(training, picture);
