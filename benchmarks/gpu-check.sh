@@ -37,11 +37,13 @@ case "${1:-}" in
     fi
     if [[ -z "${SIREN_SWEEP_CUDA_LIBS:-}" ]]; then
       # NVRTC and cuBLAS wherever this machine has them (a CUDA toolkit, or NVIDIA's pip packages).
-      SIREN_SWEEP_CUDA_LIBS="$(find / -xdev \( -name 'libnvrtc.so.1[23]' -o -name 'libcublas.so.1[23]' \) \
-        -printf '%h\n' 2>/dev/null | sort -u | paste -sd: -)"
+      SIREN_SWEEP_CUDA_LIBS="$(find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o \( -name 'libnvrtc.so.1[23]' \
+        -o -name 'libcublas.so.1[23]' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd: -)"
       export SIREN_SWEEP_CUDA_LIBS
     fi
     echo "SIREN_SWEEP_CUDA_LIBS=$SIREN_SWEEP_CUDA_LIBS"
+    # Their own dependencies (cuBLASLt, NVRTC's builtins) lie beside them.
+    export LD_LIBRARY_PATH="$SIREN_SWEEP_CUDA_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
     # Classes that mention ND4J are loaded without verification: ND4J's natives are not here and never called.
     /tmp/siren-sweep-jre/bin/java -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote \

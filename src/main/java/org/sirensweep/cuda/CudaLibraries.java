@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * The node's own CUDA libraries, found by soname and bound through JNA (the jar carries no CUDA code): the driver
  * ({@code libcuda.so.1}, from the NVIDIA driver), NVRTC and cuBLAS of CUDA 13 or 12 ({@code libnvrtc.so.13} /
- * {@code .12}, {@code libcublas.so.13} / {@code .12}; the newest found wins, NVRTC and cuBLAS from the same major
- * version). Each is looked for in the folders of {@value #FOLDERS_VARIABLE} (colon-separated) first, then by the
+ * {@code .12}, {@code libcublasLt.so.13} and {@code libcublas.so.13} / {@code .12}; the newest found wins, all from
+ * the same major version). Each is looked for in the folders of {@value #FOLDERS_VARIABLE} (colon-separated) first, then by the
  * system's loader (its cache and {@code LD_LIBRARY_PATH}), then in {@code /usr/local/cuda}'s library folders. A
  * library not found is one line naming it and where it was looked for.
  *
@@ -54,21 +54,33 @@ public record CudaLibraries(NativeLibrary driver, NativeLibrary nvrtc, NativeLib
      */
     static CudaLibraries load(List<Path> folders, boolean systemToo) {
         List<String> found = new ArrayList<>();
-        NativeLibrary driver = find("libcuda.so.1", folders, systemToo, found);
+        List<String> unloadable = new ArrayList<>();
+        NativeLibrary driver = find("libcuda.so.1", folders, systemToo, found, unloadable);
         if (driver == null) {
             throw new CudaUnavailableException("no CUDA driver: libcuda.so.1 not found " + where(folders, systemToo)
-                    + "; this node needs the NVIDIA driver (or " + FOLDERS_VARIABLE + " naming its folder)");
+                    + unloadable(unloadable) + "; this node needs the NVIDIA driver (or " + FOLDERS_VARIABLE
+                    + " naming its folder)");
         }
         for (int major : CUDA_MAJORS) {
-            NativeLibrary nvrtc = find("libnvrtc.so." + major, folders, systemToo, found);
-            NativeLibrary cublas = nvrtc == null ? null : find("libcublas.so." + major, folders, systemToo, found);
-            if (nvrtc != null && cublas != null) {
+            NativeLibrary nvrtc = find("libnvrtc.so." + major, folders, systemToo, found, unloadable);
+            // cuBLAS needs cuBLASLt: loaded first from where cuBLAS is, the loader finds it whatever its search path.
+            NativeLibrary cublasLt = nvrtc == null ? null
+                    : find("libcublasLt.so." + major, folders, systemToo, found, unloadable);
+            NativeLibrary cublas = cublasLt == null ? null
+                    : find("libcublas.so." + major, folders, systemToo, found, unloadable);
+            if (cublas != null) {
                 return new CudaLibraries(driver, nvrtc, cublas, major, List.copyOf(found));
             }
         }
-        throw new CudaUnavailableException("no CUDA 13 or 12 toolkit libraries: libnvrtc.so.13 and libcublas.so.13 (or "
-                + "the .12 pair) not found " + where(folders, systemToo) + "; install CUDA's NVRTC and cuBLAS (e.g. "
-                + "pip's nvidia-cuda-nvrtc and nvidia-cublas) and set " + FOLDERS_VARIABLE + " to their folders");
+        throw new CudaUnavailableException("no CUDA 13 or 12 toolkit libraries: libnvrtc.so.13, libcublasLt.so.13 and "
+                + "libcublas.so.13 (or the .12 ones) not found " + where(folders, systemToo) + unloadable(unloadable)
+                + "; install CUDA's NVRTC and cuBLAS (e.g. pip's nvidia-cuda-nvrtc and nvidia-cublas) and set "
+                + FOLDERS_VARIABLE + " to their folders");
+    }
+
+    /** "; these were there but did not load: …" for the files that could not be opened, or "". */
+    private static String unloadable(List<String> failures) {
+        return failures.isEmpty() ? "" : "; there but not loadable: " + String.join("; ", failures);
     }
 
     private static String where(List<Path> folders, boolean systemToo) {
@@ -82,47 +94,45 @@ public record CudaLibraries(NativeLibrary driver, NativeLibrary nvrtc, NativeLib
         return "(looked in " + String.join("; ", places) + ")";
     }
 
-    /** The library {@code soname} from the first place that has it, or null; records where in {@code found}. */
-    private static NativeLibrary find(String soname, List<Path> folders, boolean systemToo, List<String> found) {
+    /**
+     * The library {@code soname} from the first place that has it, or null; records where in {@code found}, and each
+     * file that is there but does not load in {@code unloadable}.
+     */
+    private static NativeLibrary find(String soname, List<Path> folders, boolean systemToo, List<String> found,
+                                      List<String> unloadable) {
         List<Path> candidates = new ArrayList<>();
         folders.forEach(f -> candidates.add(f.resolve(soname)));
-        for (Path candidate : candidates) {
-            if (Files.isRegularFile(candidate)) {
-                NativeLibrary library = open(candidate.toString());
-                if (library != null) {
-                    found.add(candidate.toString());
-                    return library;
-                }
+        if (systemToo) {
+            NativeLibrary inFolders = first(candidates, found, unloadable);
+            if (inFolders != null) {
+                return inFolders;
+            }
+            try {
+                NativeLibrary system = NativeLibrary.getInstance(soname);
+                found.add(soname + " (system)");
+                return system;
+            } catch (UnsatisfiedLinkError e) {
+                candidates.clear();
+                DEFAULT_FOLDERS.forEach(f -> candidates.add(f.resolve(soname)));
             }
         }
-        if (!systemToo) {
-            return null;
-        }
-        NativeLibrary system = open(soname);
-        if (system != null) {
-            found.add(soname + " (system)");
-            return system;
-        }
-        for (Path folder : DEFAULT_FOLDERS) {
-            Path candidate = folder.resolve(soname);
-            if (Files.isRegularFile(candidate)) {
-                NativeLibrary library = open(candidate.toString());
-                if (library != null) {
-                    found.add(candidate.toString());
+        return first(candidates, found, unloadable);
+    }
+
+    /** The first of {@code files} that exists and loads, or null. */
+    private static NativeLibrary first(List<Path> files, List<String> found, List<String> unloadable) {
+        for (Path file : files) {
+            if (Files.isRegularFile(file)) {
+                try {
+                    NativeLibrary library = NativeLibrary.getInstance(file.toString());
+                    found.add(file.toString());
                     return library;
+                } catch (UnsatisfiedLinkError e) {
+                    unloadable.add(file + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
                 }
             }
         }
         return null;
-    }
-
-    /** dlopen by path or soname, or null where it fails (absent, or for another architecture). */
-    private static NativeLibrary open(String name) {
-        try {
-            return NativeLibrary.getInstance(name);
-        } catch (UnsatisfiedLinkError e) {
-            return null;
-        }
     }
 
     /** A line for reports: CUDA major version and where each library came from. */

@@ -28,6 +28,8 @@ class CudaLibrariesTest {
                 () -> CudaLibraries.load(List.of(dir), false));
         assertTrue(e.getMessage().startsWith("no CUDA driver: libcuda.so.1 not found"), e.getMessage());
         assertTrue(e.getMessage().contains(CudaLibraries.FOLDERS_VARIABLE + "=" + dir), e.getMessage());
+        assertTrue(e.getMessage().contains("; there but not loadable: " + dir.resolve("libcuda.so.1") + " ("),
+                e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
 
@@ -40,8 +42,8 @@ class CudaLibrariesTest {
         try {
             CudaUnavailableException e = assertThrows(CudaUnavailableException.class,
                     () -> CudaLibraries.load(List.of(dir), false));
-            assertTrue(e.getMessage().startsWith("no CUDA 13 or 12 toolkit libraries: libnvrtc.so.13 and "
-                    + "libcublas.so.13"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("no CUDA 13 or 12 toolkit libraries: libnvrtc.so.13, "
+                    + "libcublasLt.so.13 and libcublas.so.13"), e.getMessage());
             assertTrue(e.getMessage().contains("set " + CudaLibraries.FOLDERS_VARIABLE), e.getMessage());
         } finally {
             // JNA keeps opened libraries by name: forget the stand-in, or a later lookup of the driver finds it.
