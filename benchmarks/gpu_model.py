@@ -1,5 +1,5 @@
-"""Expected training steps per second on common GPUs for the cuda build, from a FLOP and memory-traffic count of one
-step (no GPU was available to measure). Usage: python3 benchmarks/gpu_model.py [--resolution 256] [--width 256]
+"""Expected training steps per second on common GPUs, from a FLOP and memory-traffic count of one step, written for
+ND4J's CUDA backend (now gone) before any GPU ran here; benchmarks/gpu-check.sh measures the real backend. Usage: python3 benchmarks/gpu_model.py [--resolution 256] [--width 256]
 [--packs 64,1024] (the second table: trial-steps per second against pack size at those batch sizes)
 
 The model: a step is its matrix products at 70 % of the GPU's FP32 peak, then its elementwise passes at 70 % of its
