@@ -7,6 +7,7 @@ import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +19,19 @@ import java.util.List;
 final class Nvrtc {
     private final NativeLibrary library;
 
+    /**
+     * NVRTC from {@code library}. NVRTC opens its builtins library ({@code libnvrtc-builtins.so.13.0}) by name when
+     * it compiles, which the loader finds only on its own path: the one beside NVRTC is loaded first, so that a
+     * folder named by {@link CudaLibraries#FOLDERS_VARIABLE} (a pip package's) needs no loader path of its own.
+     */
     Nvrtc(NativeLibrary library) {
         this.library = library;
+        File file = library.getFile();
+        File[] builtins = file == null ? null : file.getParentFile().listFiles(
+                (folder, name) -> name.startsWith("libnvrtc-builtins.so.") && !name.contains(".alt."));
+        for (File builtin : builtins == null ? new File[0] : builtins) {
+            NativeLibrary.getInstance(builtin.getPath());
+        }
     }
 
     /** NVRTC's version, e.g. {@code 13.0}. */

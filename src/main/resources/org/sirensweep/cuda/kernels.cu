@@ -2,7 +2,7 @@
  * The SIREN engine's elementwise work as GPU kernels: the sine layers' activation, the derivative streams'
  * arithmetic forward and in reverse, the output bias, the loss (residual, sums of squares, per-trial loss), Adam,
  * and the batch gather. NVRTC compiles this file at run time for the GPU in hand, after a prelude that defines the
- * macros below (CudaKernels.PRELUDE); the tests compile the same file for the CPU with a C compiler and a prelude
+ * macros below (KernelSource.PRELUDE); the tests compile the same file for the CPU with a C compiler and a prelude
  * that makes blockIdx and threadIdx plain variables, and check every kernel against the Java engine's passes.
  *
  * Rules every kernel keeps, so that its results depend neither on the launch shape nor on timing (the same bits on
