@@ -86,11 +86,11 @@ public final class ClusterChecks {
 
     /**
      * Waits until an executor has registered or {@link #EXECUTOR_TIMEOUT} passes; in local mode the driver is the
-     * executor. Returns null, or one line saying that none registered, what the job asked for and what the
-     * standalone master says its workers offer.
+     * executor, and with dynamic allocation executors start only once work is there. Returns null, or one line
+     * saying that none registered, what the job asked for and what the standalone master says its workers offer.
      */
     static String awaitExecutors(SparkContext sc) {
-        if (sc.isLocal()) {
+        if (sc.isLocal() || sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
             return null;
         }
         long seconds = sc.getConf().getLong(EXECUTOR_TIMEOUT, 60);
