@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.sirensweep.cuda.HostDevice;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.image.TargetScales;
 import org.sirensweep.image.TrainingImage;
 import org.sirensweep.train.TrainerTest.MemoryCheckpoints;
 import org.sirensweep.model.SirenConfig;
@@ -60,15 +59,7 @@ class DeviceTrainingTest {
     void aPackOnTheDeviceKeepsEachMembersBitsAndStopsTheOneThatDiverges() {
         SirenConfig shape = SirenConfig.forImage(1, 16, 2, 10);
         int epochs = 30;
-        // Own learning rates, seeds and shuffles; the third diverges (as in TrainerTest).
-        TrainingConfig[] configs = {
-            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e-3, 3, 4, TargetScales.SIREN_JAX,
-                    List.of(10)),
-            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, false, 3e-4, 4, 4, TargetScales.SIREN_JAX,
-                    List.of(10)),
-            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e3, 5, 4, TargetScales.SIREN_JAX,
-                    List.of(10)),
-        };
+        TrainingConfig[] configs = TrainerTest.packWithOneDiverging(epochs);
         List<TrainingResult> cpu = Trainer.trainPack(members(shape, configs, Checkpoints.NONE, null), camera, epochs);
         assertEquals(TrainingStatus.DIVERGED, cpu.get(2).status());
         try (HostDevice device = new HostDevice()) {

@@ -252,12 +252,12 @@ class TrainerTest {
         assertEquals(4, contiguous.point(1, 0));
     }
 
-    @Test
-    void aPackTrainsEachMemberBitForBitAsAloneAndOneThatDivergesEndsWithoutTheOthers() {
-        SirenConfig shape = SirenConfig.forImage(1, 16, 2, 10);
-        int epochs = 30;
-        // Own learning rates, seeds and shuffles; the third diverges (as in the test below).
-        TrainingConfig[] configs = {
+    /**
+     * A pack of three Laplacian trainings of {@code epochs} at batches of 256, each with its own learning rate, seed
+     * and shuffle; the third diverges (as in the test below); curve samples every 4 epochs and at 10.
+     */
+    static TrainingConfig[] packWithOneDiverging(int epochs) {
+        return new TrainingConfig[] {
             new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e-3, 3, 4, TargetScales.SIREN_JAX,
                     List.of(10)),
             new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, false, 3e-4, 4, 4, TargetScales.SIREN_JAX,
@@ -265,6 +265,13 @@ class TrainerTest {
             new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e3, 5, 4, TargetScales.SIREN_JAX,
                     List.of(10)),
         };
+    }
+
+    @Test
+    void aPackTrainsEachMemberBitForBitAsAloneAndOneThatDivergesEndsWithoutTheOthers() {
+        SirenConfig shape = SirenConfig.forImage(1, 16, 2, 10);
+        int epochs = 30;
+        TrainingConfig[] configs = packWithOneDiverging(epochs);
         List<TrainingResult> alone = new java.util.ArrayList<>();
         for (int p = 0; p < configs.length; p++) {
             alone.add(Trainer.train(Siren.initialise(shape, 10 + p, DataType.FLOAT), camera, configs[p],
