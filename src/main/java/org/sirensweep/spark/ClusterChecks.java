@@ -46,9 +46,8 @@ public final class ClusterChecks {
             return null;
         }
         List<String> failures = new ArrayList<>();
-        for (String address : master.substring("spark://".length()).split(",")) {
+        for (String address : addresses(master)) {
             int colon = address.lastIndexOf(':');
-            String host = colon < 0 ? address : address.substring(0, colon);
             int port;
             try {
                 port = colon < 0 ? 7077 : Integer.parseInt(address.substring(colon + 1));
@@ -57,7 +56,7 @@ public final class ClusterChecks {
                 continue;
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host, port), (int) CONNECT.toMillis());
+                socket.connect(new InetSocketAddress(host(address), port), (int) CONNECT.toMillis());
                 return null;
             } catch (IOException e) {
                 failures.add(address + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
@@ -65,6 +64,27 @@ public final class ClusterChecks {
         }
         return "cannot reach the Spark master " + master + " (" + String.join("; ", failures) + "); check the "
                 + "address, and that the master runs (its log says \"Starting Spark master at spark://HOST:PORT\")";
+    }
+
+    /** The {@code host:port} addresses of a standalone master URL, {@code spark://host:port[,host:port]}. */
+    private static String[] addresses(String master) {
+        return master.substring("spark://".length()).split(",");
+    }
+
+    /** The host of a {@code host[:port]} address. */
+    private static String host(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
+    }
+
+    /** Executors registered with the driver now (its own entry in Spark's list left out). */
+    static int executors(SparkContext sc) {
+        return sc.statusTracker().getExecutorInfos().length - 1;
+    }
+
+    /** The bound on waiting for executors: {@link #EXECUTOR_TIMEOUT} seconds, 60 by default. */
+    static long executorTimeoutSeconds(SparkConf conf) {
+        return conf.getLong(EXECUTOR_TIMEOUT, 60);
     }
 
     /** What a task of the job gets and asks for, from its configuration: "2 cores, 1g memory, 1 GPU per task". */
@@ -93,10 +113,10 @@ public final class ClusterChecks {
         if (sc.isLocal() || sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
             return null;
         }
-        long seconds = sc.getConf().getLong(EXECUTOR_TIMEOUT, 60);
+        long seconds = executorTimeoutSeconds(sc.getConf());
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         while (System.nanoTime() < deadline) {
-            if (sc.statusTracker().getExecutorInfos().length > 1) { // the driver is listed too
+            if (executors(sc) > 0) {
                 return null;
             }
             try {
@@ -140,9 +160,7 @@ public final class ClusterChecks {
         if (!master.startsWith("spark://")) {
             return "see the cluster manager for what its nodes offer";
         }
-        String first = master.substring("spark://".length()).split(",")[0];
-        String host = first.contains(":") ? first.substring(0, first.lastIndexOf(':')) : first;
-        String ui = "http://" + host + ":" + conf.getInt(MASTER_UI_PORT, 8080) + "/json/";
+        String ui = "http://" + host(addresses(master)[0]) + ":" + conf.getInt(MASTER_UI_PORT, 8080) + "/json/";
         try {
             URLConnection connection = new URL(ui).openConnection();
             connection.setConnectTimeout((int) CONNECT.toMillis());

@@ -32,8 +32,8 @@ import org.sirensweep.trial.Compute;
 public final class SweepRunner {
     /** Spark setting: train on the CPU when a CPU build is given GPUs (instead of refusing). */
     public static final String CPU_WITH_GPUS = "spark.sirensweep.cpuWithGpus";
-    private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
-    private static final Pattern LOCAL_THREADS = Pattern.compile("local\\[(\\d+|\\*)(,\\s*\\d+)?\\]");
+    /** {@code local[threads]} or {@code local[threads, attempts]}, as Spark reads a local master. */
+    private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(?:\\s*,\\s*(\\d+))?\\]");
 
     private final SparkSession spark;
     private final int localGpus;
@@ -197,7 +197,7 @@ public final class SweepRunner {
         String effective = conf.get("spark.master", "local[*]");
         if (effective.startsWith("local")) {
             int gpus = Compute.gpuCount();
-            Matcher threads = LOCAL_THREADS.matcher(effective);
+            Matcher threads = LOCAL.matcher(effective);
             int parallelism = !threads.matches() ? 1 : threads.group(1).equals("*")
                     ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads.group(1));
             return taskSlots(conf, gpus, parallelism);
@@ -216,12 +216,12 @@ public final class SweepRunner {
 
         ExecutorWatch(SparkContext sc) {
             this.sc = sc;
-            this.boundNanos = TimeUnit.SECONDS.toNanos(sc.getConf().getLong(ClusterChecks.EXECUTOR_TIMEOUT, 60));
+            this.boundNanos = TimeUnit.SECONDS.toNanos(ClusterChecks.executorTimeoutSeconds(sc.getConf()));
         }
 
         /** Null while executors remain (or in local mode); else what happened, in one line. */
         String allLostFor() {
-            if (sc.isLocal() || sc.statusTracker().getExecutorInfos().length > 1) { // the driver is listed too
+            if (sc.isLocal() || ClusterChecks.executors(sc) > 0) {
                 noneSince = -1;
                 return null;
             }
@@ -250,8 +250,8 @@ public final class SweepRunner {
     static int maxAttempts(SparkContext sc) {
         String master = sc.master();
         if (master.startsWith("local")) {
-            Matcher m = LOCAL_WITH_RETRIES.matcher(master);
-            return m.matches() ? Integer.parseInt(m.group(1)) : 1;
+            Matcher m = LOCAL.matcher(master);
+            return m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : 1;
         }
         return sc.getConf().getInt("spark.task.maxFailures", 4);
     }

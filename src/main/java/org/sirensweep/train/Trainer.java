@@ -106,15 +106,10 @@ public final class Trainer {
             }
         }
         TrainingTargets targets = TrainingTargets.of(image, shape.supervision(), shape.targetScales());
-        BatchSchedule[] schedules = new BatchSchedule[pack];
-        Siren[] nets = new Siren[pack];
-        double[] learningRates = new double[pack];
-        for (int p = 0; p < pack; p++) {
-            TrainingConfig c = members.get(p).config();
-            schedules[p] = new BatchSchedule(targets.points(), c.batchSize(), c.shuffle(), c.seed());
-            nets[p] = members.get(p).network();
-            learningRates[p] = c.learningRate();
-        }
+        List<TrainingConfig> configs = members.stream().map(Member::config).toList();
+        BatchSchedule[] schedules = schedules(configs, targets.points());
+        double[] learningRates = learningRates(configs);
+        Siren[] nets = members.stream().map(Member::network).toArray(Siren[]::new);
         BatchSchedule batches = schedules[0]; // every member's batches have the same sizes
         String what = (pack == 1 ? "a " : "a pack of " + pack + " ") + shape.supervision().id() + " training"
                 + (pack == 1 ? "" : "s") + " on batches of " + batches.largestBatch() + " points at width "
@@ -125,7 +120,7 @@ public final class Trainer {
             if (first.network().dataType() != DataType.FLOAT) {
                 throw new IllegalArgumentException("a GPU trains float32 networks, not " + first.network().dataType());
             }
-            boolean shuffles = members.stream().anyMatch(m -> m.config().shuffle());
+            boolean shuffles = configs.stream().anyMatch(TrainingConfig::shuffle);
             InsufficientMemoryException.ensureFitsDevice(gpu, DevicePackSteps.plannedBytes(network, shape,
                     targets.points(), pack, shuffles), what);
         }
@@ -154,13 +149,8 @@ public final class Trainer {
         int pack = configs.size();
         TrainingConfig shape = configs.get(0);
         TrainingTargets targets = TrainingTargets.of(image, shape.supervision(), shape.targetScales());
-        BatchSchedule[] schedules = new BatchSchedule[pack];
-        double[] learningRates = new double[pack];
-        for (int p = 0; p < pack; p++) {
-            TrainingConfig c = configs.get(p);
-            schedules[p] = new BatchSchedule(targets.points(), c.batchSize(), c.shuffle(), c.seed());
-            learningRates[p] = c.learningRate();
-        }
+        BatchSchedule[] schedules = schedules(configs, targets.points());
+        double[] learningRates = learningRates(configs);
         int batches = schedules[0].batches();
         double[][] losses = new double[pack][epochs];
         double[] sums = new double[pack];
@@ -199,6 +189,16 @@ public final class Trainer {
         long nanos = timed.stream().mapToLong(r -> r[0]).sum();
         long count = timed.stream().mapToLong(r -> r[1]).sum();
         return new DeviceTraining(losses, nanos / 1e6 / Math.max(1, count));
+    }
+
+    /** Each member's batches over {@code points} points: its batch size, shuffle and seed. */
+    private static BatchSchedule[] schedules(List<TrainingConfig> configs, int points) {
+        return configs.stream().map(c -> new BatchSchedule(points, c.batchSize(), c.shuffle(), c.seed()))
+                .toArray(BatchSchedule[]::new);
+    }
+
+    private static double[] learningRates(List<TrainingConfig> configs) {
+        return configs.stream().mapToDouble(TrainingConfig::learningRate).toArray();
     }
 
     private static float[][] initialParameters(Siren[] nets) {
