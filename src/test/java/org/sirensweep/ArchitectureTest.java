@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout is the architecture: packages layered cli → spark and bench → sweep → trial → train → cuda → model →
+ * The layout is the architecture: packages layered cli → report → spark and bench → sweep → trial → train → cuda → model →
  * image, nothing pointing upward; only {@code spark} uses Spark; the GPU backend ({@code cuda}) uses no ND4J, so it
  * runs where ND4J's natives are not (the GPU check).
  */
@@ -27,6 +27,7 @@ class ArchitectureTest {
     void layersPointDownwardOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("org.sirensweep.cli..")
+                .layer("report").definedBy("org.sirensweep.report..")
                 .layer("spark").definedBy("org.sirensweep.spark..")
                 .layer("bench").definedBy("org.sirensweep.bench..")
                 .layer("sweep").definedBy("org.sirensweep.sweep..")
@@ -36,14 +37,16 @@ class ArchitectureTest {
                 .layer("model").definedBy("org.sirensweep.model..")
                 .layer("image").definedBy("org.sirensweep.image..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("spark").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("spark").mayOnlyBeAccessedByLayers("cli", "report")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("sweep").mayOnlyBeAccessedByLayers("cli", "spark")
-                .whereLayer("trial").mayOnlyBeAccessedByLayers("cli", "spark", "sweep")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "spark", "bench", "sweep", "trial")
-                .whereLayer("cuda").mayOnlyBeAccessedByLayers("cli", "spark", "bench", "sweep", "trial", "train")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "spark", "bench", "sweep", "trial", "train",
-                        "cuda")
+                .whereLayer("sweep").mayOnlyBeAccessedByLayers("cli", "report", "spark")
+                .whereLayer("trial").mayOnlyBeAccessedByLayers("cli", "report", "spark", "sweep")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "report", "spark", "bench", "sweep", "trial")
+                .whereLayer("cuda").mayOnlyBeAccessedByLayers("cli", "report", "spark", "bench", "sweep", "trial",
+                        "train")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "report", "spark", "bench", "sweep", "trial",
+                        "train", "cuda")
                 .check(classes);
     }
 

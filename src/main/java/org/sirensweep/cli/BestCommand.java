@@ -25,10 +25,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "best", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print the best trials of a dataset by a measure, overall or per group of settings.")
 public final class BestCommand implements Callable<Integer> {
-    /** Settings shown for each winner when the dataset varies them. */
-    private static final List<String> SETTINGS = List.of("image", "resolution", "supervision", "epochs", "batch_size",
-            "shuffle", "lr", "depth", "width", "omega0", "omega0_resolution", "target_resolution", "seed");
-
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -64,11 +60,10 @@ public final class BestCommand implements Callable<Integer> {
         for (String setting : by) {
             if (!first.containsKey(setting)) {
                 throw new CommandLine.ParameterException(cli, "--by: '" + setting + "' is not a column (settings: "
-                        + String.join(", ", SETTINGS) + ")");
+                        + String.join(", ", ResultTable.SETTINGS) + ")");
             }
         }
-        boolean lowerIsBetter = lowest || metric.endsWith("_error") || metric.equals("final_loss")
-                || metric.endsWith("_s") || metric.equals("ms_per_step");
+        boolean lowerIsBetter = lowest || ResultTable.lowerIsBetter(metric);
         List<Map<String, Object>> ranked = rows.stream()
                 .filter(r -> TrialResult.OK.equals(r.get("status")) && r.get(metric) instanceof Number n
                         && Double.isFinite(n.doubleValue()))
@@ -77,7 +72,7 @@ public final class BestCommand implements Callable<Integer> {
         order = lowerIsBetter ? order : order.reversed();
         Map<List<Object>, List<Map<String, Object>>> groups = ranked.stream().collect(Collectors.groupingBy(
                 r -> by.stream().map(r::get).toList(), LinkedHashMap::new, Collectors.toList()));
-        List<String> varied = SETTINGS.stream().filter(s -> !by.contains(s) && first.containsKey(s)
+        List<String> varied = ResultTable.SETTINGS.stream().filter(s -> !by.contains(s) && first.containsKey(s)
                 && rows.stream().map(r -> r.get(s)).distinct().count() > 1).toList();
 
         PrintWriter out = cli.getOut();

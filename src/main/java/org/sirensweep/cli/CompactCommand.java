@@ -30,26 +30,12 @@ public final class CompactCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
         Path dataset = input.folder(cli);
-        Path parent = out.toAbsolutePath().getParent();
-        if (Files.isDirectory(out) || !Files.isDirectory(parent) || !canCreateIn(parent)) {
-            throw new CommandLine.ParameterException(cli, "--out " + out + " cannot be written (it must be a file in "
-                    + "an existing, writable folder)");
-        }
+        OutputFile.check(cli, "--out", out);
         long start = System.nanoTime();
         int rows = ResultTable.compact(dataset, out);
         cli.getOut().printf("%s: %d rows without images and weights, %.2f MB, in %.1f s%n", out, rows,
                 Files.size(out) / 1e6, (System.nanoTime() - start) / 1e9);
         cli.getOut().flush();
         return 0;
-    }
-
-    /** Whether a file can be made in {@code folder} (tried: permissions say too little, e.g. for root or /proc). */
-    private static boolean canCreateIn(Path folder) {
-        try {
-            Files.delete(Files.createTempFile(folder, ".compact-probe", ".tmp"));
-            return true;
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 }

@@ -13,9 +13,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.sirensweep.model.Memory;
+import org.sirensweep.report.ImageSelection;
+import org.sirensweep.report.LiveReport;
 import org.sirensweep.spark.ClusterChecks;
 import org.sirensweep.spark.ExecutorMemory;
 import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.spark.SweepProgress;
 import org.sirensweep.spark.SweepRunner;
 import org.sirensweep.spark.TaskReport;
 import org.sirensweep.spark.TrialResult;
@@ -49,6 +52,8 @@ public final class RunCommand implements Callable<Integer> {
     public static final int INCOMPLETE = 5;
     /** Exit code when no executor registered in time: the cluster cannot run what the job asks for. */
     public static final int NO_EXECUTORS = 6;
+    /** How often the report page is rewritten while the sweep runs (and reloads itself in a browser). */
+    static final Duration REPORT_REFRESH = Duration.ofSeconds(10);
     /** Checkpoint interval when neither the sweep file nor the command line sets one. */
     public static final double DEFAULT_CHECKPOINT_MINUTES = 5;
 
@@ -148,14 +153,20 @@ public final class RunCommand implements Callable<Integer> {
         try (ResultDataset results = ResultDataset.open(dataset, sweep.name(), sweepFile)) {
             Duration interval = checkpointInterval != null ? checkpointInterval : CheckpointFile.interval(
                     sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES);
-            return run(sweep, results, interval, out);
+            LiveReport report = new LiveReport(sweep, results.folder(), ImageSelection.BEST, REPORT_REFRESH,
+                    System.err);
+            try {
+                return run(sweep, results, interval, report, out);
+            } finally {
+                report.finish();
+            }
         } catch (ResultDataset.DatasetException e) {
             throw new CommandLine.ParameterException(cli, "--output: " + e.getMessage());
         }
     }
 
-    private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, PrintWriter out)
-            throws IOException {
+    private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, LiveReport report,
+                    PrintWriter out) throws IOException {
         List<String> warnings = new ArrayList<>();
         Map<String, ResultDataset.Row> rows = results.rows(warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
@@ -171,7 +182,10 @@ public final class RunCommand implements Callable<Integer> {
         out.printf("sweep %s: %d trials, %d already in %s, %d to run%s%n", sweep.name(), sweep.trials().size(), done,
                 results.folder(), sweep.trials().size() - done, sweep.earlyStopping() == null ? ""
                         : " with successive halving (" + describe(sweep.earlyStopping()) + ")");
+        out.printf("report: %s (open it in a browser; it follows the run)%n", report.file());
         out.flush();
+        report.accept(new SweepProgress(title(sweep, plan), plan.stages().size(), 0, 0, 0, 0, 0, List.of(),
+                Duration.ZERO, null, plan.stages().isEmpty()));
         String jobError = null;
         Map<String, TaskReport> reports = new LinkedHashMap<>();
         int decisionsShown = 0;
@@ -204,7 +218,7 @@ public final class RunCommand implements Callable<Integer> {
                 while (!plan.stages().isEmpty()) {
                     decisionsShown = printDecisions(plan, decisionsShown, out);
                     SweepRunner.RunSummary summary = runner.run(sweep, results, plan.stages(), checkpointInterval,
-                            title(sweep, plan), System.out);
+                            title(sweep, plan), System.out, report);
                     summary.reports().forEach(r -> reports.put(r.trialId(), r));
                     summary.reports().stream().filter(r -> !TaskReport.PAUSED.equals(r.status()))
                             .forEach(r -> retry.remove(r.trialId()));
@@ -241,6 +255,7 @@ public final class RunCommand implements Callable<Integer> {
         long missing = sweep.trials().stream().filter(t -> !after.containsKey(t.id())).count();
         out.printf("results: %s (%d rows; pandas.read_parquet(\"%s\"), spark.read.parquet, or DuckDB "
                 + "'%s/*.parquet')%n", results.folder(), after.size(), results.folder(), results.folder());
+        out.printf("report: %s%n", report.file());
         if (jobError != null || missing > 0) {
             out.printf("incomplete: %d of %d trials have their rows, %d have none%s; run the same command again to "
                     + "resume%n", sweep.trials().size() - missing, sweep.trials().size(), missing,

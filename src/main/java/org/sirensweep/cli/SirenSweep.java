@@ -23,8 +23,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "siren-sweep", mixinStandardHelpOptions = true, version = "siren-sweep 0.1.0",
         description = "SIREN trainings and hyperparameter sweeps.",
-        subcommands = {RunCommand.class, VerifyCommand.class, BestCommand.class, CompactCommand.class,
-                TrainCommand.class, RenderCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, VerifyCommand.class, ReportCommand.class, BestCommand.class,
+                CompactCommand.class, TrainCommand.class, RenderCommand.class, BenchCommand.class})
 public final class SirenSweep {
     /** Exit code for invalid input (arguments, files). */
     public static final int BAD_INPUT = 2;

@@ -1,5 +1,6 @@
 /**
- * The {@code siren-sweep} command line (picocli): {@code run}, {@code verify}, {@code best}, {@code compact},
+ * The {@code siren-sweep} command line (picocli): {@code run}, {@code verify}, {@code report}, {@code best},
+ * {@code compact},
  * {@code train}, {@code render} and {@code bench}, each a thin layer that checks its arguments, one line per
  * problem, before any work, and calls the packages below.
  */

@@ -39,6 +39,11 @@ public final class ResultDataset implements AutoCloseable {
     private static final String LOCK = "_lock";
     /** Where files that are not this sweep's rows are moved, out of the readers' way. */
     public static final String QUARANTINE = "_quarantine";
+    /**
+     * The dataset's report page ({@code siren-sweep report}, kept current by {@code run}); '_' keeps it out of the
+     * readers' way like the marker.
+     */
+    public static final String REPORT = "_report.html";
     /** Where running trials keep their checkpoints ({@code <trial id>.checkpoint}), until their row commits. */
     public static final String CHECKPOINTS = "_checkpoints";
     private static final Pattern RESULT_NAME = Pattern.compile("[0-9a-f]{16}\\.parquet");
@@ -290,6 +295,43 @@ public final class ResultDataset implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** What a dataset folder's marker says: the sweep's name and the sweep file its first run read. */
+    public record About(String sweep, String sweepFile) {
+    }
+
+    /** The folder's marker; one line naming the problem when the folder is not a siren-sweep dataset. */
+    public static About about(Path folder) throws DatasetException {
+        Path marker = folder.resolve(MARKER);
+        if (!Files.isRegularFile(marker)) {
+            throw new DatasetException(folder + " has no " + MARKER + ": not a siren-sweep dataset");
+        }
+        String sweep = ownerOf(marker);
+        try {
+            return new About(sweep, new ObjectMapper().readTree(marker.toFile()).path("sweep_file").asText(""));
+        } catch (IOException e) {
+            throw new DatasetException(marker + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /**
+     * The row files of dataset {@code folder} by trial id, for reading it; one line naming the first problem (not a
+     * dataset, a damaged or foreign file) when any file is not one of its rows. Touches nothing.
+     */
+    public static Map<String, Path> rowFiles(Path folder) throws DatasetException, IOException {
+        String sweep = about(folder).sweep();
+        Map<String, Row> rows = new LinkedHashMap<>();
+        Map<Path, String> problems = scan(folder, sweep, rows);
+        if (!problems.isEmpty()) {
+            Map.Entry<Path, String> first = problems.entrySet().iterator().next();
+            throw new DatasetException(folder.resolve(first.getKey().getFileName()) + ": " + first.getValue()
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more such files)" : "")
+                    + "; siren-sweep verify " + folder + " lists them");
+        }
+        Map<String, Path> files = new LinkedHashMap<>();
+        rows.forEach((id, row) -> files.put(id, row.file()));
+        return files;
     }
 
     /** The sweep named by the folder's marker; a missing or unreadable marker is added to {@code problems}. */

@@ -30,6 +30,10 @@ public final class ResultTable {
     public static final MessageType COMPACT_SCHEMA = new MessageType(ResultFiles.SCHEMA.getName(),
             ResultFiles.SCHEMA.getFields().stream().filter(f -> !BULK.contains(f.getName())).toList());
 
+    /** The columns that hold a trial's training settings, in the order tables show them. */
+    public static final List<String> SETTINGS = List.of("image", "resolution", "supervision", "epochs", "batch_size",
+            "shuffle", "lr", "depth", "width", "omega0", "omega0_resolution", "target_resolution", "seed");
+
     private ResultTable() {
     }
 
@@ -39,8 +43,31 @@ public final class ResultTable {
      */
     public static List<Map<String, Object>> scalars(Path dataset) throws IOException {
         MessageType projection = new MessageType(ResultFiles.SCHEMA.getName(), ResultFiles.SCHEMA.getFields().stream()
-                .filter(Type::isPrimitive).toList());
-        return read(dataset, projection).stream().map(ResultTable::scalarsOf).toList();
+                .filter(f -> f.isPrimitive() && !BULK.contains(f.getName())).toList());
+        return read(dataset, projection).stream().map(ResultTable::valuesOf).toList();
+    }
+
+    /**
+     * One row file's columns but {@code leftOut}, as a map from column to value: numbers, strings, booleans, byte
+     * arrays (PNGs), timestamps as epoch milliseconds, lists (the curve, the upscale scores, the images) as lists of
+     * such values or maps; {@code null} where the row has none.
+     */
+    public static Map<String, Object> row(Path file, Set<String> leftOut) throws IOException {
+        MessageType projection = new MessageType(ResultFiles.SCHEMA.getName(), ResultFiles.SCHEMA.getFields().stream()
+                .filter(f -> !leftOut.contains(f.getName())).toList());
+        try (ParquetReader<Group> reader = ResultFiles.openRows(file, projection)) {
+            Group row = reader.read();
+            if (row == null) {
+                throw new IOException(file.getFileName() + " holds no row");
+            }
+            return valuesOf(row);
+        }
+    }
+
+    /** Whether lower values of numeric column {@code column} are better: errors, the loss and times. */
+    public static boolean lowerIsBetter(String column) {
+        return column.endsWith("_error") || column.equals("final_loss") || column.endsWith("_s")
+                || column.equals("ms_per_step");
     }
 
     /** Writes every row of {@code dataset} without its images and weights into one Parquet file, atomically. */
@@ -80,24 +107,36 @@ public final class ResultTable {
         }
     }
 
-    private static Map<String, Object> scalarsOf(Group row) {
+    /** A group's fields by name; a LIST group becomes the list of its elements. */
+    private static Map<String, Object> valuesOf(Group group) {
         Map<String, Object> values = new LinkedHashMap<>();
-        for (Type field : row.getType().getFields()) {
+        for (Type field : group.getType().getFields()) {
             String name = field.getName();
-            if (row.getFieldRepetitionCount(name) == 0) {
-                values.put(name, null);
-                continue;
-            }
-            PrimitiveType.PrimitiveTypeName type = field.asPrimitiveType().getPrimitiveTypeName();
-            values.put(name, switch (type) {
-                case INT32 -> row.getInteger(name, 0);
-                case INT64 -> row.getLong(name, 0);
-                case DOUBLE -> row.getDouble(name, 0);
-                case FLOAT -> (double) row.getFloat(name, 0);
-                case BOOLEAN -> row.getBoolean(name, 0);
-                default -> row.getString(name, 0);
-            });
+            values.put(name, group.getFieldRepetitionCount(name) == 0 ? null : valueOf(group, field));
         }
         return values;
+    }
+
+    private static Object valueOf(Group group, Type field) {
+        String name = field.getName();
+        if (!field.isPrimitive()) {
+            Group list = group.getGroup(name, 0);
+            List<Object> elements = new ArrayList<>();
+            for (int i = 0; i < list.getFieldRepetitionCount("list"); i++) {
+                Group item = list.getGroup("list", i);
+                Type element = item.getType().getType("element");
+                elements.add(element.isPrimitive() ? valueOf(item, element) : valuesOf(item.getGroup("element", 0)));
+            }
+            return elements;
+        }
+        return switch (field.asPrimitiveType().getPrimitiveTypeName()) {
+            case INT32 -> group.getInteger(name, 0);
+            case INT64 -> group.getLong(name, 0);
+            case DOUBLE -> group.getDouble(name, 0);
+            case FLOAT -> (double) group.getFloat(name, 0);
+            case BOOLEAN -> group.getBoolean(name, 0);
+            default -> field.getLogicalTypeAnnotation() == null ? group.getBinary(name, 0).getBytes()
+                    : group.getString(name, 0);
+        };
     }
 }

@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
-import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -112,10 +112,11 @@ public final class SweepRunner {
     /**
      * Runs {@code todo} (stages of trials of {@code sweep} without a row yet) as one Spark job, writing the rows of
      * the trials they end into {@code dataset}; each trial checkpoints every {@code checkpointInterval} of training
-     * (zero: never) and continues from its checkpoint. The progress line starts with {@code title}.
+     * (zero: never) and continues from its checkpoint. The progress line starts with {@code title}; {@code listener}
+     * hears the same progress every second or so (on this thread), and once more when the job ends.
      */
     public RunSummary run(Sweep sweep, ResultDataset dataset, List<TrialStage> todo, Duration checkpointInterval,
-                          String title, PrintStream log) {
+                          String title, PrintStream log, Consumer<SweepProgress> listener) {
         if (todo.isEmpty()) {
             return new RunSummary(List.of(), null);
         }
@@ -135,26 +136,27 @@ public final class SweepRunner {
                 sc.defaultParallelism())));
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(packs, packs.size()).mapPartitions(task)
                 .collectAsync();
-        ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log);
-        RunningSteps running = new RunningSteps(progress.steps());
+        ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log, listener);
+        RunningTasks running = new RunningTasks(progress.steps());
         sc.addSparkListener(running);
         ExecutorWatch executors = new ExecutorWatch(sc);
         try {
             while (true) {
                 try {
                     List<TaskReport> reports = job.get(1, TimeUnit.SECONDS);
-                    line.update(progress, 0, 0, true);
+                    line.update(progress, 0, List.of(), true);
                     return new RunSummary(reports, null);
                 } catch (TimeoutException e) {
-                    line.update(progress, running.total(), runningTasks(jsc), false);
+                    line.update(progress, running.total(), running.partitions().stream()
+                            .flatMap(p -> packs.get(p).stream()).map(stage -> stage.trial().id()).toList(), false);
                     String gone = executors.allLostFor();
                     if (gone != null) {
                         job.cancel(true);
-                        line.update(progress, 0, 0, true);
+                        line.update(progress, 0, List.of(), true);
                         return new RunSummary(List.of(), gone);
                     }
                 } catch (ExecutionException e) {
-                    line.update(progress, 0, 0, true);
+                    line.update(progress, 0, List.of(), true);
                     Throwable cause = e.getCause() == null ? e : e.getCause();
                     return new RunSummary(List.of(), cause.getMessage().lines().findFirst().orElse(cause.toString()));
                 } catch (InterruptedException e) {
@@ -256,15 +258,6 @@ public final class SweepRunner {
         return sc.getConf().getInt("spark.task.maxFailures", 4);
     }
 
-    private static int runningTasks(JavaSparkContext jsc) {
-        int running = 0;
-        for (int stage : jsc.statusTracker().getActiveStageIds()) {
-            SparkStageInfo info = jsc.statusTracker().getStageInfo(stage);
-            running += info == null ? 0 : info.numActiveTasks();
-        }
-        return running;
-    }
-
     /**
      * "sweep x: 3/8 done (ok 2, diverged 1, failed 0), 2 running, 1m20s, ETA 2m40s", on one line where a terminal
      * allows; trials stopped early or paused at a rung are counted too when there are any.
@@ -274,43 +267,48 @@ public final class SweepRunner {
         private final int trials;
         private final long totalSteps;
         private final PrintStream out;
+        private final Consumer<SweepProgress> listener;
         private final long start = System.nanoTime();
         private final boolean terminal = System.console() != null;
         private String last = "";
         private long lastPrinted;
 
-        ProgressLine(String title, int trials, long totalSteps, PrintStream out) {
+        ProgressLine(String title, int trials, long totalSteps, PrintStream out, Consumer<SweepProgress> listener) {
             this.title = title;
             this.trials = trials;
             this.totalSteps = totalSteps;
             this.out = out;
+            this.listener = listener;
         }
 
-        /** {@code runningSteps}: steps of the trials still running, which {@code p} counts only once they end. */
-        void update(TrialTask.Progress p, long runningSteps, int running, boolean finished) {
-            long ok = p.ok().value();
-            long diverged = p.diverged().value();
-            long failed = p.failed().value();
-            long stopped = p.stopped().value();
-            long paused = p.paused().value();
-            long done = ok + diverged + failed + stopped + paused;
-            running = (int) Math.min(running, trials - done); // a finishing task still counts as active for a moment
+        /**
+         * {@code runningSteps}: steps of the trials still running, which {@code p} counts only once they end;
+         * {@code running}: those trials.
+         */
+        void update(TrialTask.Progress p, long runningSteps, List<String> running, boolean finished) {
             long elapsed = System.nanoTime() - start;
             long stepsDone = p.steps().value() + runningSteps;
-            String eta = stepsDone == 0 || finished ? "" : ", ETA "
-                    + format(Duration.ofNanos((long) (elapsed * (double) (totalSteps - stepsDone) / stepsDone)));
+            Duration eta = stepsDone == 0 || finished ? null
+                    : Duration.ofNanos((long) (elapsed * (double) (totalSteps - stepsDone) / stepsDone));
+            SweepProgress now = new SweepProgress(title, trials, p.ok().value(), p.diverged().value(),
+                    p.failed().value(), p.stopped().value(), p.paused().value(), running, Duration.ofNanos(elapsed),
+                    eta, finished);
+            // A finishing task still counts as running for a moment.
+            long runningCount = Math.min(running.size(), trials - now.done());
             String counts = String.format("%s: %d/%d done (%sok %d, %sdiverged %d, failed %d), %d running", title,
-                    done, trials, paused > 0 ? "at the rung " + paused + ", " : "", ok,
-                    stopped > 0 ? "stopped " + stopped + ", " : "", diverged, failed, running);
+                    now.done(), trials, now.paused() > 0 ? "at the rung " + now.paused() + ", " : "", now.ok(),
+                    now.stopped() > 0 ? "stopped " + now.stopped() + ", " : "", now.diverged(), now.failed(),
+                    runningCount);
             // Logs get a line when the counts change (or every minute); a terminal gets one line rewritten in place.
             boolean changed = !counts.equals(last);
             if (terminal || changed || finished || elapsed - lastPrinted > 60e9) {
-                String text = counts + ", " + format(Duration.ofNanos(elapsed)) + eta;
+                String text = counts + ", " + format(now.elapsed()) + (eta == null ? "" : ", ETA " + format(eta));
                 out.print(terminal ? "\r" + text + "   " + (finished ? "\n" : "") : text + "\n");
                 out.flush();
                 last = counts;
                 lastPrinted = elapsed;
             }
+            listener.accept(now);
         }
 
         private static String format(Duration d) {

@@ -171,6 +171,32 @@ public final class SweepFile {
                 earlyStopping, pack(root.get("pack")), maxTrialBytes);
     }
 
+    /** What a report says of a sweep file: its description, and the settings it draws log-uniformly. */
+    public record Outline(String description, Set<String> logSampled) {
+        public Outline {
+            logSampled = Set.copyOf(logSampled);
+        }
+    }
+
+    /**
+     * The outline of {@code file} from its YAML alone (no validation, no images read), for describing a dataset
+     * whose sweep file may have changed since it ran; null when the file is gone or is not YAML.
+     */
+    public static Outline outline(Path file) {
+        try {
+            JsonNode root = new SweepFile(file).parseYaml();
+            Set<String> logSampled = new java.util.TreeSet<>();
+            for (Map.Entry<String, JsonNode> entry : iterable(root.path("sample"))) {
+                if (entry.getValue().isTextual() && entry.getValue().textValue().trim().startsWith("loguniform(")) {
+                    logSampled.add(entry.getKey());
+                }
+            }
+            return new Outline(root.path("description").asText(""), logSampled);
+        } catch (SweepFileException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private JsonNode parseYaml() throws SweepFileException {
         String text;
         try {

@@ -3,6 +3,7 @@ package org.sirensweep.trial;
 import java.util.ArrayList;
 import java.util.List;
 import org.sirensweep.image.PngCodec;
+import org.sirensweep.image.Supervision;
 import org.sirensweep.train.Evaluation;
 import org.sirensweep.train.HarmonicFit;
 import org.sirensweep.train.Rendering;
@@ -18,6 +19,15 @@ public record TrialImage(String kind, int size, byte[] png) {
     /** The file name used when the pictures are written to a folder: extra sizes carry a size prefix. */
     public String fileName(int trainingResolution) {
         return (size == trainingResolution ? "" : size + "-") + kind + ".png";
+    }
+
+    /** The kind of the value picture that shows what {@code supervision} determines (the fit a measure judges). */
+    public static String determinedKind(Supervision supervision) {
+        return switch (supervision) {
+            case VANILLA, COMBINED -> "value";
+            case GRADIENT -> "value-affine";
+            case LAPLACIAN -> "value-harmonic";
+        };
     }
 
     /** What the picture shows, for result files. */

@@ -145,6 +145,9 @@ class ClusterIT {
         }
         assertFalse(Files.exists(dataset.resolve(ResultFiles.STAGING)), "no temporary files remain");
         assertEquals(0, checkpoints(dataset), "every checkpoint went with its row");
+        String report = Files.readString(dataset.resolve(ResultDataset.REPORT));
+        assertTrue(report.contains("\"live\":null") && report.split("\"status\":\"ok\"", -1).length - 1 == 12,
+                "the driver wrote the final report page with every row");
 
         // The same sweep in local mode, uninterrupted: every row has the same weights and curve, the resumed
         // ones included (one thread per task on both, as spark.task.cpus says).

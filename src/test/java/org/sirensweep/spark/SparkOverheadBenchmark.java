@@ -47,7 +47,7 @@ public final class SparkOverheadBenchmark {
                 SweepRunner.RunSummary summary = runner.run(sweep, results,
                         sweep.trials().stream().map(org.sirensweep.sweep.TrialStage::whole).toList(),
                         java.time.Duration.ZERO, "overhead", new PrintStream(
-                        java.io.OutputStream.nullOutputStream()));
+                        java.io.OutputStream.nullOutputStream()), progress -> { });
                 Map<String, ResultDataset.Row> rows = results.rows(new java.util.ArrayList<>());
                 if (summary.jobError() != null || rows.size() != sweep.trials().size()) {
                     throw new IllegalStateException("sweep incomplete: " + summary.jobError());

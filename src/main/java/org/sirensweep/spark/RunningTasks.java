@@ -2,28 +2,33 @@ package org.sirensweep.spark;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple4;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The optimiser steps taken by trials that are still running, so the progress line's ETA moves during long trials.
+ * The tasks still running: which of the job's partitions (packs of trials) they run, for the live report, and the
+ * optimiser steps their trials have taken, so the progress line's ETA moves during long trials.
  * Spark merges a task's accumulators into the driver's only when the task ends; until then each executor heartbeat
  * ({@code spark.executor.heartbeatInterval}, 10 s by default) carries the task's current value, which this listener
  * keeps per task until the task ends.
  */
-final class RunningSteps extends SparkListener {
+final class RunningTasks extends SparkListener {
     private final long accumulatorId;
     private final Map<Long, Long> stepsByTask = new ConcurrentHashMap<>();
     private final Set<Long> ended = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Integer> partitionByTask = new ConcurrentHashMap<>();
 
-    RunningSteps(LongAccumulator steps) {
+    RunningTasks(LongAccumulator steps) {
         this.accumulatorId = steps.id();
     }
 
@@ -41,10 +46,21 @@ final class RunningSteps extends SparkListener {
     }
 
     @Override
+    public void onTaskStart(SparkListenerTaskStart start) {
+        partitionByTask.put(start.taskInfo().taskId(), start.taskInfo().index());
+    }
+
+    @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
         long taskId = end.taskInfo().taskId();
         ended.add(taskId);
         stepsByTask.remove(taskId);
+        partitionByTask.remove(taskId);
+    }
+
+    /** The partitions of the running tasks, in order. */
+    SortedSet<Integer> partitions() {
+        return new TreeSet<>(partitionByTask.values());
     }
 
     /** Steps of running tasks, as of their last heartbeat. */

@@ -8,6 +8,7 @@ import org.apache.spark.Success$;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.scheduler.TaskLocality;
 import org.apache.spark.util.LongAccumulator;
@@ -17,17 +18,17 @@ import scala.Tuple4;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** The steps of running trials follow the executors' heartbeats and leave the count when their task ends. */
-class RunningStepsTest {
+/** Which partitions run, and the steps of running trials follow the executors' heartbeats and leave the count when their task ends. */
+class RunningTasksTest {
     private final LongAccumulator steps = new LongAccumulator();
     private final LongAccumulator other = new LongAccumulator();
-    private final RunningSteps running;
+    private final RunningTasks running;
 
-    RunningStepsTest() {
+    RunningTasksTest() {
         // Unregistered accumulators have no id; register them with distinct ids as a SparkContext would.
         steps.metadata_$eq(new org.apache.spark.util.AccumulatorMetadata(41, Option.empty(), false));
         other.metadata_$eq(new org.apache.spark.util.AccumulatorMetadata(42, Option.empty(), false));
-        running = new RunningSteps(steps);
+        running = new RunningTasks(steps);
     }
 
     @Test
@@ -40,6 +41,15 @@ class RunningStepsTest {
         assertEquals(20, running.total(), "an ended task's steps are in the accumulator now");
         running.onExecutorMetricsUpdate(heartbeat(task(1, update(steps, 16))));
         assertEquals(20, running.total(), "a heartbeat that arrives after its task ended is ignored");
+    }
+
+    @Test
+    void knowsWhichPartitionsRunUntilTheirTasksEnd() {
+        running.onTaskStart(new SparkListenerTaskStart(0, 0, info(7, 3)));
+        running.onTaskStart(new SparkListenerTaskStart(0, 0, info(8, 1)));
+        assertEquals(List.of(1, 3), List.copyOf(running.partitions()));
+        running.onTaskEnd(end(7));
+        assertEquals(List.of(1), List.copyOf(running.partitions()));
     }
 
     private static AccumulableInfo update(LongAccumulator accumulator, long value) {
@@ -58,7 +68,10 @@ class RunningStepsTest {
     }
 
     private static SparkListenerTaskEnd end(long taskId) {
-        TaskInfo info = new TaskInfo(taskId, 0, 0, 0, 0L, "driver", "localhost", TaskLocality.PROCESS_LOCAL(), false);
-        return new SparkListenerTaskEnd(0, 0, "ResultTask", Success$.MODULE$, info, null, null);
+        return new SparkListenerTaskEnd(0, 0, "ResultTask", Success$.MODULE$, info(taskId, 0), null, null);
+    }
+
+    private static TaskInfo info(long taskId, int partition) {
+        return new TaskInfo(taskId, partition, 0, partition, 0L, "driver", "localhost", TaskLocality.PROCESS_LOCAL(), false);
     }
 }

@@ -1,0 +1,81 @@
+package org.sirensweep.report;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.Trial;
+
+/**
+ * The report page of a sweep that is running, kept current by its driver: rewritten as rows land and progress
+ * moves (at most every {@code refresh}, and never more than a tenth of the time, so a large dataset's rewrites do
+ * not slow the run), the open page reloading itself at that pace. {@link #finish} writes the final page, which
+ * no longer reloads. A page that cannot be written costs a warning, never the run.
+ */
+public final class LiveReport implements Consumer<SweepProgress> {
+    private final Path out;
+    private final ReportModel.Context context;
+    private final Map<String, Map<String, Object>> settings;
+    private final Duration refresh;
+    private final PrintStream warnings;
+    private final DatasetRows rows;
+    private final PictureStore store = new PictureStore();
+    private long nextWrite = System.nanoTime();
+    /** The time between writes now: {@code refresh}, or ten times the last write's duration if that is longer. */
+    private Duration interval;
+    private boolean warned;
+
+    /** A live page for {@code sweep}'s run into dataset {@code folder}, reloading every {@code refresh}. */
+    public LiveReport(Sweep sweep, Path folder, ImageSelection images, Duration refresh, PrintStream warnings) {
+        this.out = folder.resolve(ResultDataset.REPORT);
+        this.context = new ReportModel.Context(sweep.name(), folder.toAbsolutePath().normalize(),
+                sweep.source().toAbsolutePath().normalize().toString(), images);
+        this.settings = sweep.trials().stream().collect(Collectors.toMap(Trial::id, Trial::values));
+        this.refresh = refresh;
+        this.interval = refresh;
+        this.warnings = warnings;
+        this.rows = new DatasetRows(folder, images != ImageSelection.NONE);
+    }
+
+    /** The page's file. */
+    public Path file() {
+        return out;
+    }
+
+    @Override
+    public void accept(SweepProgress progress) {
+        if (System.nanoTime() - nextWrite >= 0 || progress.finished()) {
+            write(progress);
+        }
+    }
+
+    /** Writes the final page: the rows as they are now, without progress or reloading. */
+    public void finish() {
+        write(null);
+    }
+
+    private void write(SweepProgress progress) {
+        long start = System.nanoTime();
+        try {
+            List<ReportedTrial> trials = rows.read();
+            ReportModel.Live live = progress == null ? null
+                    : new ReportModel.Live(progress, settings, (int) Math.max(1, interval.toSeconds()));
+            ReportPage.write(ReportModel.of(trials, context, live, store), out);
+        } catch (IOException | ResultDataset.DatasetException | RuntimeException e) {
+            if (!warned) {
+                warnings.println("warning: the report page " + out + " could not be written: "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
+                warned = true;
+            }
+        }
+        interval = Duration.ofNanos(Math.max(refresh.toNanos(), 10 * (System.nanoTime() - start)));
+        nextWrite = System.nanoTime() + interval.toNanos();
+    }
+}
