@@ -10,8 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout is the architecture: packages layered cli → report → spark and bench → sweep → trial → train → cuda → model →
- * image, nothing pointing upward; only {@code spark} uses Spark; the GPU backend ({@code cuda}) uses no ND4J, so it
+ * The layout is the architecture: packages layered cli → report → spark and bench → store → sweep → trial → train →
+ * cuda → model → image, nothing pointing upward; only {@code spark} uses Spark (the results store does not); the GPU backend ({@code cuda}) uses no ND4J, so it
  * runs where ND4J's natives are not (the GPU check).
  */
 class ArchitectureTest {
@@ -29,6 +29,7 @@ class ArchitectureTest {
                 .layer("cli").definedBy("org.sirensweep.cli..")
                 .layer("report").definedBy("org.sirensweep.report..")
                 .layer("spark").definedBy("org.sirensweep.spark..")
+                .layer("store").definedBy("org.sirensweep.store..")
                 .layer("bench").definedBy("org.sirensweep.bench..")
                 .layer("sweep").definedBy("org.sirensweep.sweep..")
                 .layer("trial").definedBy("org.sirensweep.trial..")
@@ -39,14 +40,16 @@ class ArchitectureTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("spark").mayOnlyBeAccessedByLayers("cli", "report")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("cli", "report", "spark")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("sweep").mayOnlyBeAccessedByLayers("cli", "report", "spark")
-                .whereLayer("trial").mayOnlyBeAccessedByLayers("cli", "report", "spark", "sweep")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "report", "spark", "bench", "sweep", "trial")
-                .whereLayer("cuda").mayOnlyBeAccessedByLayers("cli", "report", "spark", "bench", "sweep", "trial",
-                        "train")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "report", "spark", "bench", "sweep", "trial",
-                        "train", "cuda")
+                .whereLayer("sweep").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store")
+                .whereLayer("trial").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "sweep")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
+                        "trial")
+                .whereLayer("cuda").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
+                        "trial", "train")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
+                        "trial", "train", "cuda")
                 .check(classes);
     }
 

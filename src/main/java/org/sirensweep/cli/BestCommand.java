@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.sirensweep.spark.ResultTable;
-import org.sirensweep.spark.TrialResult;
+import org.sirensweep.store.ResultTable;
+import org.sirensweep.store.TrialResult;
+import org.sirensweep.train.TrialStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,7 +66,7 @@ public final class BestCommand implements Callable<Integer> {
         }
         boolean lowerIsBetter = lowest || ResultTable.lowerIsBetter(metric);
         List<Map<String, Object>> ranked = rows.stream()
-                .filter(r -> TrialResult.OK.equals(r.get("status")) && r.get(metric) instanceof Number n
+                .filter(r -> TrialStatus.OK.id().equals(r.get("status")) && r.get(metric) instanceof Number n
                         && Double.isFinite(n.doubleValue()))
                 .toList();
         Comparator<Map<String, Object>> order = Comparator.comparingDouble(r -> ((Number) r.get(metric)).doubleValue());

@@ -3,7 +3,7 @@ package org.sirensweep.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.sirensweep.spark.ResultTable;
+import org.sirensweep.store.ResultTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

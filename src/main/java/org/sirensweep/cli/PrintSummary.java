@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.train.Measures;
-import org.sirensweep.train.TrainingStatus;
+import org.sirensweep.train.TrialStatus;
 
 /** The closing lines of a training command: what came out and where. */
 final class PrintSummary {
@@ -12,7 +12,7 @@ final class PrintSummary {
     }
 
     static void of(TrialOutcome result, Path folder, PrintWriter out) {
-        if (result.status() == TrainingStatus.DIVERGED) {
+        if (result.status() == TrialStatus.DIVERGED) {
             out.printf("diverged: the loss was not finite at step %d; partial results in %s%n",
                     result.divergedAtStep(), folder);
         } else {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.sirensweep.report.ImageSelection;
 import org.sirensweep.report.SweepReport;
-import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.store.ResultDataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,13 +15,13 @@ import org.sirensweep.report.ImageSelection;
 import org.sirensweep.report.LiveReport;
 import org.sirensweep.spark.ClusterChecks;
 import org.sirensweep.spark.ExecutorMemory;
-import org.sirensweep.spark.ResultDataset;
-import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.spark.SweepDriver;
 import org.sirensweep.spark.SweepRunner;
 import org.sirensweep.spark.TaskReport;
-import org.sirensweep.spark.TrialResult;
+import org.sirensweep.store.ResultDataset;
+import org.sirensweep.store.TrialResult;
 import org.sirensweep.sweep.EarlyStopping;
-import org.sirensweep.sweep.SuccessiveHalving;
+import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepFileException;
@@ -31,6 +29,7 @@ import org.sirensweep.sweep.Trial;
 import org.sirensweep.sweep.TrialPacks;
 import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.train.Measures;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -124,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (dryRun) {
             printTrials(sweep, out);
-            List<List<TrialStage>> packs = TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep,
+            List<List<TrialStage>> packs = TrialPacks.form(Scheduler.of(sweep).next(Map.of()).stages(), sweep,
                     SweepRunner.plannedTaskSlots(master));
             out.printf("%d Spark tasks for the first %d trials (%s)%n", packs.size(),
                     packs.stream().mapToInt(List::size).sum(), packs.stream().anyMatch(p -> p.size() > 1)
@@ -140,7 +139,7 @@ public final class RunCommand implements Callable<Integer> {
                 out.printf("sweep %s: %d trials with successive halving (%s): about %,d optimiser steps if none "
                         + "diverges, against %,d for the full grid; results would go to %s%n", sweep.name(),
                         sweep.trials().size(), describe(sweep.earlyStopping()),
-                        SuccessiveHalving.expectedSteps(sweep), sweep.totalSteps(), dataset);
+                        Scheduler.of(sweep).expectedSteps(), sweep.totalSteps(), dataset);
             }
             out.flush();
             return 0;
@@ -168,90 +167,43 @@ public final class RunCommand implements Callable<Integer> {
     private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, LiveReport report,
                     PrintWriter out) throws IOException {
         List<String> warnings = new ArrayList<>();
-        Map<String, ResultDataset.Row> rows = results.rows(warnings);
+        SweepDriver driver = SweepDriver.prepare(sweep, results, retryFailed, warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
-        results.removeStaleCheckpoints(rows);
-        // --retry-failed runs each failed trial once more in this run: its id leaves the set once it has a new row.
-        Set<String> retry = new HashSet<>();
-        if (retryFailed) {
-            rows.values().stream().filter(r -> TrialResult.FAILED.equals(r.status()))
-                    .forEach(r -> retry.add(r.trialId()));
-        }
-        SuccessiveHalving.Plan plan = SuccessiveHalving.next(sweep, results.standings(sweep, rows, retry));
-        long done = sweep.trials().stream().filter(t -> rows.containsKey(t.id()) && !retry.contains(t.id())).count();
-        out.printf("sweep %s: %d trials, %d already in %s, %d to run%s%n", sweep.name(), sweep.trials().size(), done,
-                results.folder(), sweep.trials().size() - done, sweep.earlyStopping() == null ? ""
-                        : " with successive halving (" + describe(sweep.earlyStopping()) + ")");
+        out.printf("sweep %s: %d trials, %d already in %s, %d to run%s%n", sweep.name(), sweep.trials().size(),
+                driver.alreadyDone(), results.folder(), sweep.trials().size() - driver.alreadyDone(),
+                sweep.earlyStopping() == null ? "" : " with successive halving (" + describe(sweep.earlyStopping())
+                        + ")");
         out.printf("report: %s (open it in a browser; it follows the run)%n", report.file());
         out.flush();
-        report.accept(new SweepProgress(title(sweep, plan), plan.stages().size(), 0, 0, 0, 0, 0, List.of(),
-                Duration.ZERO, null, plan.stages().isEmpty()));
-        String jobError = null;
-        Map<String, TaskReport> reports = new LinkedHashMap<>();
-        int decisionsShown = 0;
-        if (!plan.stages().isEmpty()) {
-            SweepRunner runner;
-            try {
-                runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
-            } catch (SweepRunner.ClusterUnavailableException e) {
-                return refuse(e.getMessage(), NO_EXECUTORS, out);
-            }
-            String unwritable = runner.probeOutput(results.folder());
-            if (unwritable != null) {
-                runner.stop();
-                return refuse("--output: " + unwritable, SirenSweep.BAD_INPUT, out);
-            }
-            // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints,
-            // and their half-written rows go (readers skip _staging, but a clean folder is what the user expects).
-            Thread cleanUp = new Thread(() -> {
-                try {
-                    results.removeStaging();
-                } catch (IOException e) {
-                    System.err.println("could not remove " + results.folder().resolve("_staging") + ": " + e);
+        SweepDriver.Outcome outcome;
+        try {
+            outcome = driver.run(master, checkpointInterval, System.out, report, new SweepDriver.Events() {
+                @Override
+                public void sparkStarted(String uiUrl) {
+                    out.println("Spark UI: " + uiUrl);
+                    out.flush();
                 }
-            }, "siren-sweep staging clean-up");
-            Runtime.getRuntime().addShutdownHook(cleanUp);
-            try {
-                out.println("Spark UI: " + runner.uiUrl());
-                // One Spark job per plan: the whole sweep, or with early stopping one rung at a time, each plan made
-                // afresh from what the dataset holds (so a killed run resumes at the same point).
-                while (!plan.stages().isEmpty()) {
-                    decisionsShown = printDecisions(plan, decisionsShown, out);
-                    SweepRunner.RunSummary summary = runner.run(sweep, results, plan.stages(), checkpointInterval,
-                            title(sweep, plan), System.out, report);
-                    summary.reports().forEach(r -> reports.put(r.trialId(), r));
-                    summary.reports().stream().filter(r -> !TaskReport.PAUSED.equals(r.status()))
-                            .forEach(r -> retry.remove(r.trialId()));
-                    if (summary.jobError() != null) {
-                        jobError = "Spark: " + summary.jobError();
-                        break;
-                    }
-                    SuccessiveHalving.Plan next = SuccessiveHalving.next(sweep,
-                            results.standings(sweep, results.rows(new ArrayList<>()), retry));
-                    if (next.stages().equals(plan.stages())) {
-                        jobError = "the same " + plan.stages().size() + " trials would run again: their "
-                                + "checkpoints did not reach epoch " + plan.towardsEpoch();
-                        break;
-                    }
-                    plan = next;
+
+                @Override
+                public void decided(Scheduler.Decision d) {
+                    out.printf("rung at epoch %d: %d trials reached it, %d go on, %d stop there%n", d.epoch(),
+                            d.reached(), d.promoted(), d.reached() - d.promoted());
+                    out.flush();
                 }
-                printDecisions(plan, decisionsShown, out);
-            } finally {
-                runner.stop();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanUp);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs anyway
-                }
-            }
-            results.removeStaging();
+            });
+        } catch (SweepRunner.ClusterUnavailableException e) {
+            return refuse(e.getMessage(), NO_EXECUTORS, out);
+        } catch (SweepDriver.OutputUnwritableException e) {
+            return refuse("--output: " + e.getMessage(), SirenSweep.BAD_INPUT, out);
         }
+        String jobError = outcome.jobError();
+        Map<String, TaskReport> reports = outcome.reports();
         Map<String, ResultDataset.Row> after = results.rows(new ArrayList<>());
         printResults(sweep, after, reports, out);
         if (sweep.earlyStopping() != null) {
             printSaving(sweep, results.standings(sweep, after, Set.of()), out);
         }
-        long failed = after.values().stream().filter(r -> TrialResult.FAILED.equals(r.status())).count();
+        long failed = after.values().stream().filter(r -> r.status() == TrialStatus.FAILED).count();
         long missing = sweep.trials().stream().filter(t -> !after.containsKey(t.id())).count();
         out.printf("results: %s (%d rows; pandas.read_parquet(\"%s\"), spark.read.parquet, or DuckDB "
                 + "'%s/*.parquet')%n", results.folder(), after.size(), results.folder(), results.folder());
@@ -284,30 +236,8 @@ public final class RunCommand implements Callable<Integer> {
                 + rule.metric() + (rule.by().isEmpty() ? "" : " per " + String.join(", ", rule.by()));
     }
 
-    /** The progress line's title: the sweep, and with early stopping the rung its trials train to. */
-    private static String title(Sweep sweep, SuccessiveHalving.Plan plan) {
-        EarlyStopping rule = sweep.earlyStopping();
-        if (rule == null) {
-            return "sweep " + sweep.name();
-        }
-        int rung = rule.rungs().indexOf(plan.towardsEpoch());
-        return "sweep " + sweep.name() + (rung >= 0 ? ", rung " + (rung + 1) + "/" + rule.rungs().size()
-                + " (epoch " + plan.towardsEpoch() + ")" : ", to the end (epoch " + plan.towardsEpoch() + ")");
-    }
-
-    /** Prints the rung decisions of {@code plan} after the first {@code shown}; returns how many are shown now. */
-    private static int printDecisions(SuccessiveHalving.Plan plan, int shown, PrintWriter out) {
-        for (SuccessiveHalving.Decision d : plan.decisions().subList(Math.min(shown, plan.decisions().size()),
-                plan.decisions().size())) {
-            out.printf("rung at epoch %d: %d trials reached it, %d go on, %d stop there%n", d.epoch(), d.reached(),
-                    d.promoted(), d.reached() - d.promoted());
-        }
-        out.flush();
-        return Math.max(shown, plan.decisions().size());
-    }
-
     /** The optimiser steps the trials took (to their last curve sample), against the full grid's. */
-    private static void printSaving(Sweep sweep, Map<String, SuccessiveHalving.Standing> standings, PrintWriter out) {
+    private static void printSaving(Sweep sweep, Map<String, Scheduler.Standing> standings, PrintWriter out) {
         long taken = standings.values().stream().filter(st -> !st.curve().isEmpty())
                 .mapToLong(st -> st.curve().get(st.curve().size() - 1).step()).sum();
         out.printf("successive halving: %,d optimiser steps taken, %.0f%% of the %,d the full grid takes%n", taken,
@@ -340,7 +270,7 @@ public final class RunCommand implements Callable<Integer> {
             sweep.gridKeys().forEach(k -> row.add(display(t.values().get(k))));
             ResultDataset.Row stored = rows.get(t.id());
             TaskReport report = reports.get(t.id());
-            row.add(stored == null ? "missing" : stored.status());
+            row.add(stored == null ? "missing" : stored.status().id());
             Measures m = report == null ? null : report.measures();
             row.add(report == null ? (stored == null ? "" : "(earlier run)") : String.format("%.2f", m.psnr()));
             row.add(m == null ? "" : String.format("%.2f", m.determined(t.settings().supervision())));

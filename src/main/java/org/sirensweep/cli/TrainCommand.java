@@ -25,7 +25,7 @@ import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.InsufficientMemoryException;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingProgress;
-import org.sirensweep.train.TrainingStatus;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialImage;
@@ -173,7 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
         });
         checkpoints.delete(); // the results are in place
         PrintSummary.of(outcome, folder.target(), cli.getOut());
-        return outcome.status() == TrainingStatus.OK ? 0 : DIVERGED;
+        return outcome.status() == TrialStatus.OK ? 0 : DIVERGED;
     }
 
     private TrialSettings settings(CommandLine cli) {

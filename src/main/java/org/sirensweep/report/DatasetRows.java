@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.sirensweep.spark.ResultDataset;
-import org.sirensweep.spark.ResultTable;
+import org.sirensweep.store.ResultDataset;
+import org.sirensweep.store.ResultTable;
 
 /**
  * A dataset's rows as a report reads them, without their weights (and without pictures when the report shows

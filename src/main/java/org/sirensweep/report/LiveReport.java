@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.store.ResultDataset;
 import org.sirensweep.spark.SweepProgress;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.Trial;

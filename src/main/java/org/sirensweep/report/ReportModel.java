@@ -18,9 +18,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.spark.ResultTable;
 import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.store.ResultTable;
 import org.sirensweep.sweep.SweepFile;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.UpscaleScore;
 
@@ -126,7 +127,7 @@ final class ReportModel {
     /** The ok trials whose pictures a BEST report carries at full size: the best few per supervision. */
     private static Set<String> best(List<ReportedTrial> trials) {
         Map<Object, List<ReportedTrial>> bySupervision = trials.stream()
-                .filter(t -> "ok".equals(t.status()) && Double.isFinite(t.number(MEASURES.get(0))))
+                .filter(t -> TrialStatus.OK.id().equals(t.status()) && Double.isFinite(t.number(MEASURES.get(0))))
                 .collect(Collectors.groupingBy(t -> String.valueOf(t.columns().get("supervision"))));
         Set<String> best = new HashSet<>();
         bySupervision.values().forEach(group -> group.stream()
@@ -231,7 +232,7 @@ final class ReportModel {
                     .collect(Collectors.joining(", ")));
         }
         ArrayNode rungs = page.putArray("rungs");
-        trials.stream().filter(t -> "stopped".equals(t.status())).map(ReportedTrial::lastEpoch)
+        trials.stream().filter(t -> TrialStatus.STOPPED.id().equals(t.status())).map(ReportedTrial::lastEpoch)
                 .collect(Collectors.toCollection(TreeSet::new)).forEach(rungs::add);
     }
 

@@ -3,7 +3,7 @@ package org.sirensweep.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.store.ResultDataset;
 
 /** Writes a finished dataset's report page ({@code siren-sweep report}). */
 public final class SweepReport {

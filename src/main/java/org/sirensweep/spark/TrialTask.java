@@ -20,10 +20,15 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.sirensweep.cuda.Device;
+import org.sirensweep.store.ResultDataset;
+import org.sirensweep.store.ResultFiles;
+import org.sirensweep.store.TaskPlace;
+import org.sirensweep.store.TrialResult;
 import org.sirensweep.sweep.Trial;
 import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingProgress;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialOutcome;
@@ -102,7 +107,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
     private List<TaskReport> runAndCommit(List<TrialStage> pack, TaskContext context, int gpu) throws IOException {
         int attempt = context.attemptNumber() + 1;
         TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
-                gpu >= 0 ? String.valueOf(gpu) : null);
+                gpu >= 0 ? String.valueOf(gpu) : null, org.apache.spark.package$.MODULE$.SPARK_VERSION());
         Device device = null;
         if (gpu >= 0 && !cpuWithGpus) {
             try {
@@ -220,8 +225,8 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
             TrialStage stage = pack.get(p);
             Optional<TrialOutcome> outcome = outcomes.get(p);
             if (outcome.isEmpty()) { // at the rung, its state in the checkpoint: no row until the driver decides
-                count(TaskReport.PAUSED, stage.steps() - stepsCounted[p]);
-                reports.add(new TaskReport(stage.trial().id(), TaskReport.PAUSED, Measures.UNKNOWN, seconds, null,
+                count(TrialStatus.PAUSED, stage.steps() - stepsCounted[p]);
+                reports.add(new TaskReport(stage.trial().id(), TrialStatus.PAUSED, Measures.UNKNOWN, seconds, null,
                         Compute.deviceName(gpu)));
                 continue;
             }
@@ -264,7 +269,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
             if (!Files.isRegularFile(row)) {
                 return null;
             }
-            String status = ResultFiles.summary(row).status();
+            TrialStatus status = ResultFiles.summary(row).status();
             count(status, stage.steps());
             return new TaskReport(id, status, Measures.UNKNOWN, 0, null, null);
         }
@@ -273,22 +278,21 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
         if (!paused) {
             return null;
         }
-        count(TaskReport.PAUSED, stage.steps());
-        return new TaskReport(id, TaskReport.PAUSED, Measures.UNKNOWN, 0, null, null);
+        count(TrialStatus.PAUSED, stage.steps());
+        return new TaskReport(id, TrialStatus.PAUSED, Measures.UNKNOWN, 0, null, null);
     }
 
     /**
-     * Counts a trial's row status (or {@link TaskReport#PAUSED}), and its planned steps not counted yet (a diverged
-     * or failed trial ends early).
+     * Counts a trial's status, and its planned steps not counted yet (a diverged or failed trial ends early).
      */
-    private void count(String status, long stepsNotTaken) {
-        switch (status) {
-            case TaskReport.PAUSED -> progress.paused().add(1);
-            case TrialResult.OK -> progress.ok().add(1);
-            case TrialResult.DIVERGED -> progress.diverged().add(1);
-            case TrialResult.STOPPED -> progress.stopped().add(1);
-            default -> progress.failed().add(1);
-        }
+    private void count(TrialStatus status, long stepsNotTaken) {
+        (switch (status) {
+            case PAUSED -> progress.paused();
+            case OK -> progress.ok();
+            case DIVERGED -> progress.diverged();
+            case STOPPED -> progress.stopped();
+            case FAILED -> progress.failed();
+        }).add(1);
         progress.steps().add(stepsNotTaken);
     }
 

@@ -1,8 +1,6 @@
 /**
- * Running a sweep on Spark and keeping its results: one trial per task ({@link org.sirensweep.spark.TrialTask}),
- * GPU assignment, progress, and the dataset folder of one Parquet row per trial ({@link
- * org.sirensweep.spark.ResultFiles}, {@link org.sirensweep.spark.ResultDataset}) with its checks, comparisons of
- * two runs ({@link org.sirensweep.spark.DatasetComparison}), checkpoints and compact tables. The only package that
- * imports Spark.
+ * Running a sweep on Spark: one pack of trials per task ({@link org.sirensweep.spark.TrialTask}), which writes its
+ * trials' rows into the store, GPU assignment, the cluster checks, and the progress of a job ({@link
+ * org.sirensweep.spark.SweepProgress}). The only package that imports Spark.
  */
 package org.sirensweep.spark;

@@ -9,58 +9,26 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.sirensweep.train.CurvePoint;
 
 /**
- * Which stages a sweep runs next, from what its dataset holds: its rows and its checkpoints' curves, nothing else.
- * The whole schedule is worked out again from the start each time, so a driver killed at any point (mid-rung, or
- * between a decision and the rows it implies) takes up where it was, and, the trainings being exact, decides as an
- * uninterrupted run would.
- *
- * <p>Without early stopping, every trial without a row runs whole. With it ({@link EarlyStopping}), rung by rung:
- * the trials still in the running train to the rung and pause; once all of them have reached it (or ended before
- * it), each group keeps its best {@code max(1, ⌊n / factor⌋)} by the metric at that epoch, ties broken by trial id,
- * and the others commit a {@code stopped} row there. The trials left after the last rung train to the end.
+ * Successive halving (Ray Tune's ASHA, promoted in rounds), rung by rung: the trials still in the running train to
+ * the rung and pause; once all of them have reached it (or ended before it), each group keeps its best {@code max(1,
+ * ⌊n / factor⌋)} by the metric at that epoch, ties broken by trial id, and the others commit a {@code stopped} row
+ * there. The trials left after the last rung train to the end. Worked out afresh from the standings at every plan
+ * (see {@link Scheduler}).
  */
-public final class SuccessiveHalving {
-    private SuccessiveHalving() {
+public final class SuccessiveHalving implements Scheduler {
+    private final Sweep sweep;
+    private final EarlyStopping rule;
+
+    /** The schedule of {@code sweep}, which must have an early-stopping rule. */
+    public SuccessiveHalving(Sweep sweep) {
+        this.sweep = sweep;
+        this.rule = java.util.Objects.requireNonNull(sweep.earlyStopping(), "a sweep without early stopping");
     }
 
-    /**
-     * What the dataset holds of a trial: whether it has a row (its training has ended: ok, stopped, diverged, or
-     * failed for good) and its learning curve so far (the row's, or its checkpoint's; empty if neither).
-     */
-    public record Standing(boolean ended, List<CurvePoint> curve) {
-        public static final Standing NEW = new Standing(false, List.of());
-
-        public Standing {
-            curve = List.copyOf(curve);
-        }
-    }
-
-    /** One rung's decision: its epoch, the trials that reached it, and those that go on. */
-    public record Decision(int epoch, int reached, int promoted) {
-    }
-
-    /**
-     * The stages to run next (empty: the sweep is complete), the rung they work towards (its epoch, the trials' full
-     * length for the final stretch, 0 without early stopping), and the decisions taken at the rungs before it.
-     */
-    public record Plan(List<TrialStage> stages, int towardsEpoch, List<Decision> decisions) {
-        public Plan {
-            stages = List.copyOf(stages);
-            decisions = List.copyOf(decisions);
-        }
-    }
-
-    /** The next stages of {@code sweep}, given each trial's standing by id (missing: {@link Standing#NEW}). */
-    public static Plan next(Sweep sweep, Map<String, Standing> standings) {
-        EarlyStopping rule = sweep.earlyStopping();
-        if (rule == null) {
-            List<TrialStage> stages = sweep.trials().stream().filter(t -> !standing(standings, t).ended())
-                    .map(TrialStage::whole).toList();
-            return new Plan(stages, 0, List.of());
-        }
+    @Override
+    public Plan next(Map<String, Standing> standings) {
         List<TrialStage> stages = new ArrayList<>();
         List<Decision> decisions = new ArrayList<>();
         List<Trial> running = sweep.trials();
@@ -123,13 +91,10 @@ public final class SuccessiveHalving {
 
     /**
      * The optimiser steps successive halving takes if no trial diverges: in each group, the trials that reach each
-     * rung times the steps between rungs (of the group's mean trial). Without early stopping, the sweep's total.
+     * rung times the steps between rungs (of the group's mean trial).
      */
-    public static long expectedSteps(Sweep sweep) {
-        EarlyStopping rule = sweep.earlyStopping();
-        if (rule == null) {
-            return sweep.totalSteps();
-        }
+    @Override
+    public long expectedSteps() {
         double steps = 0;
         for (List<Trial> group : groups(rule, sweep.trials())) {
             double stepsPerEpoch = group.stream().mapToDouble(t -> t.settings().stepsUntil(1)).average().orElse(0);

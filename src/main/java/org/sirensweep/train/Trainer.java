@@ -17,7 +17,7 @@ import org.sirensweep.model.Workspace;
 /**
  * Fits a SIREN to an image with Adam ({@link AdamOptimizer} over the flat parameter vector). Every buffer is allocated
  * before the first step; a step is forward, loss, backward and update. A loss that is not finite stops the training
- * with status {@link TrainingStatus#DIVERGED} instead of failing.
+ * with status {@link TrialStatus#DIVERGED} instead of failing.
  */
 public final class Trainer {
     /** Steps left out of the step-time median as warm-up (JIT, first-touch of buffers). */
@@ -45,7 +45,7 @@ public final class Trainer {
 
     /**
      * As {@link #train(Siren, PixelImage, TrainingConfig, TrainingProgress, Checkpoints)}, but ending after epoch
-     * {@code untilEpoch}: before the last epoch, the result is {@link TrainingStatus#STOPPED}, the curve has a sample
+     * {@code untilEpoch}: before the last epoch, the result is {@link TrialStatus#STOPPED}, the curve has a sample
      * at that epoch, and the state is saved to {@code checkpoints} whatever its interval, so that a later call with a
      * later epoch continues it exactly (successive halving pauses trials at its rungs this way). A saved state already
      * at {@code untilEpoch} runs no epoch: the network is the saved one.
@@ -210,11 +210,12 @@ public final class Trainer {
     }
 
     /**
-     * The trainer's books over a pack's steps: each member's curve, training time, divergence and checkpoints, kept
-     * from what its {@link PackSteps} report, epoch range by epoch range.
+     * The trainer's books over a pack's steps, epoch range by epoch range: the steps run to the next epoch where a
+     * member samples its curve (or the end), then each member's books take the curve sample and the checkpoint due
+     * there. {@link PackSteps} report each step's losses, which the members' books add up.
      */
     private static final class Books implements PackSteps.Listener {
-        private final List<Member> members;
+        private final List<MemberBooks> members = new ArrayList<>();
         private final PackSteps steps;
         private final PixelImage image;
         private final int untilEpoch;
@@ -223,19 +224,14 @@ public final class Trainer {
         private final TrainingConfig shape;
         /** What every curve sample is measured against: all targets, whatever the supervision trains on. */
         private final TrainingTargets allTargets;
-        private final List<List<CurvePoint>> curves = new ArrayList<>();
         private final long totalSteps;
+        /** The pack's step times (a step trains every member), from the first step this run took. */
         private final long[] stepNanos;
-        private final long[] trainNanos;
-        private final double[] lossSum;
-        private final double[] epochLoss;
-        private final TrainingResult[] results;
         private long resumedFrom;
         private long step;
         private int running;
 
         Books(List<Member> members, PackSteps steps, PixelImage image, int untilEpoch, BatchSchedule batches) {
-            this.members = members;
             this.steps = steps;
             this.image = image;
             this.untilEpoch = untilEpoch;
@@ -244,87 +240,51 @@ public final class Trainer {
             this.shape = members.get(0).config();
             this.allTargets = TrainingTargets.all(image, shape.targetScales());
             for (int p = 0; p < pack; p++) {
-                curves.add(new ArrayList<>());
+                this.members.add(new MemberBooks(p, members.get(p)));
             }
             totalSteps = (long) untilEpoch * this.batches;
             stepNanos = new long[(int) Math.min(totalSteps, TIMED_STEPS)];
-            trainNanos = new long[pack];
-            lossSum = new double[pack];
-            epochLoss = new double[pack];
-            results = new TrainingResult[pack];
             running = pack;
         }
 
         List<TrainingResult> train() {
+            int epoch = resume();
+            while (epoch <= untilEpoch && running > 0) {
+                int last = steps.runEnd(epoch, nextStop(epoch));
+                steps.run(epoch, last, step, this);
+                boolean pause = last == untilEpoch && untilEpoch < shape.epochs();
+                for (MemberBooks m : members) {
+                    if (m.result == null) {
+                        m.endOfRange(last, pause);
+                    }
+                }
+                epoch = last + 1;
+            }
+            return members.stream().map(m -> m.result != null ? m.result : m.finish()).toList();
+        }
+
+        /** Continues from the members' saved states where all have one; returns the first epoch to train. */
+        private int resume() {
             int firstEpoch = 1;
-            TrainingState[] resumed = resumable(members, untilEpoch);
+            TrainingState[] resumed = resumable(members.stream().map(m -> m.member).toList(), untilEpoch);
             if (resumed != null) {
-                for (int p = 0; p < pack; p++) {
-                    steps.restore(p, resumed[p].parameters(), resumed[p].optimizerState());
-                    curves.get(p).addAll(resumed[p].curve());
-                    trainNanos[p] = resumed[p].trainNanos();
-                    members.get(p).progress().step(resumed[p].step(), totalSteps);
+                for (MemberBooks m : members) {
+                    m.restore(resumed[m.index]);
                 }
                 step = resumed[0].step();
                 firstEpoch = resumed[0].epoch() + 1;
             }
             resumedFrom = step;
-            long[] lastSave = new long[pack];
-            Arrays.fill(lastSave, System.nanoTime());
-            // A state saved at untilEpoch runs no epoch: its last curve sample (taken at that epoch) holds the loss.
-            for (int p = 0; p < pack; p++) {
-                List<CurvePoint> curve = curves.get(p);
-                epochLoss[p] = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).loss();
-            }
-            for (int epoch = firstEpoch; epoch <= untilEpoch && running > 0; ) {
-                int last = steps.runEnd(epoch, nextStop(epoch));
-                steps.run(epoch, last, step, this);
-                epoch = last;
-                boolean pause = epoch == untilEpoch && untilEpoch < shape.epochs();
-                for (int p = 0; p < pack; p++) {
-                    if (results[p] != null) {
-                        continue;
-                    }
-                    Member m = members.get(p);
-                    if (m.config().samplesCurveAt(epoch) || epoch == untilEpoch) {
-                        Measures measures = Measures.of(steps.render(p, image.height(), image.width()), image,
-                                allTargets);
-                        CurvePoint point = new CurvePoint(step, epoch, epochLoss[p], measures, trainNanos[p] / 1e9);
-                        curves.get(p).add(point);
-                        m.progress().curve(point);
-                    }
-                    long interval = m.checkpoints().interval().toNanos();
-                    if (pause || (interval > 0 && epoch < untilEpoch && System.nanoTime() - lastSave[p] >= interval)) {
-                        m.checkpoints().save(new TrainingState(epoch, step, steps.parameters(p),
-                                steps.optimizerState(p), curves.get(p), trainNanos[p]));
-                        lastSave[p] = System.nanoTime();
-                    }
-                }
-                epoch++;
-            }
-            for (int p = 0; p < pack; p++) {
-                if (results[p] != null) {
-                    continue;
-                }
-                List<CurvePoint> curve = curves.get(p);
-                if (curve.isEmpty()) {
-                    throw new IllegalStateException("the saved state at epoch " + untilEpoch + " has no curve sample");
-                }
-                // A run that took no step (it continued from a state at its end) reports the mean step time saved.
-                double msPerStep = step > resumedFrom ? medianMillis(stepNanos, step - resumedFrom) / pack
-                        : trainNanos[p] / 1e6 / step;
-                results[p] = new TrainingResult(steps.network(p), untilEpoch == shape.epochs() ? TrainingStatus.OK
-                        : TrainingStatus.STOPPED, -1, step, epochLoss[p], curve.get(curve.size() - 1).measures(),
-                        List.copyOf(curve), trainNanos[p] / 1e9, msPerStep, resumedFrom);
-            }
-            return List.of(results);
+            long now = System.nanoTime();
+            members.forEach(m -> m.lastSave = now); // checkpoint intervals count from here
+            return firstEpoch;
         }
 
         /** The first epoch from {@code epoch} on where a member samples its curve, or {@code untilEpoch}. */
         private int nextStop(int epoch) {
             for (int e = epoch; e < untilEpoch; e++) {
-                for (Member m : members) {
-                    if (m.config().samplesCurveAt(e)) {
+                for (MemberBooks m : members) {
+                    if (m.member.config().samplesCurveAt(e)) {
                         return e;
                     }
                 }
@@ -334,12 +294,9 @@ public final class Trainer {
 
         @Override
         public boolean step(long index, double[] losses, long nanos) {
-            for (int p = 0; p < pack; p++) {
-                if (results[p] == null && !Double.isFinite(losses[p])) {
-                    trainNanos[p] += nanos / pack;
-                    results[p] = new TrainingResult(steps.network(p), TrainingStatus.DIVERGED, index + 1, index,
-                            losses[p], Measures.UNKNOWN, List.copyOf(curves.get(p)), trainNanos[p] / 1e9,
-                            medianMillis(stepNanos, index - resumedFrom) / pack, resumedFrom);
+            for (MemberBooks m : members) {
+                if (m.result == null && !Double.isFinite(losses[m.index])) {
+                    m.diverge(index, losses[m.index], nanos);
                     running--;
                 }
             }
@@ -350,11 +307,9 @@ public final class Trainer {
                 stepNanos[(int) (index - resumedFrom)] = nanos;
             }
             step = index + 1;
-            for (int p = 0; p < pack; p++) {
-                if (results[p] == null) {
-                    lossSum[p] += losses[p];
-                    trainNanos[p] += nanos / pack;
-                    members.get(p).progress().step(step, totalSteps);
+            for (MemberBooks m : members) {
+                if (m.result == null) {
+                    m.addStep(losses[m.index], nanos);
                 }
             }
             return true;
@@ -362,11 +317,80 @@ public final class Trainer {
 
         @Override
         public void epochEnd(int epoch) {
-            for (int p = 0; p < pack; p++) {
-                if (results[p] == null) {
-                    epochLoss[p] = lossSum[p] / batches;
-                    lossSum[p] = 0;
+            for (MemberBooks m : members) {
+                if (m.result == null) {
+                    m.epochLoss = m.lossSum / batches;
+                    m.lossSum = 0;
                 }
+            }
+        }
+
+        /** One member's books: its curve, training time, losses, last checkpoint, and its result once it has one. */
+        private final class MemberBooks {
+            private final int index;
+            private final Member member;
+            private final List<CurvePoint> curve = new ArrayList<>();
+            private long trainNanos;
+            private double lossSum;
+            /** The last epoch's mean loss; a state saved at untilEpoch runs no epoch: its last sample holds it. */
+            private double epochLoss = Double.NaN;
+            private long lastSave;
+            private TrainingResult result;
+
+            MemberBooks(int index, Member member) {
+                this.index = index;
+                this.member = member;
+            }
+
+            void restore(TrainingState state) {
+                steps.restore(index, state.parameters(), state.optimizerState());
+                curve.addAll(state.curve());
+                trainNanos = state.trainNanos();
+                member.progress().step(state.step(), totalSteps);
+                epochLoss = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).loss();
+            }
+
+            void addStep(double loss, long nanos) {
+                lossSum += loss;
+                trainNanos += nanos / pack;
+                member.progress().step(step, totalSteps);
+            }
+
+            void diverge(long index, double loss, long nanos) {
+                trainNanos += nanos / pack;
+                result = new TrainingResult(steps.network(this.index), TrialStatus.DIVERGED, index + 1, index, loss,
+                        Measures.UNKNOWN, List.copyOf(curve), trainNanos / 1e9,
+                        medianMillis(stepNanos, index - resumedFrom) / pack, resumedFrom);
+            }
+
+            /** At the end of an epoch range: the curve sample and the checkpoint due at {@code epoch}. */
+            void endOfRange(int epoch, boolean pause) {
+                if (member.config().samplesCurveAt(epoch) || epoch == untilEpoch) {
+                    Measures measures = Measures.of(steps.render(index, image.height(), image.width()), image,
+                            allTargets);
+                    CurvePoint point = new CurvePoint(step, epoch, epochLoss, measures, trainNanos / 1e9);
+                    curve.add(point);
+                    member.progress().curve(point);
+                }
+                long interval = member.checkpoints().interval().toNanos();
+                if (pause || (interval > 0 && epoch < untilEpoch && System.nanoTime() - lastSave >= interval)) {
+                    member.checkpoints().save(new TrainingState(epoch, step, steps.parameters(index),
+                            steps.optimizerState(index), curve, trainNanos));
+                    lastSave = System.nanoTime();
+                }
+            }
+
+            /** The result of a member that trained to {@code untilEpoch}. */
+            TrainingResult finish() {
+                if (curve.isEmpty()) {
+                    throw new IllegalStateException("the saved state at epoch " + untilEpoch + " has no curve sample");
+                }
+                // A run that took no step (it continued from a state at its end) reports the mean step time saved.
+                double msPerStep = step > resumedFrom ? medianMillis(stepNanos, step - resumedFrom) / pack
+                        : trainNanos / 1e6 / step;
+                return new TrainingResult(steps.network(index), untilEpoch == shape.epochs() ? TrialStatus.OK
+                        : TrialStatus.STOPPED, -1, step, epochLoss, curve.get(curve.size() - 1).measures(),
+                        List.copyOf(curve), trainNanos / 1e9, msPerStep, resumedFrom);
             }
         }
     }

@@ -3,7 +3,7 @@ package org.sirensweep.trial;
 import java.util.List;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
-import org.sirensweep.train.TrainingStatus;
+import org.sirensweep.train.TrialStatus;
 
 /**
  * What one trial produced, free of ND4J arrays so it can be stored anywhere: how the training ended ({@code
@@ -12,7 +12,7 @@ import org.sirensweep.train.TrainingStatus;
  * {@code .npz} bytes, the device it ran on, and the step a checkpoint let the training continue from (0: from the
  * start).
  */
-public record TrialOutcome(TrialSettings settings, int channels, TrainingStatus status, long divergedAtStep,
+public record TrialOutcome(TrialSettings settings, int channels, TrialStatus status, long divergedAtStep,
                            long steps, double finalLoss, Measures measures, List<CurvePoint> curve,
                            Timings timings, List<TrialImage> images, List<UpscaleScore> upscale, byte[] weightsNpz,
                            String device, long resumedFromStep) {

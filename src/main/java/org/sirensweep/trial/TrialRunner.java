@@ -29,7 +29,7 @@ import org.sirensweep.train.Rendering;
 import org.sirensweep.train.Trainer;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrainingResult;
-import org.sirensweep.train.TrainingStatus;
+import org.sirensweep.train.TrialStatus;
 
 /**
  * The engine's one entry point: loads a trial's image, trains a SIREN on it, evaluates and renders the result. Used
@@ -98,7 +98,7 @@ public final class TrialRunner {
 
     /**
      * Trains, evaluates and renders. {@code attempt} (1 for the first) only matters to an injected fault. A loss that
-     * becomes NaN/Inf is an outcome with status {@link TrainingStatus#DIVERGED}; anything else that goes wrong throws.
+     * becomes NaN/Inf is an outcome with status {@link TrialStatus#DIVERGED}; anything else that goes wrong throws.
      */
     public TrialOutcome run(int attempt, TrainingProgress progress) {
         return run(attempt, progress, Checkpoints.NONE);
@@ -114,7 +114,7 @@ public final class TrialRunner {
 
     /**
      * As {@link #run(int, TrainingProgress, Checkpoints)}, ending after epoch {@code untilEpoch}: before the last
-     * epoch the outcome is {@link TrainingStatus#STOPPED}, with the pictures, measures and weights of the network at
+     * epoch the outcome is {@link TrialStatus#STOPPED}, with the pictures, measures and weights of the network at
      * that epoch (a trial successive halving stops at a rung).
      */
     public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
@@ -174,7 +174,7 @@ public final class TrialRunner {
         for (int p = 0; p < runners.size(); p++) {
             TrialRunner runner = runners.get(p);
             TrainingResult result = results.get(p);
-            boolean diverged = result.status() == TrainingStatus.DIVERGED;
+            boolean diverged = result.status() == TrialStatus.DIVERGED;
             Trained trained = new Trained(result.network(), result, runner.loadSeconds + setupSeconds,
                     Compute.deviceName(gpu));
             outcomes.add(pause && !diverged ? Optional.empty() : Optional.of(runner.outcome(trained, !diverged, gpu)));

@@ -18,7 +18,7 @@ import org.sirensweep.cli.CliRun;
 import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
-import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.store.ResultDataset;
 
 /**
  * {@code siren-sweep report} without a browser: what the page carries under each {@code --images} choice, the

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.sirensweep.cli.CliRun;
-import org.sirensweep.spark.ResultDataset;
+import org.sirensweep.store.ResultDataset;
 import org.sirensweep.spark.SweepProgress;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;

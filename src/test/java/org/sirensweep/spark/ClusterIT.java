@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
+import org.sirensweep.store.ResultDataset;
+import org.sirensweep.store.ResultFiles;
 import org.sirensweep.trial.CheckpointFile;
 
 /**

@@ -29,6 +29,10 @@ import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.cli.VerifyCommand;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.model.NpzWeights;
+import org.sirensweep.store.ResultDataset;
+import org.sirensweep.store.ResultFiles;
+import org.sirensweep.store.TaskPlace;
+import org.sirensweep.store.TrialResult;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.Trial;
 import org.sirensweep.trial.CheckpointFile;
@@ -229,7 +233,7 @@ class SweepRunTest {
         // The second dataset's row of one trial replaced by a failure of it, the other trial's row removed.
         List<Trial> trials = SweepFile.read(sweep, 10).trials();
         ResultFiles.write(second, new TrialResult("rerun", trials.get(0), null, "injected",
-                new TaskPlace("elsewhere", "driver", 0, null), Instant.EPOCH, Instant.EPOCH));
+                new TaskPlace("elsewhere", "driver", 0, null, "4.1.0"), Instant.EPOCH, Instant.EPOCH));
         Files.delete(ResultFiles.fileOf(second, trials.get(1).id()));
         CliRun differs = run("verify", first.toString(), "--against", second.toString());
         assertEquals(VerifyCommand.PROBLEMS, differs.exit(), differs.out());

@@ -16,9 +16,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.sweep.SuccessiveHalving.Decision;
-import org.sirensweep.sweep.SuccessiveHalving.Plan;
-import org.sirensweep.sweep.SuccessiveHalving.Standing;
+import org.sirensweep.sweep.Scheduler.Decision;
+import org.sirensweep.sweep.Scheduler.Plan;
+import org.sirensweep.sweep.Scheduler.Standing;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
 
@@ -71,7 +71,7 @@ class SuccessiveHalvingTest {
         assertEquals(List.of(10, 30, 90), sweep.trials().get(0).settings().rungs());
         assertEquals(100, sweep.trials().get(0).settings().epochs(), "max_epochs sets the trials' epochs");
 
-        Plan first = SuccessiveHalving.next(sweep, Map.of());
+        Plan first = Scheduler.of(sweep).next(Map.of());
         assertEquals(14, first.stages().size());
         assertEquals(ids(first.stages(), false, 10), sweep.trials().stream().map(Trial::id).collect(Collectors.toSet()));
         assertEquals(10, first.towardsEpoch());
@@ -84,7 +84,7 @@ class SuccessiveHalvingTest {
                 standings.put(group.get(i).id(), new Standing(false, curve(i, 5, 10)));
             }
         }
-        Plan second = SuccessiveHalving.next(sweep, standings);
+        Plan second = Scheduler.of(sweep).next(standings);
         assertEquals(List.of(new Decision(10, 14, 4)), second.decisions());
         Set<String> promoted = Set.of(group(sweep, Supervision.VANILLA).get(5).id(),
                 group(sweep, Supervision.VANILLA).get(6).id(), group(sweep, Supervision.GRADIENT).get(5).id(),
@@ -108,7 +108,7 @@ class SuccessiveHalvingTest {
         standings.put(v5.id(), new Standing(false, curve(5, 5, 10, 30)));
         standings.put(v6.id(), new Standing(false, curve(6, 5, 10, 20)));
         standings.put(g5.id(), new Standing(true, curve(5, 5, 10, 20)));
-        Plan comeback = SuccessiveHalving.next(sweep, standings);
+        Plan comeback = Scheduler.of(sweep).next(standings);
         assertEquals(Set.copyOf(losers.subList(3, losers.size())), ids(comeback.stages(), true, 10),
                 "only the stopped trials without a row yet commit");
         assertEquals(Set.of(v6.id(), g6.id()), ids(comeback.stages(), false, 30), "only the trials not yet at 30");
@@ -120,7 +120,7 @@ class SuccessiveHalvingTest {
         v6Curve.addAll(curve(1, 20, 30));
         standings.put(v6.id(), new Standing(false, v6Curve));
         standings.put(g6.id(), new Standing(false, curve(6, 5, 10, 20, 30)));
-        Plan third = SuccessiveHalving.next(sweep, standings);
+        Plan third = Scheduler.of(sweep).next(standings);
         assertEquals(List.of(new Decision(10, 14, 4), new Decision(30, 3, 2)), third.decisions());
         assertEquals(Set.of(v6.id()), ids(third.stages(), true, 30), "vanilla's worse one (now 1 against 5) stops");
         assertEquals(Set.of(v5.id(), g6.id()), ids(third.stages(), false, 90));
@@ -129,12 +129,12 @@ class SuccessiveHalvingTest {
         standings.put(v6.id(), new Standing(true, v6Curve));
         standings.put(v5.id(), new Standing(false, curve(5, 5, 10, 30, 90)));
         standings.put(g6.id(), new Standing(false, curve(6, 5, 10, 30, 90)));
-        Plan last = SuccessiveHalving.next(sweep, standings);
+        Plan last = Scheduler.of(sweep).next(standings);
         assertEquals(Set.of(v5.id(), g6.id()), ids(last.stages(), true, 100));
         assertEquals(100, last.towardsEpoch());
         standings.put(v5.id(), new Standing(true, curve(5, 5, 10, 30, 90, 100)));
         standings.put(g6.id(), new Standing(true, curve(6, 5, 10, 30, 90, 100)));
-        assertTrue(SuccessiveHalving.next(sweep, standings).stages().isEmpty(), "the sweep is complete");
+        assertTrue(Scheduler.of(sweep).next(standings).stages().isEmpty(), "the sweep is complete");
     }
 
     @Test
@@ -145,7 +145,7 @@ class SuccessiveHalvingTest {
         sweep.trials().forEach(t -> standings.put(t.id(), new Standing(false, curve(0.5, 10))));
         standings.put(vanilla.get(3).id(), new Standing(false, curve(0.1, 10)));
         standings.put(vanilla.get(4).id(), new Standing(false, curve(Double.NaN, 10)));
-        Set<String> goOn = ids(SuccessiveHalving.next(sweep, standings).stages(), false, 30);
+        Set<String> goOn = ids(Scheduler.of(sweep).next(standings).stages(), false, 30);
         String tieWinner = vanilla.stream().filter(t -> t != vanilla.get(3) && t != vanilla.get(4)).map(Trial::id)
                 .min(Comparator.naturalOrder()).orElseThrow();
         List<String> gradientByIds = group(sweep, Supervision.GRADIENT).stream().map(Trial::id).sorted().toList();
@@ -156,7 +156,7 @@ class SuccessiveHalvingTest {
     void theExpectedStepsCountEachRungsSurvivors() throws Exception {
         Sweep sweep = sweep("psnr");
         // 16² full batch: one step an epoch. Per group of 7: 7·10 + 2·20 + 1·60 + 1·10 epochs; two groups.
-        assertEquals(2 * (7 * 10 + 2 * 20 + 60 + 10), SuccessiveHalving.expectedSteps(sweep));
+        assertEquals(2 * (7 * 10 + 2 * 20 + 60 + 10), Scheduler.of(sweep).expectedSteps());
         assertEquals(1400, sweep.totalSteps());
     }
 }

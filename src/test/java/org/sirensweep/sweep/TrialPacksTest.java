@@ -46,7 +46,7 @@ public class TrialPacksTest {
     }
 
     private static List<List<TrialStage>> packs(Sweep sweep, TaskSlots slots) {
-        return TrialPacks.form(SuccessiveHalving.next(sweep, Map.of()).stages(), sweep, slots);
+        return TrialPacks.form(Scheduler.of(sweep).next(Map.of()).stages(), sweep, slots);
     }
 
     private static List<Integer> sizes(List<List<TrialStage>> packs) {

@@ -61,7 +61,7 @@ class DeviceTrainingTest {
         int epochs = 30;
         TrainingConfig[] configs = TrainerTest.packWithOneDiverging(epochs);
         List<TrainingResult> cpu = Trainer.trainPack(members(shape, configs, Checkpoints.NONE, null), camera, epochs);
-        assertEquals(TrainingStatus.DIVERGED, cpu.get(2).status());
+        assertEquals(TrialStatus.DIVERGED, cpu.get(2).status());
         try (HostDevice device = new HostDevice()) {
             List<TrainingResult> gpu = Trainer.trainPack(members(shape, configs, Checkpoints.NONE, null), camera, epochs,
                     device);

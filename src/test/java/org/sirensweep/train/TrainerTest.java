@@ -70,7 +70,7 @@ class TrainerTest {
                                        double marginDb) {
         PixelImage image = imageName.equals("blob") ? blob : camera;
         TrainingResult result = train(image, supervision, epochs, 0, false, 1e-3, omega0, 0);
-        assertEquals(TrainingStatus.OK, result.status());
+        assertEquals(TrialStatus.OK, result.status());
         double psnr = supervision.needsValues() && supervision != Supervision.COMBINED ? result.measures().psnr()
                 : result.measures().psnrAffine();
         double floor = constantPsnr(image);
@@ -178,14 +178,14 @@ class TrainerTest {
         MemoryCheckpoints checkpoints = new MemoryCheckpoints(-1, Duration.ZERO); // no periodic saves
         TrainingResult atThree = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
                 TrainingProgress.NONE, checkpoints, 3);
-        assertEquals(TrainingStatus.STOPPED, atThree.status());
+        assertEquals(TrialStatus.STOPPED, atThree.status());
         assertEquals(1, checkpoints.saves, "a pause saves its state whatever the interval");
         assertEquals(3, checkpoints.saved.epoch());
         assertEquals(3, atThree.curve().get(atThree.curve().size() - 1).epoch());
         // Asked again to end at 3 (a trial stopped at its rung): no epoch runs, the network is the saved one.
         TrainingResult stoppedThere = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
                 TrainingProgress.NONE, checkpoints, 3);
-        assertEquals(TrainingStatus.STOPPED, stoppedThere.status());
+        assertEquals(TrialStatus.STOPPED, stoppedThere.status());
         assertEquals(atThree.steps(), stoppedThere.steps());
         assertEquals(atThree.finalLoss(), stoppedThere.finalLoss());
         assertArrayEquals(atThree.network().parameters().toFloatVector(),
@@ -196,7 +196,7 @@ class TrainerTest {
                 6);
         TrainingResult end = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
                 TrainingProgress.NONE, checkpoints, 9);
-        assertEquals(TrainingStatus.OK, end.status());
+        assertEquals(TrialStatus.OK, end.status());
         assertEquals(2, checkpoints.saves, "the end is not a pause");
         assertArrayEquals(whole.network().parameters().toFloatVector(), end.network().parameters().toFloatVector());
         assertEquals(whole.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList(),
@@ -277,7 +277,7 @@ class TrainerTest {
             alone.add(Trainer.train(Siren.initialise(shape, 10 + p, DataType.FLOAT), camera, configs[p],
                     TrainingProgress.NONE));
         }
-        assertEquals(TrainingStatus.DIVERGED, alone.get(2).status());
+        assertEquals(TrialStatus.DIVERGED, alone.get(2).status());
 
         List<TrainingResult> packed = Trainer.trainPack(members(shape, configs, Checkpoints.NONE, null), camera,
                 epochs);
@@ -286,7 +286,7 @@ class TrainerTest {
         // Paused as a pack at epoch 10 and continued to the end: the same bits.
         MemoryCheckpoints[] saved = new MemoryCheckpoints[configs.length];
         List<TrainingResult> paused = Trainer.trainPack(members(shape, configs, null, saved), camera, 10);
-        assertEquals(TrainingStatus.STOPPED, paused.get(0).status());
+        assertEquals(TrialStatus.STOPPED, paused.get(0).status());
         assertEquals(10, saved[0].saved.epoch());
         assertSameTrainings(alone, Trainer.trainPack(members(shape, configs, null, saved), camera, epochs));
 
@@ -357,7 +357,7 @@ class TrainerTest {
     @Test
     void aDivergingTrainingStopsWithItsStepRecorded() {
         TrainingResult result = train(Supervision.LAPLACIAN, 200, 0, false, 1e3, 0);
-        assertEquals(TrainingStatus.DIVERGED, result.status());
+        assertEquals(TrialStatus.DIVERGED, result.status());
         assertTrue(result.divergedAtStep() >= 1 && result.divergedAtStep() <= 200, "step " + result.divergedAtStep());
         assertEquals(result.divergedAtStep() - 1, result.steps());
     }

@@ -1,4 +1,4 @@
-package org.sirensweep.spark;
+package org.sirensweep.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +21,11 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.sirensweep.sweep.SuccessiveHalving;
+import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.Trial;
 import org.sirensweep.train.CurvePoint;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 
 /**
@@ -131,7 +132,7 @@ public final class ResultDataset implements AutoCloseable {
     }
 
     /** A result file already in the folder, as its footer describes it. */
-    public record Row(String trialId, String status, Path file) {
+    public record Row(String trialId, TrialStatus status, Path file) {
     }
 
     /**
@@ -226,20 +227,20 @@ public final class ResultDataset implements AutoCloseable {
      * next: a row ends a trial, except a failed one listed in {@code retry}. With early stopping the standings carry
      * the curves (the rows', or the checkpoints' for trials paused or under way), which the rung decisions read.
      */
-    public Map<String, SuccessiveHalving.Standing> standings(Sweep sweep, Map<String, Row> rows, Set<String> retry)
+    public Map<String, Scheduler.Standing> standings(Sweep sweep, Map<String, Row> rows, Set<String> retry)
             throws IOException {
         boolean curves = sweep.earlyStopping() != null;
         Map<String, Path> checkpoints = curves ? checkpoints(folder, new ArrayList<>()) : Map.of();
         try {
             return sweep.trials().parallelStream().map(Trial::id).flatMap(id -> {
                 Row row = rows.get(id);
-                if (row != null && !(retry.contains(id) && TrialResult.FAILED.equals(row.status()))) {
-                    return Stream.of(Map.entry(id, new SuccessiveHalving.Standing(true, curves ? curveOf(row)
+                if (row != null && !(retry.contains(id) && row.status() == TrialStatus.FAILED)) {
+                    return Stream.of(Map.entry(id, new Scheduler.Standing(true, curves ? curveOf(row)
                             : List.of())));
                 }
                 Path checkpoint = checkpoints.get(id);
                 return checkpoint == null ? Stream.empty() : CheckpointFile.peek(checkpoint).stream()
-                        .map(saved -> Map.entry(id, new SuccessiveHalving.Standing(false, saved.curve())));
+                        .map(saved -> Map.entry(id, new Scheduler.Standing(false, saved.curve())));
             }).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         } catch (UncheckedIOException e) {
             throw e.getCause();

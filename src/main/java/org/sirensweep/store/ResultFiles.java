@@ -1,4 +1,4 @@
-package org.sirensweep.spark;
+package org.sirensweep.store;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +32,7 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialSettings;
@@ -161,7 +162,7 @@ public final class ResultFiles {
         Path temporary = staging.resolve(id + ".attempt" + result.place().attempt() + "." + UUID.randomUUID() + SUFFIX);
         try {
             try (ParquetWriter<Group> writer = newWriter(temporary, SCHEMA,
-                    Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status()))) {
+                    Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status().id()))) {
                 writer.write(toGroup(result));
             }
             Path target = fileOf(dataset, id);
@@ -230,7 +231,7 @@ public final class ResultFiles {
     }
 
     /** What a result file's footer says: its sweep, trial id and status. */
-    public record Summary(String sweep, String trialId, String status) {
+    public record Summary(String sweep, String trialId, TrialStatus status) {
     }
 
     /** Reads a result file's footer; a file that is not one of ours, or is damaged, throws with the reason. */
@@ -243,7 +244,16 @@ public final class ResultFiles {
             if (reader.getRecordCount() != 1) {
                 throw new IOException("holds " + reader.getRecordCount() + " rows, expected 1");
             }
-            return new Summary(meta.get(META_SWEEP), meta.get(META_TRIAL), meta.get(META_STATUS));
+            TrialStatus status;
+            try {
+                status = TrialStatus.parse(meta.get(META_STATUS));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("its footer says: " + e.getMessage(), e);
+            }
+            if (!status.inRows()) {
+                throw new IOException("its footer says " + status.id() + ", which no row holds");
+            }
+            return new Summary(meta.get(META_SWEEP), meta.get(META_TRIAL), status);
         } catch (RuntimeException e) {
             throw new IOException("unreadable Parquet: " + e.getMessage(), e);
         }
@@ -252,7 +262,7 @@ public final class ResultFiles {
     private static Group toGroup(TrialResult r) {
         Group row = new SimpleGroupFactory(SCHEMA).newGroup();
         TrialSettings s = r.trial().settings();
-        row.append("sweep", r.sweep()).append("trial_id", r.trial().id()).append("status", r.status());
+        row.append("sweep", r.sweep()).append("trial_id", r.trial().id()).append("status", r.status().id());
         if (r.error() != null) {
             row.append("error", r.error());
         }
@@ -311,7 +321,7 @@ public final class ResultFiles {
                 .append("started_at", r.startedAt().toEpochMilli()).append("finished_at", r.finishedAt().toEpochMilli())
                 .append("siren_sweep_version", VERSIONS.getProperty("siren_sweep", "unknown"))
                 .append("nd4j_version", VERSIONS.getProperty("nd4j", "unknown"))
-                .append("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION())
+                .append("spark_version", r.place().sparkVersion())
                 .append("java_version", System.getProperty("java.version"));
         if (o != null) {
             Group images = row.addGroup("images");

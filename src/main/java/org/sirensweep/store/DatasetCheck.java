@@ -1,9 +1,10 @@
-package org.sirensweep.spark;
+package org.sirensweep.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PngCodec;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 
 /**
@@ -28,8 +30,6 @@ import org.sirensweep.trial.CheckpointFile;
  * for trained rows, and no temporary leftovers. Reads everything, changes nothing.
  */
 public final class DatasetCheck {
-    private static final Set<String> STATUSES = Set.of(TrialResult.OK, TrialResult.DIVERGED, TrialResult.FAILED,
-            TrialResult.STOPPED);
 
     private DatasetCheck() {
     }
@@ -133,16 +133,16 @@ public final class DatasetCheck {
                 return new RowCheck(null, 0, problems);
             }
             String status = record.getString("status", 0);
-            if (!STATUSES.contains(status)) {
+            if (Arrays.stream(TrialStatus.values()).noneMatch(s -> s.inRows() && s.id().equals(status))) {
                 problems.add(where + "unknown status '" + status + "'");
             }
             if (!record.getString("trial_id", 0).equals(row.trialId())) {
                 problems.add(where + "holds trial " + record.getString("trial_id", 0));
             }
-            if (!status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("weights_npz") == 0) {
+            if (!status.equals(TrialStatus.FAILED.id()) && record.getFieldRepetitionCount("weights_npz") == 0) {
                 problems.add(where + "a trained row without weights");
             }
-            if (status.equals(TrialResult.FAILED) && record.getFieldRepetitionCount("error") == 0) {
+            if (status.equals(TrialStatus.FAILED.id()) && record.getFieldRepetitionCount("error") == 0) {
                 problems.add(where + "a failed row without its error");
             }
             return new RowCheck(status, decodeImages(record, where, problems), problems);

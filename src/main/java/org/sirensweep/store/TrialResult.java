@@ -1,7 +1,8 @@
-package org.sirensweep.spark;
+package org.sirensweep.store;
 
 import java.time.Instant;
 import org.sirensweep.sweep.Trial;
+import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.TrialOutcome;
 
 /**
@@ -11,20 +12,14 @@ import org.sirensweep.trial.TrialOutcome;
 public record TrialResult(String sweep, Trial trial, TrialOutcome outcome, String error, TaskPlace place,
                           Instant startedAt, Instant finishedAt) {
 
-    /** Row statuses. */
-    public static final String OK = "ok";
-    public static final String DIVERGED = "diverged";
-    public static final String FAILED = "failed";
-    /** Stopped early by successive halving at a rung: the row holds the network and curve at that epoch. */
-    public static final String STOPPED = "stopped";
-
     public TrialResult {
         if ((outcome == null) == (error == null)) {
             throw new IllegalArgumentException("a result has either an outcome or an error");
         }
     }
 
-    public String status() {
-        return outcome == null ? FAILED : outcome.status().id();
+    /** {@link TrialStatus#FAILED} without an outcome, else the outcome's. */
+    public TrialStatus status() {
+        return outcome == null ? TrialStatus.FAILED : outcome.status();
     }
 }

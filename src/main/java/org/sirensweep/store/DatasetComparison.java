@@ -1,4 +1,4 @@
-package org.sirensweep.spark;
+package org.sirensweep.store;
 
 import java.io.IOException;
 import java.nio.file.Path;
