@@ -17,6 +17,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.sirensweep.sweep.SettingKey;
 
 /**
  * A sweep's rows without their pictures and weights: read from the dataset folder on all cores with a projection
@@ -30,9 +31,9 @@ public final class ResultTable {
     public static final MessageType COMPACT_SCHEMA = new MessageType(ResultFiles.SCHEMA.getName(),
             ResultFiles.SCHEMA.getFields().stream().filter(f -> !BULK.contains(f.getName())).toList());
 
-    /** The columns that hold a trial's training settings, in the order tables show them. */
-    public static final List<String> SETTINGS = List.of("image", "resolution", "supervision", "epochs", "batch_size",
-            "shuffle", "lr", "depth", "width", "omega0", "omega0_resolution", "target_resolution", "seed");
+    /** The columns that hold a trial's training settings (each its setting's key), in the order tables show them. */
+    public static final List<String> SETTINGS = java.util.Arrays.stream(SettingKey.values())
+            .filter(SettingKey::isTraining).map(SettingKey::key).toList();
 
     private ResultTable() {
     }

@@ -54,6 +54,11 @@ public enum SettingKey {
         return help;
     }
 
+    /** Whether this is a setting of the training itself (all but {@code inject_fault}, which only tests use). */
+    public boolean isTraining() {
+        return this != INJECT_FAULT;
+    }
+
     public static Optional<SettingKey> byKey(String key) {
         return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
     }
