@@ -42,6 +42,7 @@ public final class SirenSweep {
     /** The configured command line (also used by tests). */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SirenSweep());
+        TrainCommand.declareSettings(cli.getSubcommands().get("train").getCommandSpec());
         cli.setParameterExceptionHandler((ex, arguments) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println(prefix(ex.getCommandLine()) + ": " + ex.getMessage() + " (see --help)");

@@ -1,8 +1,13 @@
 package org.sirensweep.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -21,6 +28,7 @@ import org.sirensweep.cuda.CudaUnavailableException;
 import org.sirensweep.cuda.Device;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.Supervision;
+import org.sirensweep.sweep.SettingParser;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.InsufficientMemoryException;
 import org.sirensweep.train.Measures;
@@ -28,6 +36,7 @@ import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
+import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialRunner;
@@ -48,36 +57,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--image", required = true, description = "PNG image to fit (gray or RGB).")
-    Path image;
-    @Option(names = "--resolution", defaultValue = "256", description = "Training resolution (square side, px). Default: ${DEFAULT-VALUE}.")
-    int resolution;
-    @Option(names = "--supervision", defaultValue = "vanilla", description = "vanilla, gradient, laplacian or combined. Default: ${DEFAULT-VALUE}.")
-    String supervision;
-    @Option(names = "--epochs", defaultValue = "10000", description = "Passes over all pixels. Default: ${DEFAULT-VALUE}.")
-    int epochs;
-    @Option(names = "--batch-size", defaultValue = "0", description = "Points per step; 0 = full batch. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-    @Option(names = "--shuffle", description = "Fresh permutation of the points every epoch (default: contiguous batches, as Siren-Jax).")
-    boolean shuffle;
-    @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
-    double learningRate;
-    @Option(names = "--depth", defaultValue = "3", description = "Hidden sine layers after the first. Default: ${DEFAULT-VALUE}.")
-    int depth;
-    @Option(names = "--width", defaultValue = "256", description = "Units per sine layer. Default: ${DEFAULT-VALUE}.")
-    int width;
-    @Option(names = "--omega0", defaultValue = "30", description = "Sine frequency factor. Default: ${DEFAULT-VALUE}.")
-    double omega0;
-    @Option(names = "--omega0-resolution", paramLabel = "R", description = "The resolution --omega0 is meant for: "
-            + "the network uses omega0 · (resolution − 1)/(R − 1), the same frequency per pixel (default: omega0 as "
-            + "it is).")
-    Integer omega0Resolution;
-    @Option(names = "--target-resolution", paramLabel = "R", description = "The resolution Siren-Jax's derivative "
-            + "target factors (10, 1e4) are meant for: they scale with the pixel spacing from there (default: as "
-            + "they are).")
-    Integer targetResolution;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random draw. Default: ${DEFAULT-VALUE}.")
-    long seed;
     @Option(names = "--curve-interval", defaultValue = "0", description = "Epochs between learning-curve samples; 0 = about 50 samples.")
     int curveInterval;
     @Option(names = "--render-size", split = ",", description = "Extra render sizes (px), e.g. 512 for the upscale test.")
@@ -94,10 +73,33 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    /** The settings of this training, from the options; set when it starts. */
+    private TrialSettings settings;
+
+    /**
+     * Adds an option per training setting ({@link Setting#option()}: {@code --batch-size} for {@code batch_size}) to
+     * {@code train}'s {@code spec}, with the setting's help and default; test-only settings are hidden.
+     */
+    static void declareSettings(CommandLine.Model.CommandSpec spec) {
+        for (Setting setting : Setting.values()) {
+            String help = Character.toUpperCase(setting.help().charAt(0)) + setting.help().substring(1)
+                    + (setting.defaultValue() == null || setting.kind() == Setting.Kind.BOOLEAN ? "."
+                    : ". Default: " + setting.defaultValue() + ".");
+            CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(setting.option())
+                    .description(help).required(setting.required()).hidden(!setting.isTraining());
+            if (setting.kind() == Setting.Kind.BOOLEAN) {
+                option.type(boolean.class).arity("0");
+            } else {
+                option.type(String.class).paramLabel(setting.kind().type().getSimpleName().toUpperCase(Locale.ROOT));
+            }
+            spec.addOption(option.build());
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
-        TrialSettings settings = settings(cli);
+        settings = settings(cli);
         TrialRunner runner;
         try {
             runner = TrialRunner.prepare(settings);
@@ -148,7 +150,8 @@ public final class TrainCommand implements Callable<Integer> {
             TrialOutcome trained;
             try {
                 if (System.console() != null) {
-                    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(supervision).setInitialMax(1)
+                    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(settings.supervision().id())
+                            .setInitialMax(1)
                             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                             .showSpeed().build()) {
                         trained = runner.run(1, progressBar(bar), checkpoints, device);
@@ -164,7 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
             Files.write(staged.file("params.npz"), trained.weightsNpz());
             files.put("params.npz", "weights (NumPy .npz)");
             for (TrialImage image : trained.images()) {
-                String name = image.fileName(resolution);
+                String name = image.fileName(settings.resolution());
                 Files.write(staged.file(name), image.png());
                 files.put(name, image.description());
             }
@@ -176,14 +179,43 @@ public final class TrainCommand implements Callable<Integer> {
         return outcome.status() == TrialStatus.OK ? 0 : DIVERGED;
     }
 
+    /** The settings the options give (each read as a sweep file reads it), the others at their defaults. */
     private TrialSettings settings(CommandLine cli) {
+        Map<Setting, Object> values = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            CommandLine.Model.OptionSpec option = spec.findOption(setting.option());
+            if (option.originalStringValues().isEmpty()) {
+                continue;
+            }
+            try {
+                values.put(setting, SettingParser.parse(setting, node(setting, option.getValue())));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cli, setting.option() + ": " + e.getMessage());
+            }
+        }
         try {
+            int epochs = (Integer) values.getOrDefault(Setting.EPOCHS, Setting.EPOCHS.defaultValue());
             int interval = curveInterval == 0 ? TrialSettings.defaultCurveInterval(epochs) : curveInterval;
-            return new TrialSettings(image.toString(), resolution, Supervision.parse(supervision), epochs, batchSize,
-                    shuffle, learningRate, depth, width, omega0, seed, interval, renderSizes, null, omega0Resolution,
-                    targetResolution, List.of());
+            return new TrialSettings(values, interval, renderSizes, List.of());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
+        }
+    }
+
+    /** An option's value as YAML: a flag's boolean, text for names, paths and "full", else a YAML scalar. */
+    private static JsonNode node(Setting setting, Object value) {
+        if (value instanceof Boolean b) {
+            return BooleanNode.valueOf(b);
+        }
+        String text = (String) value;
+        if (setting.kind().type() == String.class || text.equalsIgnoreCase("full")) {
+            return TextNode.valueOf(text);
+        }
+        try {
+            JsonNode node = new YAMLMapper().readTree(text);
+            return node == null || !node.isValueNode() ? TextNode.valueOf(text) : node;
+        } catch (JsonProcessingException e) {
+            return TextNode.valueOf(text);
         }
     }
 
@@ -200,7 +232,7 @@ public final class TrainCommand implements Callable<Integer> {
             @Override
             public void curve(CurvePoint point) {
                 bar.setExtraMessage(String.format(" loss %.3g  PSNR %.2f dB (fitted %.2f)", point.loss(),
-                        point.measures().psnr(), point.measures().determined(supervisionType())));
+                        point.measures().psnr(), point.measures().determined(settings.supervision())));
             }
         };
     }
@@ -225,9 +257,9 @@ public final class TrainCommand implements Callable<Integer> {
                 long taken = steps[0] - Math.max(steps[2], 0);
                 String eta = taken > 0 ? ", ETA " + Math.round(seconds / taken * (steps[1] - steps[0])) + " s" : "";
                 log.printf("%s: step %d/%d (epoch %d), loss %.4g, PSNR %.2f dB (fitted %.2f), gradient error "
-                        + "%.3f, Laplacian error %.3f, %.0f s%s%n", supervision, point.step(), steps[1],
+                        + "%.3f, Laplacian error %.3f, %.0f s%s%n", settings.supervision().id(), point.step(), steps[1],
                         point.epoch(), point.loss(), point.measures().psnr(),
-                        point.measures().determined(supervisionType()), point.measures().gradientError(),
+                        point.measures().determined(settings.supervision()), point.measures().gradientError(),
                         point.measures().laplacianError(), seconds, eta);
                 log.flush();
             }
@@ -237,23 +269,15 @@ public final class TrainCommand implements Callable<Integer> {
     private static Map<String, Object> report(TrialOutcome outcome, Map<String, String> files, Instant started) {
         TrialSettings s = outcome.settings();
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("image", s.image());
-        settings.put("resolution", s.resolution());
+        for (Setting setting : Setting.values()) {
+            if (setting.isTraining()) {
+                settings.put(setting.key(), s.get(setting));
+            }
+        }
         settings.put("channels", outcome.channels());
-        settings.put("supervision", s.supervision().id());
-        settings.put("epochs", s.epochs());
-        settings.put("batch_size", s.batchSize());
-        settings.put("shuffle", s.shuffle());
-        settings.put("lr", s.learningRate());
-        settings.put("depth", s.depth());
-        settings.put("width", s.width());
-        settings.put("omega0", s.omega0());
-        settings.put("omega0_resolution", s.omega0Resolution());
         settings.put("omega0_effective", s.effectiveOmega0());
-        settings.put("target_resolution", s.targetResolution());
         settings.put("gradient_target_scale", s.targetScales().gradient());
         settings.put("laplacian_target_scale", s.targetScales().laplacian());
-        settings.put("seed", s.seed());
         settings.put("curve_interval", s.curveInterval());
         settings.put("render_sizes", s.renderSizes());
         Map<String, Object> report = new LinkedHashMap<>();
@@ -305,10 +329,6 @@ public final class TrainCommand implements Callable<Integer> {
         values.put("gradient_error", finite(m.gradientError()));
         values.put("laplacian_error", finite(m.laplacianError()));
         return values;
-    }
-
-    private Supervision supervisionType() {
-        return Supervision.parse(supervision);
     }
 
     /** JSON has no NaN/Infinity: those become null. */

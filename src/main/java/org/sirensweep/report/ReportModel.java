@@ -65,7 +65,8 @@ final class ReportModel {
     static ObjectNode of(List<ReportedTrial> trials, Context context, Live live, PictureStore store) {
         ObjectNode page = JSON.objectNode();
         page.put("sweep", context.sweep());
-        SweepFile.Outline outline = context.sweepFile().isEmpty() ? null : SweepFile.outline(Path.of(context.sweepFile()));
+        SweepFile.Outline outline = context.sweepFile().isEmpty() ? null
+                : SweepFile.outline(Path.of(context.sweepFile()));
         page.put("description", outline == null ? "" : outline.description());
         page.put("dataset", context.dataset().toString());
         page.put("sweep_file", context.sweepFile());
@@ -214,7 +215,8 @@ final class ReportModel {
                 .toArray();
         page.put("train_s_total", java.util.Arrays.stream(train).sum());
         page.set("train_s_median", train.length == 0 ? null : number(train[train.length / 2]));
-        long first = trials.stream().mapToLong(t -> ((Number) t.columns().get("started_at")).longValue()).min().orElse(0);
+        long first = trials.stream().mapToLong(t -> ((Number) t.columns().get("started_at")).longValue()).min()
+                .orElse(0);
         long last = trials.stream().mapToLong(t -> ((Number) t.columns().get("finished_at")).longValue()).max()
                 .orElse(0);
         page.put("first_started", first == 0 ? "" : Instant.ofEpochMilli(first).toString());
@@ -289,7 +291,8 @@ final class ReportModel {
 
     private static JsonNode curveNumber(double value) {
         return Double.isFinite(value)
-                ? JSON.numberNode(new java.math.BigDecimal(value).round(PLOT_PRECISION).doubleValue()) : JSON.nullNode();
+                ? JSON.numberNode(new java.math.BigDecimal(value).round(PLOT_PRECISION).doubleValue())
+                : JSON.nullNode();
     }
 
     /** A number the page can read: JSON has no NaN or infinity, so those are null (shown as blank). */

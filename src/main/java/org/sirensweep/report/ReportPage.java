@@ -124,7 +124,8 @@ final class ReportPage {
     private static String webjar(String name, String file) {
         ClassLoader loader = ReportPage.class.getClassLoader();
         Properties pom = new Properties();
-        try (InputStream in = loader.getResourceAsStream("META-INF/maven/org.webjars.npm/" + name + "/pom.properties")) {
+        String metadata = "META-INF/maven/org.webjars.npm/" + name + "/pom.properties";
+        try (InputStream in = loader.getResourceAsStream(metadata)) {
             if (in == null) {
                 throw new IllegalStateException("the " + name + " webjar is not on the class path");
             }

@@ -33,6 +33,7 @@ import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrialStatus;
+import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialSettings;
@@ -52,8 +53,11 @@ public final class ResultFiles {
     static final String META_TRIAL = "siren_sweep.trial_id";
     static final String META_STATUS = "siren_sweep.status";
 
-    /** The row's columns; README.md documents each. */
-    public static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+    /**
+     * The row's columns; README.md documents each. The first fourteen settings' columns sit where rows have always
+     * had them; a setting declared later gets an optional column at the end, from its declaration.
+     */
+    public static final MessageType SCHEMA = MessageTypeParser.parseMessageType(withLaterSettings("""
             message trial_result {
               required binary sweep (STRING);
               required binary trial_id (STRING);
@@ -143,7 +147,7 @@ public final class ResultFiles {
               }
               optional binary weights_npz;
             }
-            """);
+            """));
 
     private static final Properties VERSIONS = loadVersions();
 
@@ -259,6 +263,45 @@ public final class ResultFiles {
         }
     }
 
+    /** {@code schema} with a column for each setting declared after the first fourteen, before its closing brace. */
+    private static String withLaterSettings(String schema) {
+        StringBuilder later = new StringBuilder();
+        for (Setting setting : Setting.values()) {
+            if (!setting.isFirst()) {
+                later.append("  optional ").append(switch (setting.kind()) {
+                    case TEXT, SUPERVISION, FAULT -> "binary " + setting.key() + " (STRING)";
+                    case BOOLEAN -> "boolean " + setting.key();
+                    case INTEGER, BATCH_SIZE -> "int32 " + setting.key();
+                    case LONG -> "int64 " + setting.key();
+                    case POSITIVE_REAL -> "double " + setting.key();
+                }).append(";\n");
+            }
+        }
+        int end = schema.lastIndexOf('}');
+        return schema.substring(0, end) + later + schema.substring(end);
+    }
+
+    /** Appends the value of each setting declared after the first fourteen, where the trial has one. */
+    private static void appendLaterSettings(Group row, TrialSettings s) {
+        for (Setting setting : Setting.values()) {
+            Object value = s.get(setting);
+            if (setting.isFirst() || value == null) {
+                continue;
+            }
+            if (value instanceof Integer i) {
+                row.append(setting.key(), i);
+            } else if (value instanceof Long l) {
+                row.append(setting.key(), l);
+            } else if (value instanceof Double d) {
+                row.append(setting.key(), d);
+            } else if (value instanceof Boolean b) {
+                row.append(setting.key(), b);
+            } else {
+                row.append(setting.key(), value.toString());
+            }
+        }
+    }
+
     private static Group toGroup(TrialResult r) {
         Group row = new SimpleGroupFactory(SCHEMA).newGroup();
         TrialSettings s = r.trial().settings();
@@ -287,6 +330,7 @@ public final class ResultFiles {
         if (s.injectedFault() != null) {
             row.append("inject_fault", s.injectedFault());
         }
+        appendLaterSettings(row, s);
         TrialOutcome o = r.outcome();
         if (o != null) {
             row.append("channels", o.channels()).append("steps", o.steps())

@@ -17,7 +17,8 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
-import org.sirensweep.sweep.SettingKey;
+
+import org.sirensweep.trial.Setting;
 
 /**
  * A sweep's rows without their pictures and weights: read from the dataset folder on all cores with a projection
@@ -32,8 +33,8 @@ public final class ResultTable {
             ResultFiles.SCHEMA.getFields().stream().filter(f -> !BULK.contains(f.getName())).toList());
 
     /** The columns that hold a trial's training settings (each its setting's key), in the order tables show them. */
-    public static final List<String> SETTINGS = java.util.Arrays.stream(SettingKey.values())
-            .filter(SettingKey::isTraining).map(SettingKey::key).toList();
+    public static final List<String> SETTINGS = java.util.Arrays.stream(Setting.values())
+            .filter(Setting::isTraining).map(Setting::key).toList();
 
     private ResultTable() {
     }

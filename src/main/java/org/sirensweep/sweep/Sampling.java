@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sirensweep.trial.Setting;
 
 /**
  * A sweep file's {@code sample:} block: {@code trials} random configurations of some settings, each setting drawn
@@ -32,10 +33,10 @@ import java.util.regex.Pattern;
 final class Sampling {
     private static final Pattern CALL = Pattern.compile("\\s*(\\w+)\\s*\\((.*)\\)\\s*", Pattern.DOTALL);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<SettingKey> REAL = Set.of(SettingKey.LR, SettingKey.OMEGA0);
-    private static final Set<SettingKey> INTEGER = Set.of(SettingKey.RESOLUTION, SettingKey.EPOCHS,
-            SettingKey.BATCH_SIZE, SettingKey.DEPTH, SettingKey.WIDTH, SettingKey.SEED, SettingKey.OMEGA0_RESOLUTION,
-            SettingKey.TARGET_RESOLUTION);
+    private static final Set<Setting> REAL = Set.of(Setting.LR, Setting.OMEGA0);
+    private static final Set<Setting> INTEGER = Set.of(Setting.RESOLUTION, Setting.EPOCHS,
+            Setting.BATCH_SIZE, Setting.DEPTH, Setting.WIDTH, Setting.SEED, Setting.OMEGA0_RESOLUTION,
+            Setting.TARGET_RESOLUTION);
     /** Keys of the block that are not settings. */
     static final Set<String> OWN_KEYS = Set.of("trials", "seed");
 
@@ -71,9 +72,9 @@ final class Sampling {
 
     private final int trials;
     private final long seed;
-    private final Map<SettingKey, Distribution> axes;
+    private final Map<Setting, Distribution> axes;
 
-    private Sampling(int trials, long seed, Map<SettingKey, Distribution> axes) {
+    private Sampling(int trials, long seed, Map<Setting, Distribution> axes) {
         this.trials = trials;
         this.seed = seed;
         this.axes = axes;
@@ -85,18 +86,18 @@ final class Sampling {
     }
 
     /** The settings the block samples, in the file's order. */
-    Set<SettingKey> keys() {
+    Set<Setting> keys() {
         return axes.keySet();
     }
 
     /** Draw {@code i} (from 0) of every sampled setting. */
-    Map<SettingKey, Object> draw(int i) {
-        Map<SettingKey, Object> values = new LinkedHashMap<>();
+    Map<Setting, Object> draw(int i) {
+        Map<Setting, Object> values = new LinkedHashMap<>();
         axes.forEach((key, distribution) -> values.put(key, distribution.draw(generator(i, key))));
         return values;
     }
 
-    private SplittableRandom generator(int i, SettingKey key) {
+    private SplittableRandom generator(int i, Setting key) {
         long mixed = new SplittableRandom(seed).nextLong() ^ (0x9E3779B97F4A7C15L * (i + 1));
         mixed = new SplittableRandom(mixed).nextLong() ^ key.key().hashCode();
         return new SplittableRandom(new SplittableRandom(mixed).nextLong());
@@ -114,7 +115,7 @@ final class Sampling {
     }
 
     /** Parses a {@code sample:} mapping whose setting keys the caller has checked are settings not set elsewhere. */
-    static Sampling parse(JsonNode block, Map<String, SettingKey> settings) throws Problem {
+    static Sampling parse(JsonNode block, Map<String, Setting> settings) throws Problem {
         JsonNode trialsNode = block.get("trials");
         if (trialsNode == null || !trialsNode.canConvertToExactIntegral() || !trialsNode.canConvertToInt()
                 || trialsNode.intValue() < 1) {
@@ -125,8 +126,8 @@ final class Sampling {
         if (seedNode != null && (!seedNode.canConvertToExactIntegral() || !seedNode.canConvertToLong())) {
             throw new Problem("sample.seed", "expected an integer, got " + seedNode);
         }
-        Map<SettingKey, Distribution> axes = new LinkedHashMap<>();
-        for (Map.Entry<String, SettingKey> entry : settings.entrySet()) {
+        Map<Setting, Distribution> axes = new LinkedHashMap<>();
+        for (Map.Entry<String, Setting> entry : settings.entrySet()) {
             String path = "sample." + entry.getKey();
             axes.put(entry.getValue(), distribution(entry.getValue(), block.get(entry.getKey()), path));
         }
@@ -136,7 +137,7 @@ final class Sampling {
         return new Sampling(trialsNode.intValue(), seedNode == null ? 0 : seedNode.longValue(), axes);
     }
 
-    private static Distribution distribution(SettingKey key, JsonNode node, String path) throws Problem {
+    private static Distribution distribution(Setting key, JsonNode node, String path) throws Problem {
         String usage = "expected loguniform(low, high) or uniform(low, high) for lr and omega0, randint(low, high) "
                 + "for integer settings, or choice([a, b, ...]) for any";
         Matcher call = node.isTextual() ? CALL.matcher(node.textValue()) : null;
@@ -166,12 +167,12 @@ final class Sampling {
                         throw new Problem(path, INTEGER.contains(key) ? "randint takes two bounds, got " + node
                                 : "randint draws integers; " + key.key() + " is not an integer setting");
                     }
-                    long low = ((Number) key.parse(arguments.get(0))).longValue();
-                    long high = ((Number) key.parse(arguments.get(1))).longValue();
+                    long low = ((Number) SettingParser.parse(key, arguments.get(0))).longValue();
+                    long high = ((Number) SettingParser.parse(key, arguments.get(1))).longValue();
                     if (low > high) {
                         throw new Problem(path, "randint needs low ≤ high, got " + node.textValue());
                     }
-                    return new RandInt(low, high, key == SettingKey.SEED);
+                    return new RandInt(low, high, key == Setting.SEED);
                 }
                 case "choice" -> {
                     JsonNode list = arguments.size() == 1 ? arguments.get(0) : null;
@@ -181,7 +182,7 @@ final class Sampling {
                     }
                     List<Object> values = new ArrayList<>();
                     for (JsonNode element : list) {
-                        Object value = key.parse(element);
+                        Object value = SettingParser.parse(key, element);
                         if (values.contains(value)) {
                             throw new Problem(path, "choice repeats the value " + value);
                         }
@@ -197,12 +198,12 @@ final class Sampling {
     }
 
     /** Two bounds in real values, each a valid value of the setting, low below high. */
-    private static double[] bounds(SettingKey key, JsonNode arguments, JsonNode node) {
+    private static double[] bounds(Setting key, JsonNode arguments, JsonNode node) {
         if (arguments.size() != 2) {
             throw new IllegalArgumentException("takes two bounds, got " + node.textValue());
         }
-        double low = (Double) key.parse(DoubleNode.valueOf(number(arguments.get(0))));
-        double high = (Double) key.parse(DoubleNode.valueOf(number(arguments.get(1))));
+        double low = (Double) SettingParser.parse(key, DoubleNode.valueOf(number(arguments.get(0))));
+        double high = (Double) SettingParser.parse(key, DoubleNode.valueOf(number(arguments.get(1))));
         if (!(low < high)) {
             throw new IllegalArgumentException("needs low < high, got " + node.textValue());
         }

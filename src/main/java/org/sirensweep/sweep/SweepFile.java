@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.sirensweep.model.Memory;
 import org.sirensweep.trial.CheckpointFile;
+import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -21,7 +22,7 @@ import org.sirensweep.trial.TrialSettings;
  * <pre>
  * name: quickstart                 # names the dataset; letters, digits, '.', '_', '-'
  * description: what it answers     # optional
- * settings:                        # fixed training settings (any {@link SettingKey})
+ * settings:                        # fixed training settings (any {@link Setting})
  *   image: ../data/camera.png      # relative to this file
  *   epochs: 200
  * grid:                            # the trials are the cartesian product of these lists
@@ -82,18 +83,18 @@ public final class SweepFile {
         }
         String description = root.hasNonNull("description") ? yaml.requiredText(root, "description") : "";
 
-        Map<SettingKey, Object> fixed = new LinkedHashMap<>();
+        Map<Setting, Object> fixed = new LinkedHashMap<>();
         JsonNode settings = yaml.optionalMapping(root, "settings");
         for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(settings)) {
-            SettingKey key = settingKey("settings", entry.getKey());
+            Setting key = settingKey("settings", entry.getKey());
             fixed.put(key, value(key, entry.getValue(), "settings." + entry.getKey()));
         }
 
-        Map<SettingKey, List<Object>> grid = new LinkedHashMap<>();
+        Map<Setting, List<Object>> grid = new LinkedHashMap<>();
         JsonNode gridNode = yaml.optionalMapping(root, "grid");
         for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(gridNode)) {
             String path = "grid." + entry.getKey();
-            SettingKey key = settingKey("grid", entry.getKey());
+            Setting key = settingKey("grid", entry.getKey());
             if (fixed.containsKey(key)) {
                 throw yaml.error(path, "is also fixed under settings; set it in one place");
             }
@@ -114,13 +115,13 @@ public final class SweepFile {
             }
             grid.put(key, values);
         }
-        if (!fixed.containsKey(SettingKey.IMAGE) && !grid.containsKey(SettingKey.IMAGE)) {
+        if (!fixed.containsKey(Setting.IMAGE) && !grid.containsKey(Setting.IMAGE)) {
             throw yaml.error("settings.image", "is required (the PNG to fit, relative to the sweep file)");
         }
         Sampling sampling = sampling(root, fixed, grid);
         EarlyStopping earlyStopping = earlyStopping(root, fixed, grid, sampling);
         if (earlyStopping != null) {
-            fixed.put(SettingKey.EPOCHS, earlyStopping.maxEpochs());
+            fixed.put(Setting.EPOCHS, earlyStopping.maxEpochs());
         }
 
         JsonNode evaluation = yaml.optionalMapping(root, "evaluation");
@@ -185,8 +186,8 @@ public final class SweepFile {
         }
     }
 
-    private SettingKey settingKey(String section, String key) throws SweepFileException {
-        var found = SettingKey.byKey(key);
+    private Setting settingKey(String section, String key) throws SweepFileException {
+        var found = Setting.byKey(key);
         if (found.isPresent()) {
             return found.get();
         }
@@ -194,13 +195,13 @@ public final class SweepFile {
             throw yaml.error(section + "." + key, "is not a training setting; it belongs "
                     + (TOP_KEYS.contains(key) ? "at the top level" : "under evaluation"));
         }
-        Set<String> keys = Arrays.stream(SettingKey.values()).map(SettingKey::key).collect(Collectors.toSet());
+        Set<String> keys = Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.toSet());
         throw yaml.error(section + "." + key, "unknown setting" + SweepYaml.suggestion(key, keys));
     }
 
-    private Object value(SettingKey key, JsonNode node, String path) throws SweepFileException {
+    private Object value(Setting key, JsonNode node, String path) throws SweepFileException {
         try {
-            return key.parse(node);
+            return SettingParser.parse(key, node);
         } catch (IllegalArgumentException e) {
             throw yaml.error(path, e.getMessage());
         }
@@ -253,13 +254,13 @@ public final class SweepFile {
     }
 
     /** The {@code sample:} block, or null; its settings must be set nowhere else. */
-    private Sampling sampling(JsonNode root, Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid)
+    private Sampling sampling(JsonNode root, Map<Setting, Object> fixed, Map<Setting, List<Object>> grid)
             throws SweepFileException {
         if (!root.has("sample") || root.get("sample").isNull()) {
             return null;
         }
         JsonNode block = yaml.optionalMapping(root, "sample");
-        Map<String, SettingKey> sampled = new LinkedHashMap<>();
+        Map<String, Setting> sampled = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(block)) {
             if (Sampling.OWN_KEYS.contains(entry.getKey())) {
                 continue;
@@ -268,12 +269,12 @@ public final class SweepFile {
                 throw yaml.error("sample", "'" + entry.getKey() + "' is the end of a distribution that YAML split at its "
                         + "comma: inside {...} quote it, e.g. {lr: 'loguniform(1e-5, 1e-2)'}, or write one per line");
             }
-            SettingKey key = settingKey("sample", entry.getKey());
+            Setting key = settingKey("sample", entry.getKey());
             if (fixed.containsKey(key) || grid.containsKey(key)) {
                 throw yaml.error("sample." + entry.getKey(), "is also set under " + (fixed.containsKey(key) ? "settings"
                         : "grid") + "; set it in one place");
             }
-            if (key == SettingKey.IMAGE || key == SettingKey.INJECT_FAULT) {
+            if (key == Setting.IMAGE || key == Setting.INJECT_FAULT) {
                 throw yaml.error("sample." + entry.getKey(), "cannot be sampled; list its values under grid");
             }
             sampled.put(entry.getKey(), key);
@@ -289,8 +290,8 @@ public final class SweepFile {
      * The {@code early_stopping:} block, or null. It sets the trials' epochs ({@code max_epochs}), so epochs may not
      * vary, and compares within groups of settings that do.
      */
-    private EarlyStopping earlyStopping(JsonNode root, Map<SettingKey, Object> fixed,
-                                        Map<SettingKey, List<Object>> grid, Sampling sampling)
+    private EarlyStopping earlyStopping(JsonNode root, Map<Setting, Object> fixed,
+                                        Map<Setting, List<Object>> grid, Sampling sampling)
             throws SweepFileException {
         if (!root.has("early_stopping") || root.get("early_stopping").isNull()) {
             return null;
@@ -339,12 +340,12 @@ public final class SweepFile {
             }
             by.add(key.textValue());
         }
-        if (grid.containsKey(SettingKey.EPOCHS) || (sampling != null && sampling.keys().contains(SettingKey.EPOCHS))) {
-            throw yaml.error((grid.containsKey(SettingKey.EPOCHS) ? "grid" : "sample") + ".epochs", "cannot vary with "
+        if (grid.containsKey(Setting.EPOCHS) || (sampling != null && sampling.keys().contains(Setting.EPOCHS))) {
+            throw yaml.error((grid.containsKey(Setting.EPOCHS) ? "grid" : "sample") + ".epochs", "cannot vary with "
                     + "early_stopping: every trial trains up to early_stopping.max_epochs");
         }
-        if (fixed.containsKey(SettingKey.EPOCHS) && !fixed.get(SettingKey.EPOCHS).equals(maxEpochs)) {
-            throw yaml.error("settings.epochs", "is " + fixed.get(SettingKey.EPOCHS) + " but early_stopping.max_epochs is "
+        if (fixed.containsKey(Setting.EPOCHS) && !fixed.get(Setting.EPOCHS).equals(maxEpochs)) {
+            throw yaml.error("settings.epochs", "is " + fixed.get(Setting.EPOCHS) + " but early_stopping.max_epochs is "
                     + maxEpochs + "; max_epochs sets the trials' epochs, so remove one of them");
         }
         try {

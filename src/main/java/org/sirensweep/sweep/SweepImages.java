@@ -11,6 +11,7 @@ import java.util.Map;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
+import org.sirensweep.trial.Setting;
 
 /** The images a sweep file names, each read and decoded once before any work, and checked. */
 final class SweepImages {
@@ -22,12 +23,12 @@ final class SweepImages {
     }
 
     /** Reads and decodes every image once, and checks it is large enough for every resolution it is used at. */
-    static Map<String, LoadedImage> load(SweepYaml yaml, Map<SettingKey, Object> fixed,
-                                         Map<SettingKey, List<Object>> grid) throws SweepFileException {
-        String imagePath = fixed.containsKey(SettingKey.IMAGE) ? "settings.image" : "grid.image";
-        List<Object> names = fixed.containsKey(SettingKey.IMAGE) ? List.of(fixed.get(SettingKey.IMAGE)) : grid.get(SettingKey.IMAGE);
-        List<Object> resolutions = grid.getOrDefault(SettingKey.RESOLUTION,
-                List.of(fixed.getOrDefault(SettingKey.RESOLUTION, SettingKey.RESOLUTION.defaultValue())));
+    static Map<String, LoadedImage> load(SweepYaml yaml, Map<Setting, Object> fixed,
+                                         Map<Setting, List<Object>> grid) throws SweepFileException {
+        String imagePath = fixed.containsKey(Setting.IMAGE) ? "settings.image" : "grid.image";
+        List<Object> names = fixed.containsKey(Setting.IMAGE) ? List.of(fixed.get(Setting.IMAGE)) : grid.get(Setting.IMAGE);
+        List<Object> resolutions = grid.getOrDefault(Setting.RESOLUTION,
+                List.of(fixed.getOrDefault(Setting.RESOLUTION, Setting.RESOLUTION.defaultValue())));
         int largest = resolutions.stream().mapToInt(r -> (Integer) r).max().orElseThrow();
         Path base = yaml.file().toAbsolutePath().getParent();
         Map<String, LoadedImage> images = new LinkedHashMap<>();

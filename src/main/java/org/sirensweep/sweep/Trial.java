@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -17,7 +18,7 @@ import org.sirensweep.trial.TrialSettings;
  *
  * @param image   the image path as the sweep file wrote it
  * @param imageSha256 SHA-256 of the image file
- * @param values  every setting's canonical value by key (see {@link SettingKey}), plus the evaluation settings
+ * @param values  every setting's canonical value by key (see {@link Setting}), plus the evaluation settings
  */
 public record Trial(String id, TrialSettings settings, String image, String imageSha256, Map<String, Object> values)
         implements java.io.Serializable {

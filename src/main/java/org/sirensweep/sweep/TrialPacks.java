@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sirensweep.image.Supervision;
+import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -105,8 +106,15 @@ public final class TrialPacks {
     /** What must be equal for stages to share a step. */
     private static List<Object> key(TrialStage stage) {
         TrialSettings s = stage.trial().settings();
-        return List.of(s.image(), s.resolution(), s.supervision(), s.epochs(), s.batchSize(), s.width(), s.depth(),
-                s.effectiveOmega0(), s.targetScales(), stage.untilEpoch(), stage.commit());
+        List<Object> key = new ArrayList<>();
+        for (Setting setting : Setting.values()) {
+            if (setting.role() == Setting.Role.IMAGE || setting.role() == Setting.Role.SHAPE) {
+                key.add(s.get(setting)); // null for an optional setting left out
+            }
+        }
+        key.add(stage.untilEpoch());
+        key.add(stage.commit());
+        return key;
     }
 
     /** The largest pack size up to {@code wanted} whose buffers fit the sweep's task memory (at least 1). */

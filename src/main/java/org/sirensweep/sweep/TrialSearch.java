@@ -1,6 +1,7 @@
 package org.sirensweep.sweep;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.sirensweep.image.Supervision;
+import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -20,8 +21,8 @@ final class TrialSearch {
     }
 
     /** The settings the sweep varies: the grid's keys in the file's order, then the sampled ones. */
-    static List<String> variedKeys(Map<SettingKey, List<Object>> grid, Sampling sampling) {
-        List<String> varied = new ArrayList<>(grid.keySet().stream().map(SettingKey::key).toList());
+    static List<String> variedKeys(Map<Setting, List<Object>> grid, Sampling sampling) {
+        List<String> varied = new ArrayList<>(grid.keySet().stream().map(Setting::key).toList());
         if (sampling != null) {
             sampling.keys().forEach(k -> varied.add(k.key()));
         }
@@ -34,29 +35,29 @@ final class TrialSearch {
      * trial: its id hashes its settings, with the image by the SHA-256 of its bytes; a full batch shuffled is the
      * same trial as unshuffled, and a draw that repeats another is kept once.
      */
-    static List<Trial> expand(SweepYaml yaml, Map<SettingKey, Object> fixed, Map<SettingKey, List<Object>> grid,
+    static List<Trial> expand(SweepYaml yaml, Map<Setting, Object> fixed, Map<Setting, List<Object>> grid,
                               Sampling sampling, Integer curveInterval, List<Integer> renderSizes,
                               Map<String, SweepImages.LoadedImage> images, EarlyStopping earlyStopping)
             throws SweepFileException {
-        List<Map<SettingKey, Object>> points = new ArrayList<>();
+        List<Map<Setting, Object>> points = new ArrayList<>();
         points.add(new LinkedHashMap<>());
-        for (Map.Entry<SettingKey, List<Object>> axis : grid.entrySet()) {
-            List<Map<SettingKey, Object>> next = new ArrayList<>();
-            for (Map<SettingKey, Object> point : points) {
+        for (Map.Entry<Setting, List<Object>> axis : grid.entrySet()) {
+            List<Map<Setting, Object>> next = new ArrayList<>();
+            for (Map<Setting, Object> point : points) {
                 for (Object value : axis.getValue()) {
-                    Map<SettingKey, Object> extended = new LinkedHashMap<>(point);
+                    Map<Setting, Object> extended = new LinkedHashMap<>(point);
                     extended.put(axis.getKey(), value);
                     next.add(extended);
                 }
             }
             points = next;
         }
-        Set<Map<SettingKey, Object>> drawn = new HashSet<>();
+        Set<Map<Setting, Object>> drawn = new HashSet<>();
         if (sampling != null) {
-            List<Map<SettingKey, Object>> next = new ArrayList<>();
-            for (Map<SettingKey, Object> point : points) {
+            List<Map<Setting, Object>> next = new ArrayList<>();
+            for (Map<Setting, Object> point : points) {
                 for (int i = 0; i < sampling.trials(); i++) {
-                    Map<SettingKey, Object> extended = new LinkedHashMap<>(point);
+                    Map<Setting, Object> extended = new LinkedHashMap<>(point);
                     extended.putAll(sampling.draw(i));
                     next.add(extended);
                     drawn.add(extended);
@@ -65,37 +66,32 @@ final class TrialSearch {
             points = next;
         }
         List<Trial> trials = new ArrayList<>();
-        Map<String, Map<SettingKey, Object>> seen = new HashMap<>();
+        Map<String, Map<Setting, Object>> seen = new HashMap<>();
         Set<String> canonicalised = new HashSet<>();
-        for (Map<SettingKey, Object> point : points) {
-            Map<SettingKey, Object> all = new LinkedHashMap<>();
-            for (SettingKey key : SettingKey.values()) {
+        for (Map<Setting, Object> point : points) {
+            Map<Setting, Object> all = new LinkedHashMap<>();
+            for (Setting key : Setting.values()) {
                 Object value = point.containsKey(key) ? point.get(key) : fixed.getOrDefault(key, key.defaultValue());
                 if (value != null) {
                     all.put(key, value);
                 }
             }
             // One batch per epoch is the same shuffled or not: such a point is the unshuffled trial.
-            int resolution = (Integer) all.get(SettingKey.RESOLUTION);
-            int batchSize = (Integer) all.get(SettingKey.BATCH_SIZE);
+            int resolution = (Integer) all.get(Setting.RESOLUTION);
+            int batchSize = (Integer) all.get(Setting.BATCH_SIZE);
             boolean singleBatch = batchSize == 0 || (long) batchSize >= (long) resolution * resolution;
-            boolean wasShuffled = Boolean.TRUE.equals(all.get(SettingKey.SHUFFLE));
+            boolean wasShuffled = Boolean.TRUE.equals(all.get(Setting.SHUFFLE));
             if (singleBatch && wasShuffled) {
-                all.put(SettingKey.SHUFFLE, false);
+                all.put(Setting.SHUFFLE, false);
             }
-            SweepImages.LoadedImage image = images.get((String) all.get(SettingKey.IMAGE));
-            int epochs = (Integer) all.get(SettingKey.EPOCHS);
+            SweepImages.LoadedImage image = images.get((String) all.get(Setting.IMAGE));
+            int epochs = (Integer) all.get(Setting.EPOCHS);
             int interval = curveInterval != null ? curveInterval : TrialSettings.defaultCurveInterval(epochs);
             TrialSettings settings;
             try {
-                settings = new TrialSettings(image.absolutePath(), (Integer) all.get(SettingKey.RESOLUTION),
-                        Supervision.parse((String) all.get(SettingKey.SUPERVISION)), epochs,
-                        (Integer) all.get(SettingKey.BATCH_SIZE), (Boolean) all.get(SettingKey.SHUFFLE),
-                        (Double) all.get(SettingKey.LR), (Integer) all.get(SettingKey.DEPTH),
-                        (Integer) all.get(SettingKey.WIDTH), (Double) all.get(SettingKey.OMEGA0),
-                        (Long) all.get(SettingKey.SEED), interval, renderSizes,
-                        (String) all.get(SettingKey.INJECT_FAULT), (Integer) all.get(SettingKey.OMEGA0_RESOLUTION),
-                        (Integer) all.get(SettingKey.TARGET_RESOLUTION),
+                Map<Setting, Object> trial = new EnumMap<>(all);
+                trial.put(Setting.IMAGE, image.absolutePath());
+                settings = new TrialSettings(trial, interval, renderSizes,
                         earlyStopping == null ? List.of() : earlyStopping.rungs());
             } catch (IllegalArgumentException e) {
                 throw yaml.error(point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": " + e.getMessage());
@@ -109,25 +105,30 @@ final class TrialSearch {
                 values.put("early_stopping", earlyStopping.describe());
             }
             Map<String, Object> identity = new LinkedHashMap<>(values);
-            identity.remove(SettingKey.IMAGE.key());
+            all.forEach((key, value) -> {
+                if (!key.identifies(value)) {
+                    identity.remove(key.key()); // a later setting at its default: ids stay as they were before it
+                }
+            });
+            identity.remove(Setting.IMAGE.key());
             identity.put("image_sha256", image.sha256());
             String id = Trial.idOf(identity);
             if (singleBatch && wasShuffled) {
                 canonicalised.add(id);
             }
-            Map<SettingKey, Object> twin = seen.putIfAbsent(id, point);
+            Map<Setting, Object> twin = seen.putIfAbsent(id, point);
             if (twin != null) {
                 if (canonicalised.contains(id) || drawn.contains(point)) {
                     continue; // the shuffled twin of a full-batch trial, or a draw that repeats one: run once
                 }
                 throw yaml.error("grid", "trials " + describe(twin) + " and " + describe(point) + " are the same trial");
             }
-            trials.add(new Trial(id, settings, (String) all.get(SettingKey.IMAGE), image.sha256(), values));
+            trials.add(new Trial(id, settings, (String) all.get(Setting.IMAGE), image.sha256(), values));
         }
         return trials;
     }
 
-    private static String describe(Map<SettingKey, Object> point) {
+    private static String describe(Map<Setting, Object> point) {
         return point.entrySet().stream().map(e -> e.getKey().key() + "=" + e.getValue())
                 .collect(Collectors.joining(", ", "{", "}"));
     }

@@ -77,6 +77,13 @@ public final class TrialRunner {
         if (!s.rungs().isEmpty()) { // only then, so checkpoints saved before rungs existed stay valid
             digest.update(("|rungs" + s.rungs()).getBytes(StandardCharsets.UTF_8));
         }
+        // The first fourteen settings are above, as saved checkpoints hold them; a later one enters by name where it
+        // differs from its default, so checkpoints saved before it existed stay valid.
+        for (Setting setting : Setting.values()) {
+            if (!setting.isFirst() && setting.isTraining() && setting.identifies(s.get(setting))) {
+                digest.update(("|" + setting.key() + "=" + s.get(setting)).getBytes(StandardCharsets.UTF_8));
+            }
+        }
         ByteBuffer pixels = ByteBuffer.allocate(Double.BYTES * picture.samples().length);
         pixels.asDoubleBuffer().put(picture.samples());
         digest.update(pixels.array());

@@ -1,6 +1,9 @@
 package org.sirensweep.trial;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TargetScales;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,28 +16,19 @@ import org.sirensweep.train.Trainer;
 import org.sirensweep.train.TrainingConfig;
 
 /**
- * Everything that defines one training of one SIREN on one image: the image and its training resolution, the
- * network's shape, the optimiser's settings, how the learning curve is sampled and at which extra sizes the trained
- * network is rendered. Invalid values are refused here, so a settings object is always runnable.
+ * Everything that defines one training of one SIREN on one image: the value of every {@link Setting} (the image and
+ * its training resolution, the network's shape, the optimiser's settings, ...), how the learning curve is sampled,
+ * at which extra sizes the trained network is rendered, and the successive-halving rungs it may stop at. Invalid
+ * values are refused here, so a settings object is always runnable.
  *
- * @param image        path of the PNG (gray or RGB) to fit
- * @param resolution   training resolution: the image is resized to a square of this side
+ * @param values        every setting's canonical value ({@link Setting.Kind}); a missing one takes its default
  * @param curveInterval epochs between learning-curve samples
- * @param renderSizes  square sizes (px) at which the trained network is also rendered, e.g. 512 for the upscale test
- * @param injectedFault for tests of failure handling only: {@code null}, or {@link #FAULT_ALWAYS} / {@link
- *                     #FAULT_FIRST_ATTEMPT} to make the training throw
- * @param omega0Resolution the resolution {@code omega0} is meant for (null: use it as it is); see {@link
- *                     #effectiveOmega0()}
- * @param targetResolution the resolution Siren-Jax's derivative target factors are meant for (null: use them as they
- *                     are); see {@link #targetScales()}
- * @param rungs        the epochs before the last where successive halving compares this trial with others (empty
- *                     without early stopping): the curve has a sample at each, and the trial may stop at one
+ * @param renderSizes   square sizes (px) at which the trained network is also rendered, e.g. 512 for the upscale test
+ * @param rungs         the epochs before the last where successive halving compares this trial with others (empty
+ *                      without early stopping): the curve has a sample at each, and the trial may stop at one
  */
-public record TrialSettings(String image, int resolution, Supervision supervision, int epochs, int batchSize,
-                            boolean shuffle, double learningRate, int depth, int width, double omega0, long seed,
-                            int curveInterval, List<Integer> renderSizes, String injectedFault,
-                            Integer omega0Resolution, Integer targetResolution, List<Integer> rungs)
-        implements java.io.Serializable {
+public record TrialSettings(Map<Setting, Object> values, int curveInterval, List<Integer> renderSizes,
+                            List<Integer> rungs) implements java.io.Serializable {
 
     /** Injected fault: every attempt throws. */
     public static final String FAULT_ALWAYS = "always";
@@ -44,12 +38,22 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
     public static final int MAX_RENDER_SIZE = 8192;
 
     public TrialSettings {
-        if (image == null || image.isBlank()) {
-            throw new IllegalArgumentException("image is required");
+        Map<Setting, Object> complete = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            Object value = values.containsKey(setting) ? values.get(setting) : setting.defaultValue();
+            try {
+                setting.check(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(setting.key() + " " + e.getMessage(), e);
+            }
+            if (value != null) {
+                complete.put(setting, value);
+            }
         }
-        if (resolution < 2) {
-            throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
-        }
+        values = Collections.unmodifiableMap(complete);
+        int resolution = (Integer) values.get(Setting.RESOLUTION);
+        int batchSize = (Integer) values.get(Setting.BATCH_SIZE);
+        int epochs = (Integer) values.get(Setting.EPOCHS);
         if (batchSize > (long) resolution * resolution) {
             throw new IllegalArgumentException("batch size " + batchSize + " is larger than the " + resolution * resolution
                     + " pixels of a " + resolution + "x" + resolution + " image");
@@ -61,12 +65,10 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
                         + " (a fixed limit: an " + MAX_RENDER_SIZE + "² render's planes already take 3 GB of heap)");
             }
         }
-        if (injectedFault != null && !injectedFault.equals(FAULT_ALWAYS) && !injectedFault.equals(FAULT_FIRST_ATTEMPT)) {
+        Object fault = values.get(Setting.INJECT_FAULT);
+        if (fault != null && !fault.equals(FAULT_ALWAYS) && !fault.equals(FAULT_FIRST_ATTEMPT)) {
             throw new IllegalArgumentException("injected fault must be '" + FAULT_ALWAYS + "' or '"
-                    + FAULT_FIRST_ATTEMPT + "', got '" + injectedFault + "'");
-        }
-        if ((omega0Resolution != null && omega0Resolution < 2) || (targetResolution != null && targetResolution < 2)) {
-            throw new IllegalArgumentException("omega0_resolution and target_resolution must be at least 2");
+                    + FAULT_FIRST_ATTEMPT + "', got '" + fault + "'");
         }
         rungs = List.copyOf(rungs);
         for (int i = 0; i < rungs.size(); i++) {
@@ -76,16 +78,84 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
             }
         }
         // The optimiser and network records hold the remaining rules; build them once to apply them.
-        new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval);
-        SirenConfig.forImage(1, width, depth, omega0);
+        new TrainingConfig(Supervision.parse((String) values.get(Setting.SUPERVISION)), epochs, batchSize,
+                (Boolean) values.get(Setting.SHUFFLE), (Double) values.get(Setting.LR), (Long) values.get(Setting.SEED),
+                curveInterval);
+        SirenConfig.forImage(1, (Integer) values.get(Setting.WIDTH), (Integer) values.get(Setting.DEPTH),
+                (Double) values.get(Setting.OMEGA0));
     }
 
-    /** Settings with ω0 and the target factors as given (Siren-Jax's way). */
-    public TrialSettings(String image, int resolution, Supervision supervision, int epochs, int batchSize,
-                         boolean shuffle, double learningRate, int depth, int width, double omega0, long seed,
-                         int curveInterval, List<Integer> renderSizes, String injectedFault) {
-        this(image, resolution, supervision, epochs, batchSize, shuffle, learningRate, depth, width, omega0, seed,
-                curveInterval, renderSizes, injectedFault, null, null, List.of());
+    /** Settings of {@code values} (missing ones at their defaults), sampling the curve about 50 times, no renders. */
+    public static TrialSettings of(Map<Setting, Object> values) {
+        Object epochs = values.getOrDefault(Setting.EPOCHS, Setting.EPOCHS.defaultValue());
+        return new TrialSettings(values, defaultCurveInterval((Integer) epochs), List.of(), List.of());
+    }
+
+    /** The value of {@code setting}, null where it is absent (an optional setting left out). */
+    public Object get(Setting setting) {
+        return values.get(setting);
+    }
+
+    /** The path of the PNG (gray or RGB) to fit. */
+    public String image() {
+        return (String) values.get(Setting.IMAGE);
+    }
+
+    /** The training resolution: the image is resized to a square of this side. */
+    public int resolution() {
+        return (Integer) values.get(Setting.RESOLUTION);
+    }
+
+    public Supervision supervision() {
+        return Supervision.parse((String) values.get(Setting.SUPERVISION));
+    }
+
+    public int epochs() {
+        return (Integer) values.get(Setting.EPOCHS);
+    }
+
+    /** Points per step; 0: the full batch. */
+    public int batchSize() {
+        return (Integer) values.get(Setting.BATCH_SIZE);
+    }
+
+    public boolean shuffle() {
+        return (Boolean) values.get(Setting.SHUFFLE);
+    }
+
+    public double learningRate() {
+        return (Double) values.get(Setting.LR);
+    }
+
+    public int depth() {
+        return (Integer) values.get(Setting.DEPTH);
+    }
+
+    public int width() {
+        return (Integer) values.get(Setting.WIDTH);
+    }
+
+    public double omega0() {
+        return (Double) values.get(Setting.OMEGA0);
+    }
+
+    public long seed() {
+        return (Long) values.get(Setting.SEED);
+    }
+
+    /** For tests of failure handling only: null, or {@link #FAULT_ALWAYS} / {@link #FAULT_FIRST_ATTEMPT}. */
+    public String injectedFault() {
+        return (String) values.get(Setting.INJECT_FAULT);
+    }
+
+    /** The resolution {@code omega0} is meant for (null: use it as it is); see {@link #effectiveOmega0()}. */
+    public Integer omega0Resolution() {
+        return (Integer) values.get(Setting.OMEGA0_RESOLUTION);
+    }
+
+    /** The resolution Siren-Jax's derivative target factors are meant for (null: as they are). */
+    public Integer targetResolution() {
+        return (Integer) values.get(Setting.TARGET_RESOLUTION);
     }
 
     /**
@@ -94,13 +164,13 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
      * so a pixel is 2/(n − 1) wide).
      */
     public double effectiveOmega0() {
-        return omega0Resolution == null ? omega0 : omega0 * (resolution - 1.0) / (omega0Resolution - 1.0);
+        return omega0Resolution() == null ? omega0() : omega0() * (resolution() - 1.0) / (omega0Resolution() - 1.0);
     }
 
     /** The derivative targets' factors: Siren-Jax's, or carried from {@code targetResolution} to this resolution. */
     public TargetScales targetScales() {
-        return targetResolution == null ? TargetScales.SIREN_JAX
-                : TargetScales.forResolution(resolution, targetResolution);
+        return targetResolution() == null ? TargetScales.SIREN_JAX
+                : TargetScales.forResolution(resolution(), targetResolution());
     }
 
     /** The curve interval that gives about 50 samples over {@code epochs}. */
@@ -110,13 +180,13 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
 
     /** Optimiser steps of the whole training: epochs × batches per epoch (batches never exceed the batch size). */
     public long totalSteps() {
-        return stepsUntil(epochs);
+        return stepsUntil(epochs());
     }
 
     /** Optimiser steps from the start to the end of {@code epoch}. */
     public long stepsUntil(int epoch) {
-        long points = (long) resolution * resolution;
-        long batches = batchSize == 0 ? 1 : (points + batchSize - 1) / batchSize;
+        long points = (long) resolution() * resolution();
+        long batches = batchSize() == 0 ? 1 : (points + batchSize() - 1) / batchSize();
         return batches * epoch;
     }
 
@@ -126,10 +196,10 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
      * vanilla, gradient and Laplacian steps: {@code siren-sweep bench}). Not a time: only comparisons mean anything.
      */
     public double relativeWork() {
-        long points = (long) resolution * resolution;
-        double pointsPerStep = batchSize == 0 ? points : Math.min(batchSize, points);
-        double perPoint = 2.0 * width + (double) depth * width * width + width;
-        double streams = switch (supervision) {
+        long points = (long) resolution() * resolution();
+        double pointsPerStep = batchSize() == 0 ? points : Math.min(batchSize(), points);
+        double perPoint = 2.0 * width() + (double) depth() * width() * width() + width();
+        double streams = switch (supervision()) {
             case VANILLA -> 1;
             case GRADIENT, COMBINED -> 2.8;
             case LAPLACIAN -> 4;
@@ -152,7 +222,7 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
      */
     public long plannedBytes(int channels, int pack) {
         SirenConfig network = sirenConfig(channels);
-        long points = (long) resolution * resolution;
+        long points = (long) resolution() * resolution();
         long training = Trainer.plannedBytes(network, trainingConfig(), (int) Math.min(points, Integer.MAX_VALUE),
                 pack);
         // The renders come after the training has freed its buffers, one trial at a time; only the parameters are
@@ -163,11 +233,11 @@ public record TrialSettings(String image, int resolution, Supervision supervisio
     }
 
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval,
-                targetScales(), rungs);
+        return new TrainingConfig(supervision(), epochs(), batchSize(), shuffle(), learningRate(), seed(),
+                curveInterval, targetScales(), rungs);
     }
 
     public SirenConfig sirenConfig(int channels) {
-        return SirenConfig.forImage(channels, width, depth, effectiveOmega0());
+        return SirenConfig.forImage(channels, width(), depth(), effectiveOmega0());
     }
 }

@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sirensweep.image.Supervision;
+import org.sirensweep.trial.Setting;
 
 /** Sweep files: expansion into trials, stable trial ids, and a one-line refusal of every kind of bad file. */
 public class SweepFileTest {
@@ -294,7 +295,7 @@ public class SweepFileTest {
     @Test
     void supervisionIdsRoundTrip() {
         for (Supervision s : Supervision.values()) {
-            assertEquals(s, Supervision.parse(SettingKey.SUPERVISION.parse(
+            assertEquals(s, Supervision.parse(SettingParser.parse(Setting.SUPERVISION, 
                     com.fasterxml.jackson.databind.node.TextNode.valueOf(s.id().toUpperCase())).toString()));
         }
     }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sirensweep.cuda.HostDevice;
-import org.sirensweep.image.Supervision;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.TrainingProgress;
 
@@ -18,9 +18,10 @@ import org.sirensweep.train.TrainingProgress;
 class TrialOnDeviceTest {
     @Test
     void aTrialOnTheDeviceHasTheCpuOutcomeAndPictures() throws Exception {
-        TrialSettings settings = new TrialSettings(Path.of("data/astronaut.png").toAbsolutePath().toString(), 16,
-                Supervision.LAPLACIAN, 6, 0, false, 1e-3, 1, 12, 10, 3, 3, List.of(24, 8), null, null, null,
-                List.of());
+        TrialSettings settings = new TrialSettings(Map.of(Setting.IMAGE,
+                Path.of("data/astronaut.png").toAbsolutePath().toString(), Setting.RESOLUTION, 16, Setting.SUPERVISION,
+                "laplacian", Setting.EPOCHS, 6, Setting.LR, 1e-3, Setting.DEPTH, 1, Setting.WIDTH, 12, Setting.OMEGA0, 10.0,
+                Setting.SEED, 3L), 3, List.of(24, 8), List.of());
         TrialOutcome cpu = TrialRunner.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE);
         TrialOutcome gpu;
         try (HostDevice device = new HostDevice()) {

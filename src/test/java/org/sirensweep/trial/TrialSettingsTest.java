@@ -3,16 +3,24 @@ package org.sirensweep.trial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TargetScales;
 
 /** ω0 and the target factors carried to another resolution keep their meaning per pixel; by default they are Siren-Jax's. */
 class TrialSettingsTest {
     private static TrialSettings at(int resolution, Integer omega0Resolution, Integer targetResolution) {
-        return new TrialSettings("a.png", resolution, Supervision.LAPLACIAN, 10, 0, false, 1e-4, 3, 64, 30, 0, 1,
-                List.of(), null, omega0Resolution, targetResolution, List.of());
+        Map<Setting, Object> values = new EnumMap<>(Map.of(Setting.IMAGE, "a.png", Setting.RESOLUTION, resolution,
+                Setting.SUPERVISION, "laplacian", Setting.EPOCHS, 10, Setting.WIDTH, 64));
+        if (omega0Resolution != null) {
+            values.put(Setting.OMEGA0_RESOLUTION, omega0Resolution);
+        }
+        if (targetResolution != null) {
+            values.put(Setting.TARGET_RESOLUTION, targetResolution);
+        }
+        return new TrialSettings(values, 1, List.of(), List.of());
     }
 
     @Test
