@@ -83,38 +83,8 @@ public final class SweepFile {
         }
         String description = root.hasNonNull("description") ? yaml.requiredText(root, "description") : "";
 
-        Map<Setting, Object> fixed = new LinkedHashMap<>();
-        JsonNode settings = yaml.optionalMapping(root, "settings");
-        for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(settings)) {
-            Setting key = settingKey("settings", entry.getKey());
-            fixed.put(key, value(key, entry.getValue(), "settings." + entry.getKey()));
-        }
-
-        Map<Setting, List<Object>> grid = new LinkedHashMap<>();
-        JsonNode gridNode = yaml.optionalMapping(root, "grid");
-        for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(gridNode)) {
-            String path = "grid." + entry.getKey();
-            Setting key = settingKey("grid", entry.getKey());
-            if (fixed.containsKey(key)) {
-                throw yaml.error(path, "is also fixed under settings; set it in one place");
-            }
-            JsonNode list = entry.getValue();
-            if (!list.isArray()) {
-                throw yaml.error(path, "expected a list of values, e.g. [" + entry.getKey() + "1, " + entry.getKey() + "2]");
-            }
-            if (list.isEmpty()) {
-                throw yaml.error(path, "the list is empty, so the sweep would have no trials");
-            }
-            List<Object> values = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                Object v = value(key, list.get(i), path + "[" + i + "]");
-                if (values.contains(v)) {
-                    throw yaml.error(path + "[" + i + "]", "repeats the value " + v + " (trials would be duplicated)");
-                }
-                values.add(v);
-            }
-            grid.put(key, values);
-        }
+        Map<Setting, Object> fixed = fixedSettings(root);
+        Map<Setting, List<Object>> grid = grid(root, fixed);
         if (!fixed.containsKey(Setting.IMAGE) && !grid.containsKey(Setting.IMAGE)) {
             throw yaml.error("settings.image", "is required (the PNG to fit, relative to the sweep file)");
         }
@@ -158,6 +128,47 @@ public final class SweepFile {
         });
         return new Sweep(name, description, file, TrialSearch.variedKeys(grid, sampling), trials, bytes, channels,
                 checkpointMinutes, earlyStopping, pack(root.get("pack")), maxTrialBytes);
+    }
+
+    /** The {@code settings:} block: each fixed setting's value. */
+    private Map<Setting, Object> fixedSettings(JsonNode root) throws SweepFileException {
+        Map<Setting, Object> fixed = new LinkedHashMap<>();
+        JsonNode settings = yaml.optionalMapping(root, "settings");
+        for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(settings)) {
+            Setting key = settingKey("settings", entry.getKey());
+            fixed.put(key, value(key, entry.getValue(), "settings." + entry.getKey()));
+        }
+        return fixed;
+    }
+
+    /** The {@code grid:} block: each varied setting's values, none repeated and none also fixed. */
+    private Map<Setting, List<Object>> grid(JsonNode root, Map<Setting, Object> fixed) throws SweepFileException {
+        Map<Setting, List<Object>> grid = new LinkedHashMap<>();
+        JsonNode gridNode = yaml.optionalMapping(root, "grid");
+        for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(gridNode)) {
+            String path = "grid." + entry.getKey();
+            Setting key = settingKey("grid", entry.getKey());
+            if (fixed.containsKey(key)) {
+                throw yaml.error(path, "is also fixed under settings; set it in one place");
+            }
+            JsonNode list = entry.getValue();
+            if (!list.isArray()) {
+                throw yaml.error(path, "expected a list of values, e.g. [" + entry.getKey() + "1, " + entry.getKey() + "2]");
+            }
+            if (list.isEmpty()) {
+                throw yaml.error(path, "the list is empty, so the sweep would have no trials");
+            }
+            List<Object> values = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                Object v = value(key, list.get(i), path + "[" + i + "]");
+                if (values.contains(v)) {
+                    throw yaml.error(path + "[" + i + "]", "repeats the value " + v + " (trials would be duplicated)");
+                }
+                values.add(v);
+            }
+            grid.put(key, values);
+        }
+        return grid;
     }
 
     /** What a report says of a sweep file: its description, and the settings it draws log-uniformly. */
