@@ -12,6 +12,7 @@ final class DatasetParameter {
 
     /** The folder; one line of bad input if it is not one. */
     Path folder(CommandLine cli) {
+        LocalPath.check(cli, "DATASET", dataset);
         if (!Files.isDirectory(dataset)) {
             throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " is not a folder");
         }

@@ -12,6 +12,7 @@ final class OutputFile {
 
     /** One line of bad input naming {@code option} unless {@code out} can be written. */
     static void check(CommandLine cli, String option, Path out) {
+        LocalPath.check(cli, option, out);
         Path parent = out.toAbsolutePath().getParent();
         if (Files.isDirectory(out) || !Files.isDirectory(parent) || !canCreateIn(parent)) {
             throw new CommandLine.ParameterException(cli, option + " " + out + " cannot be written (it must be a "

@@ -96,6 +96,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--master: '" + master + "' is not a Spark master URL "
                     + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
         }
+        LocalPath.check(cli, "--output", output);
         ExecutorMemory memory;
         Duration checkpointInterval;
         try {

@@ -45,6 +45,7 @@ public final class VerifyCommand implements Callable<Integer> {
         if (workers < 1) {
             throw new CommandLine.ParameterException(cli, "--threads must be at least 1, got " + workers);
         }
+        LocalPath.check(cli, "--against", against);
         if (against != null && !Files.isRegularFile(against.resolve(ResultDataset.MARKER))) {
             throw new CommandLine.ParameterException(cli, "--against: " + against + " is not a siren-sweep dataset "
                     + "(a folder with " + ResultDataset.MARKER + ")");

@@ -52,6 +52,8 @@ class RunBadInputTest {
         "output not writable         | --output /proc/siren-sweep-test    | cannot be created or written",
         "output of another sweep     | --output @/other                   | holds the results of sweep 'other'",
         "output not a dataset        | --output @/plain                   | holds Parquet files but no _sweep.json",
+        "output in an object store   | --output s3a://bucket/runs         | --output s3a:/bucket/runs is a s3a: URI",
+        "output in HDFS              | --output hdfs://namenode:8020/runs | --output hdfs:/namenode:8020/runs is a hdfs: URI",
         "zero max trials             | --max-trials 0                     | --max-trials must be at least 1",
         "grid above max trials       | --max-trials 2                     | expands to 3 trials, more than the limit of 2",
         "not a master URL            | --master localhost                 | --master: 'localhost' is not a Spark master URL",

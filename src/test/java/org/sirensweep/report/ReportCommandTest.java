@@ -116,6 +116,7 @@ class ReportCommandTest {
         expectRefusal(List.of("report", dataset.toString(), "--images", "some"), "--images: 'some' is not one of "
                 + "all, best, none", null);
         expectRefusal(List.of("report", dataset.toString(), "--out", "/proc/report.html"), "cannot be written", null);
+        expectRefusal(List.of("report", "s3a://bucket/runs/x"), "DATASET s3a:/bucket/runs/x is a s3a: URI", null);
     }
 
     @Test
