@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.sirensweep.store.ResultTable;
-import org.sirensweep.store.TrialResult;
 import org.sirensweep.train.TrialStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

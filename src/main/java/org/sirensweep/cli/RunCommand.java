@@ -19,7 +19,6 @@ import org.sirensweep.spark.SweepDriver;
 import org.sirensweep.spark.SweepRunner;
 import org.sirensweep.spark.TaskReport;
 import org.sirensweep.store.ResultDataset;
-import org.sirensweep.store.TrialResult;
 import org.sirensweep.sweep.EarlyStopping;
 import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;

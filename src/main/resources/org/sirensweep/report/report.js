@@ -101,8 +101,8 @@
       ["dataset", `<code>${esc(D.dataset)}</code>`],
       ["reproduce", `<code>${esc(D.command)}</code>`],
       ["pictures", D.images === "none" ? "none (report --images none)" : D.images === "all"
-        ? "every trial's at full size" : `thumbnails up to ${D.thumbnail} px; full size for the best ${""}trials ` +
-          "per supervision (report --images all carries every trial's)"],
+        ? "every trial's at full size" : `thumbnails up to ${D.thumbnail} px; full size for the best trials per ` +
+          "supervision (report --images all carries every trial's)"],
       ["written", esc(D.generated_at)]
     ];
     el("overview").innerHTML = "<dl id=\"overview-list\" style=\"display:contents\">" +
