@@ -171,6 +171,36 @@ public final class SweepFile {
         return grid;
     }
 
+    /** {@code early_stopping.by}: settings the sweep varies, each once; one setting may go without brackets. */
+    private List<String> by(JsonNode byNode, List<String> varied) throws SweepFileException {
+        List<String> by = new ArrayList<>();
+        List<JsonNode> keys = new ArrayList<>();
+        if (byNode != null) {
+            if (byNode.isArray()) {
+                byNode.elements().forEachRemaining(keys::add);
+            } else {
+                keys.add(byNode); // one setting without brackets
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            JsonNode key = keys.get(i);
+            String path = "early_stopping.by" + (byNode.isArray() ? "[" + i + "]" : "");
+            if (!key.isTextual()) {
+                throw yaml.error(path, "expected a setting name, got " + key);
+            }
+            if (!varied.contains(key.textValue())) {
+                throw yaml.error(path, "'" + key.textValue() + "' is not a setting the grid or sample varies"
+                        + (varied.isEmpty() ? "" : " (" + varied.stream().sorted().collect(Collectors.joining(", "))
+                        + ")"));
+            }
+            if (by.contains(key.textValue())) {
+                throw yaml.error(path, "repeats '" + key.textValue() + "'");
+            }
+            by.add(key.textValue());
+        }
+        return by;
+    }
+
     /** What a report says of a sweep file: its description, and the settings it draws log-uniformly. */
     public record Outline(String description, Set<String> logSampled) {
         public Outline {
@@ -324,33 +354,7 @@ public final class SweepFile {
             throw yaml.error("early_stopping.metric", "expected a measure name, got " + metricNode);
         }
         String metric = metricNode == null ? EarlyStopping.DEFAULT_METRIC : metricNode.textValue();
-        List<String> by = new ArrayList<>();
-        JsonNode byNode = block.get("by");
-        List<String> varied = TrialSearch.variedKeys(grid, sampling);
-        List<JsonNode> keys = new ArrayList<>();
-        if (byNode != null) {
-            if (byNode.isArray()) {
-                byNode.elements().forEachRemaining(keys::add);
-            } else {
-                keys.add(byNode); // one setting without brackets
-            }
-        }
-        for (int i = 0; i < keys.size(); i++) {
-            JsonNode key = keys.get(i);
-            String path = "early_stopping.by" + (byNode.isArray() ? "[" + i + "]" : "");
-            if (!key.isTextual()) {
-                throw yaml.error(path, "expected a setting name, got " + key);
-            }
-            if (!varied.contains(key.textValue())) {
-                throw yaml.error(path, "'" + key.textValue() + "' is not a setting the grid or sample varies"
-                        + (varied.isEmpty() ? "" : " (" + varied.stream().sorted().collect(Collectors.joining(", "))
-                        + ")"));
-            }
-            if (by.contains(key.textValue())) {
-                throw yaml.error(path, "repeats '" + key.textValue() + "'");
-            }
-            by.add(key.textValue());
-        }
+        List<String> by = by(block.get("by"), TrialSearch.variedKeys(grid, sampling));
         if (grid.containsKey(Setting.EPOCHS) || (sampling != null && sampling.keys().contains(Setting.EPOCHS))) {
             throw yaml.error((grid.containsKey(Setting.EPOCHS) ? "grid" : "sample") + ".epochs", "cannot vary with "
                     + "early_stopping: every trial trains up to early_stopping.max_epochs");

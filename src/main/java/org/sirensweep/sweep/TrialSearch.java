@@ -39,32 +39,8 @@ final class TrialSearch {
                               Sampling sampling, Integer curveInterval, List<Integer> renderSizes,
                               Map<String, SweepImages.LoadedImage> images, EarlyStopping earlyStopping)
             throws SweepFileException {
-        List<Map<Setting, Object>> points = new ArrayList<>();
-        points.add(new LinkedHashMap<>());
-        for (Map.Entry<Setting, List<Object>> axis : grid.entrySet()) {
-            List<Map<Setting, Object>> next = new ArrayList<>();
-            for (Map<Setting, Object> point : points) {
-                for (Object value : axis.getValue()) {
-                    Map<Setting, Object> extended = new LinkedHashMap<>(point);
-                    extended.put(axis.getKey(), value);
-                    next.add(extended);
-                }
-            }
-            points = next;
-        }
         Set<Map<Setting, Object>> drawn = new HashSet<>();
-        if (sampling != null) {
-            List<Map<Setting, Object>> next = new ArrayList<>();
-            for (Map<Setting, Object> point : points) {
-                for (int i = 0; i < sampling.trials(); i++) {
-                    Map<Setting, Object> extended = new LinkedHashMap<>(point);
-                    extended.putAll(sampling.draw(i));
-                    next.add(extended);
-                    drawn.add(extended);
-                }
-            }
-            points = next;
-        }
+        List<Map<Setting, Object>> points = points(grid, sampling, drawn);
         List<Trial> trials = new ArrayList<>();
         Map<String, Map<Setting, Object>> seen = new HashMap<>();
         Set<String> canonicalised = new HashSet<>();
@@ -94,7 +70,8 @@ final class TrialSearch {
                 settings = new TrialSettings(trial, interval, renderSizes,
                         earlyStopping == null ? List.of() : earlyStopping.rungs());
             } catch (IllegalArgumentException e) {
-                throw yaml.error(point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": " + e.getMessage());
+                throw yaml.error(point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": "
+                        + e.getMessage());
             }
             Map<String, Object> values = new LinkedHashMap<>();
             all.forEach((key, value) -> values.put(key.key(), value));
@@ -104,15 +81,7 @@ final class TrialSearch {
                 // Which trials stop depends on the whole schedule: another schedule makes other trials.
                 values.put("early_stopping", earlyStopping.describe());
             }
-            Map<String, Object> identity = new LinkedHashMap<>(values);
-            all.forEach((key, value) -> {
-                if (!key.identifies(value)) {
-                    identity.remove(key.key()); // a later setting at its default: ids stay as they were before it
-                }
-            });
-            identity.remove(Setting.IMAGE.key());
-            identity.put("image_sha256", image.sha256());
-            String id = Trial.idOf(identity);
+            String id = idOf(all, values, image.sha256());
             if (singleBatch && wasShuffled) {
                 canonicalised.add(id);
             }
@@ -126,6 +95,56 @@ final class TrialSearch {
             trials.add(new Trial(id, settings, (String) all.get(Setting.IMAGE), image.sha256(), values));
         }
         return trials;
+    }
+
+    /**
+     * The grid's points (its cartesian product, last key fastest), each combined with every draw of {@code sampling}
+     * if any; the combined points go into {@code drawn} too.
+     */
+    private static List<Map<Setting, Object>> points(Map<Setting, List<Object>> grid, Sampling sampling,
+                                                     Set<Map<Setting, Object>> drawn) {
+        List<Map<Setting, Object>> points = new ArrayList<>();
+        points.add(new LinkedHashMap<>());
+        for (Map.Entry<Setting, List<Object>> axis : grid.entrySet()) {
+            List<Map<Setting, Object>> next = new ArrayList<>();
+            for (Map<Setting, Object> point : points) {
+                for (Object value : axis.getValue()) {
+                    Map<Setting, Object> extended = new LinkedHashMap<>(point);
+                    extended.put(axis.getKey(), value);
+                    next.add(extended);
+                }
+            }
+            points = next;
+        }
+        if (sampling != null) {
+            List<Map<Setting, Object>> next = new ArrayList<>();
+            for (Map<Setting, Object> point : points) {
+                for (int i = 0; i < sampling.trials(); i++) {
+                    Map<Setting, Object> extended = new LinkedHashMap<>(point);
+                    extended.putAll(sampling.draw(i));
+                    next.add(extended);
+                    drawn.add(extended);
+                }
+            }
+            points = next;
+        }
+        return points;
+    }
+
+    /**
+     * A trial's id from its {@code values} (settings and evaluation) with the image by the SHA-256 of its bytes; a
+     * setting declared later than the first fourteen counts only off its default, so ids stay as they were before it.
+     */
+    private static String idOf(Map<Setting, Object> settings, Map<String, Object> values, String imageSha256) {
+        Map<String, Object> identity = new LinkedHashMap<>(values);
+        settings.forEach((key, value) -> {
+            if (!key.identifies(value)) {
+                identity.remove(key.key());
+            }
+        });
+        identity.remove(Setting.IMAGE.key());
+        identity.put("image_sha256", imageSha256);
+        return Trial.idOf(identity);
     }
 
     private static String describe(Map<Setting, Object> point) {
