@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.sirensweep.store.ResultTable;
+import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrialStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +64,7 @@ public final class BestCommand implements Callable<Integer> {
                         + String.join(", ", ResultTable.SETTINGS) + ")");
             }
         }
-        boolean lowerIsBetter = lowest || ResultTable.lowerIsBetter(metric);
+        boolean lowerIsBetter = lowest || Measures.lowerIsBetter(metric);
         List<Map<String, Object>> ranked = rows.stream()
                 .filter(r -> TrialStatus.OK.id().equals(r.get("status")) && r.get(metric) instanceof Number n
                         && Double.isFinite(n.doubleValue()))

@@ -20,6 +20,7 @@ import org.sirensweep.image.Supervision;
 import org.sirensweep.spark.SweepProgress;
 import org.sirensweep.store.ResultTable;
 import org.sirensweep.sweep.SweepFile;
+import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.UpscaleScore;
@@ -47,8 +48,13 @@ final class ReportModel {
     private static final List<String> VERSIONS = List.of("siren_sweep_version", "nd4j_version", "spark_version",
             "java_version");
 
-    /** Where the page's data comes from besides the rows. */
-    record Context(String sweep, Path dataset, String sweepFile, ImageSelection images) {
+    /**
+     * Where the page's data comes from besides the rows; {@code outline} is the sweep file's, null when it is gone.
+     */
+    record Context(String sweep, Path dataset, String sweepFile, SweepFile.Outline outline, ImageSelection images) {
+        Context(String sweep, Path dataset, String sweepFile, ImageSelection images) {
+            this(sweep, dataset, sweepFile, sweepFile.isEmpty() ? null : SweepFile.outline(Path.of(sweepFile)), images);
+        }
     }
 
     /** A run in progress: where its job stands, the settings of the trials it runs, and how often the page reloads. */
@@ -64,8 +70,7 @@ final class ReportModel {
     static ObjectNode of(List<ReportedTrial> trials, Context context, Live live, PictureStore store) {
         ObjectNode page = JSON.objectNode();
         page.put("sweep", context.sweep());
-        SweepFile.Outline outline = context.sweepFile().isEmpty() ? null
-                : SweepFile.outline(Path.of(context.sweepFile()));
+        SweepFile.Outline outline = context.outline();
         page.put("description", outline == null ? "" : outline.description());
         page.put("dataset", context.dataset().toString());
         page.put("sweep_file", context.sweepFile());
@@ -97,9 +102,9 @@ final class ReportModel {
             }
         }
         ArrayNode measures = page.putArray("measures");
-        MEASURES.forEach(m -> measures.addObject().put("name", m).put("lower", ResultTable.lowerIsBetter(m)));
+        MEASURES.forEach(m -> measures.addObject().put("name", m).put("lower", Measures.lowerIsBetter(m)));
         ArrayNode curveMeasures = page.putArray("curve_measures");
-        CURVE_MEASURES.forEach(m -> curveMeasures.addObject().put("name", m).put("lower", !m.startsWith("psnr")));
+        CURVE_MEASURES.forEach(m -> curveMeasures.addObject().put("name", m).put("lower", Measures.lowerIsBetter(m)));
 
         Set<String> best = best(trials);
         Set<String> used = new HashSet<>();

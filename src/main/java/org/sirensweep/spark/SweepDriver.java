@@ -48,13 +48,17 @@ public final class SweepDriver {
     private final Sweep sweep;
     private final Scheduler scheduler;
     private final ResultDataset results;
+    /** The rows {@link #prepare} found, which the first plan is made from. */
+    private final Map<String, ResultDataset.Row> rows;
     private final Set<String> retry;
     private final long alreadyDone;
 
-    private SweepDriver(Sweep sweep, ResultDataset results, Set<String> retry, long alreadyDone) {
+    private SweepDriver(Sweep sweep, ResultDataset results, Map<String, ResultDataset.Row> rows, Set<String> retry,
+                        long alreadyDone) {
         this.sweep = sweep;
         this.scheduler = Scheduler.of(sweep);
         this.results = results;
+        this.rows = rows;
         this.retry = retry;
         this.alreadyDone = alreadyDone;
     }
@@ -73,7 +77,7 @@ public final class SweepDriver {
             rows.values().stream().filter(r -> r.status() == TrialStatus.FAILED).forEach(r -> retry.add(r.trialId()));
         }
         long done = sweep.trials().stream().filter(t -> rows.containsKey(t.id()) && !retry.contains(t.id())).count();
-        return new SweepDriver(sweep, results, retry, done);
+        return new SweepDriver(sweep, results, rows, retry, done);
     }
 
     /** The trials that have their rows already (and will not run again). */
@@ -88,7 +92,7 @@ public final class SweepDriver {
      */
     public Outcome run(String master, Duration checkpointInterval, PrintStream log, Consumer<SweepProgress> progress,
                        Events events) throws IOException, OutputUnwritableException {
-        Scheduler.Plan plan = scheduler.next(results.standings(sweep, results.rows(new ArrayList<>()), retry));
+        Scheduler.Plan plan = scheduler.next(results.standings(sweep, rows, retry));
         progress.accept(new SweepProgress(title(plan), plan.stages().size(), 0, 0, 0, 0, 0, List.of(), Duration.ZERO,
                 null, plan.stages().isEmpty()));
         Map<String, TaskReport> reports = new LinkedHashMap<>();

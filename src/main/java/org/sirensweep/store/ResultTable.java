@@ -65,12 +65,6 @@ public final class ResultTable {
         }
     }
 
-    /** Whether lower values of numeric column {@code column} are better: errors, the loss and times. */
-    public static boolean lowerIsBetter(String column) {
-        return column.endsWith("_error") || column.equals("final_loss") || column.endsWith("_s")
-                || column.equals("ms_per_step");
-    }
-
     /** Writes every row of {@code dataset} without its images and weights into one Parquet file, atomically. */
     public static int compact(Path dataset, Path out) throws IOException {
         List<Group> rows = read(dataset, COMPACT_SCHEMA);

@@ -63,7 +63,7 @@ public record EarlyStopping(String metric, int graceEpochs, int reductionFactor,
 
     /** Whether a smaller metric is better: the errors and the loss. */
     public boolean lowerIsBetter() {
-        return metric.endsWith("_error") || metric.equals("loss");
+        return Measures.lowerIsBetter(metric);
     }
 
     /** The metric at the end of epoch {@code epoch} of a curve, if the curve has a sample there. */

@@ -45,6 +45,15 @@ public record Measures(double psnr, double psnrAffine, double psnrHarmonic, doub
         return new Measures(quality.psnr(), quality.psnrAffine(), psnrHarmonic, gradientError, laplacianError);
     }
 
+    /**
+     * Whether lower values of the measure, curve column or row column named {@code name} are better: the errors,
+     * the losses and the times; PSNRs are better higher.
+     */
+    public static boolean lowerIsBetter(String name) {
+        return name.endsWith("_error") || name.equals("loss") || name.equals("final_loss") || name.endsWith("_s")
+                || name.equals("ms_per_step") || name.equals("seconds");
+    }
+
     /** The value PSNR that judges a trial by what its supervision determines. */
     public double determined(Supervision supervision) {
         return switch (supervision) {

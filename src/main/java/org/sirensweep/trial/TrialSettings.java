@@ -85,12 +85,6 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
                 (Double) values.get(Setting.OMEGA0));
     }
 
-    /** Settings of {@code values} (missing ones at their defaults), sampling the curve about 50 times, no renders. */
-    public static TrialSettings of(Map<Setting, Object> values) {
-        Object epochs = values.getOrDefault(Setting.EPOCHS, Setting.EPOCHS.defaultValue());
-        return new TrialSettings(values, defaultCurveInterval((Integer) epochs), List.of(), List.of());
-    }
-
     /** The value of {@code setting}, null where it is absent (an optional setting left out). */
     public Object get(Setting setting) {
         return values.get(setting);
