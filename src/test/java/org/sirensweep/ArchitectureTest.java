@@ -10,8 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout is the architecture: packages layered cli → report → spark and bench → store → sweep → trial → train →
- * cuda → model → image, nothing pointing upward; only {@code spark} uses Spark (the results store does not); the GPU backend ({@code cuda}) uses no ND4J, so it
+ * The layout is the architecture: packages layered cli → report → spark and bench → store → sweep → trial → files →
+ * train → cuda → model → image, nothing pointing upward; only {@code files} uses Hadoop's FileSystem; only {@code spark} uses Spark (the results store does not); the GPU backend ({@code cuda}) uses no ND4J, so it
  * runs where ND4J's natives are not (the GPU check).
  */
 class ArchitectureTest {
@@ -33,6 +33,7 @@ class ArchitectureTest {
                 .layer("bench").definedBy("org.sirensweep.bench..")
                 .layer("sweep").definedBy("org.sirensweep.sweep..")
                 .layer("trial").definedBy("org.sirensweep.trial..")
+                .layer("files").definedBy("org.sirensweep.files..")
                 .layer("train").definedBy("org.sirensweep.train..")
                 .layer("cuda").definedBy("org.sirensweep.cuda..")
                 .layer("model").definedBy("org.sirensweep.model..")
@@ -44,6 +45,7 @@ class ArchitectureTest {
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("sweep").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store")
                 .whereLayer("trial").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "sweep")
+                .whereLayer("files").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "sweep", "trial")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
                         "trial")
                 .whereLayer("cuda").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
@@ -51,6 +53,12 @@ class ArchitectureTest {
                 .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
                         "trial", "train", "cuda")
                 .check(classes);
+    }
+
+    @Test
+    void onlyTheFilesPackageUsesHadoopsFileSystem() {
+        noClasses().that().resideOutsideOfPackage("org.sirensweep.files..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.apache.hadoop.fs.FileSystem").check(classes);
     }
 
     @Test

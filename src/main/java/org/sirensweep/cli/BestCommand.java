@@ -1,7 +1,6 @@
 package org.sirensweep.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultTable;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrialStatus;
@@ -45,7 +45,7 @@ public final class BestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        Path dataset = input.folder(cli);
+        Location dataset = input.folder(cli);
         if (top < 1) {
             throw new CommandLine.ParameterException(cli, "--top must be at least 1, got " + top);
         }

@@ -1,8 +1,7 @@
 package org.sirensweep.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,17 +23,18 @@ public final class CompactCommand implements Callable<Integer> {
     DatasetParameter input;
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The Parquet file to write "
             + "(replaced if it exists), e.g. runs/quickstart.parquet.")
-    Path out;
+    String out;
 
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        Path dataset = input.folder(cli);
-        OutputFile.check(cli, "--out", out);
+        Location dataset = input.folder(cli);
+        Location file = input.store.location(cli, "--out", out);
+        OutputFile.check(cli, "--out", file);
         long start = System.nanoTime();
-        int rows = ResultTable.compact(dataset, out);
-        cli.getOut().printf("%s: %d rows without images and weights, %.2f MB, in %.1f s%n", out, rows,
-                Files.size(out) / 1e6, (System.nanoTime() - start) / 1e9);
+        int rows = ResultTable.compact(dataset, file);
+        cli.getOut().printf("%s: %d rows without images and weights, %.2f MB, in %.1f s%n", file, rows,
+                file.length() / 1e6, (System.nanoTime() - start) / 1e9);
         cli.getOut().flush();
         return 0;
     }

@@ -1,7 +1,7 @@
 package org.sirensweep.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.sirensweep.files.Location;
 import org.sirensweep.report.ImageSelection;
 import org.sirensweep.report.SweepReport;
 import org.sirensweep.store.ResultDataset;
@@ -25,7 +25,7 @@ public final class ReportCommand implements Callable<Integer> {
     DatasetParameter input;
     @Option(names = "--out", paramLabel = "FILE", description = "The page to write (replaced if it exists; default: "
             + "DATASET/" + ResultDataset.REPORT + ", which run keeps current while it works).")
-    Path out;
+    String out;
     @Option(names = "--images", defaultValue = "best", paramLabel = "all|best|none", description = "Pictures at full "
             + "size: best (every trial's as thumbnails, the best " + "trials' at full size with their upscaled "
             + "renders), all (every trial's at full size), none (no gallery; the smallest page). Default: "
@@ -35,14 +35,14 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        Path dataset = input.folder(cli);
+        Location dataset = input.folder(cli);
         ImageSelection selection;
         try {
             selection = ImageSelection.parse(images);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--images: " + e.getMessage());
         }
-        Path page = out != null ? out : dataset.resolve(ResultDataset.REPORT);
+        Location page = out != null ? input.store.location(cli, "--out", out) : dataset.resolve(ResultDataset.REPORT);
         OutputFile.check(cli, "--out", page);
         long start = System.nanoTime();
         SweepReport.Written written;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.sirensweep.files.Location;
 import org.sirensweep.model.Memory;
 import org.sirensweep.report.ImageSelection;
 import org.sirensweep.report.LiveReport;
@@ -32,6 +33,7 @@ import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -63,9 +65,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SWEEP_FILE", description = "The sweep file (YAML), e.g. sweeps/quickstart.yaml.")
     Path sweepFile;
-    @Option(names = "--output", paramLabel = "DIR", description = "Dataset folder (default: runs/<sweep name>). On a "
-            + "cluster it must be a path every executor can write (a shared file system).")
-    Path output;
+    @Option(names = "--output", paramLabel = "DIR", description = "Dataset folder (default: runs/<sweep name>): a "
+            + "path, or a URI such as hdfs://namenode/runs/x or s3a://bucket/runs/x. On a cluster every executor must "
+            + "reach it: a shared file system, HDFS or an object store.")
+    String output;
+    @Mixin
+    StoreOptions store;
     @Option(names = "--master", description = "Spark master URL, e.g. local[2] or spark://host:7077 (default: "
             + "spark-submit's, else local[*], or one slot per GPU where this machine has GPUs and CUDA).")
     String master;
@@ -95,7 +100,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--master: '" + master + "' is not a Spark master URL "
                     + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
         }
-        LocalPath.check(cli, "--output", output);
+        Location given = output == null ? null : store.location(cli, "--output", output);
         ExecutorMemory memory;
         Duration checkpointInterval;
         try {
@@ -110,12 +115,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         Sweep sweep;
         try {
-            sweep = SweepFile.read(sweepFile, maxTrials, memory.bytes(), memory.source());
+            sweep = SweepFile.read(sweepFile, maxTrials, memory.bytes(), memory.source(), store.settings(cli));
         } catch (SweepFileException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
-        // Absolute: executors resolve a relative path against their own working folders.
-        Path dataset = (output != null ? output : Path.of("runs", sweep.name())).toAbsolutePath();
+        // Absolute (a Location always is): executors resolve a relative path against their own working folders.
+        Location dataset = given != null ? given : Location.local(Path.of("runs", sweep.name()), store.settings(cli));
         try {
             ResultDataset.check(dataset, sweep.name());
         } catch (ResultDataset.DatasetException e) {
@@ -149,7 +154,8 @@ public final class RunCommand implements Callable<Integer> {
         if (unreachable != null) {
             throw new CommandLine.ParameterException(cli, "--master: " + unreachable);
         }
-        try (ResultDataset results = ResultDataset.open(dataset, sweep.name(), sweepFile)) {
+        try (ResultDataset results = ResultDataset.open(dataset, sweep.name(),
+                sweepFile.toAbsolutePath().normalize().toString())) {
             Duration interval = checkpointInterval != null ? checkpointInterval : CheckpointFile.interval(
                     sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES);
             LiveReport report = new LiveReport(sweep, results.folder(), ImageSelection.BEST, REPORT_REFRESH,

@@ -26,6 +26,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.sirensweep.cuda.CudaUnavailableException;
 import org.sirensweep.cuda.Device;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.sweep.SettingParser;
@@ -140,9 +141,9 @@ public final class TrainCommand implements Callable<Integer> {
         OutputFolder folder = output.prepare(cli);
         Path target = folder.target();
         CheckpointFile checkpoints = new CheckpointFile(
-                target.resolveSibling("." + target.getFileName() + CheckpointFile.SUFFIX),
-                checkpointInterval, runner.fingerprint(), target.getParent());
-        if (Files.exists(checkpoints.file())) {
+                Location.local(target.resolveSibling("." + target.getFileName() + CheckpointFile.SUFFIX)),
+                checkpointInterval, runner.fingerprint(), Location.local(target.getParent()));
+        if (checkpoints.file().isFile()) {
             System.err.println("continuing from the checkpoint " + checkpoints.file());
         }
         Instant started = Instant.now();

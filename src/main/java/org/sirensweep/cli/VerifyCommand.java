@@ -3,10 +3,9 @@ package org.sirensweep.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.DatasetCheck;
 import org.sirensweep.store.DatasetComparison;
 import org.sirensweep.store.ResultDataset;
@@ -35,18 +34,18 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--against", paramLabel = "DATASET", description = "Another dataset of the same trials (a re-run, "
             + "another build or machine): compare every trial both hold, all of its row but timings, hosts and "
             + "versions.")
-    Path against;
+    String against;
 
     @Override
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
-        Path dataset = input.folder(cli);
+        Location dataset = input.folder(cli);
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
             throw new CommandLine.ParameterException(cli, "--threads must be at least 1, got " + workers);
         }
-        LocalPath.check(cli, "--against", against);
-        if (against != null && !Files.isRegularFile(against.resolve(ResultDataset.MARKER))) {
+        Location other = against == null ? null : input.store.location(cli, "--against", against);
+        if (other != null && !isDataset(other)) {
             throw new CommandLine.ParameterException(cli, "--against: " + against + " is not a siren-sweep dataset "
                     + "(a folder with " + ResultDataset.MARKER + ")");
         }
@@ -62,13 +61,21 @@ public final class VerifyCommand implements Callable<Integer> {
             report.resumable().forEach(line -> out.println("  " + line));
         }
         report.problems().forEach(p -> out.println("problem: " + p));
-        boolean same = against == null || compare(dataset, out);
+        boolean same = other == null || compare(dataset, other, out);
         out.flush();
         return report.problems().isEmpty() && same ? 0 : PROBLEMS;
     }
 
-    /** Prints how the trials of {@code dataset} compare with those of {@link #against}; whether all are the same. */
-    private boolean compare(Path dataset, PrintWriter out) throws IOException {
+    private static boolean isDataset(Location folder) {
+        try {
+            return folder.resolve(ResultDataset.MARKER).isFile();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Prints how the trials of {@code dataset} compare with those of {@code against}; whether all are the same. */
+    private boolean compare(Location dataset, Location against, PrintWriter out) throws IOException {
         DatasetComparison.Report comparison = DatasetComparison.of(dataset, against);
         out.printf("against %s: %d trials in both, %d the same bit for bit (all but timings, hosts and versions), "
                 + "%d differ; %d only here, %d only there%n", against, comparison.inBoth(), comparison.same(),

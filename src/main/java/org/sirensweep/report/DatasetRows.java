@@ -2,14 +2,11 @@ package org.sirensweep.report;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.store.ResultTable;
 
@@ -18,14 +15,14 @@ import org.sirensweep.store.ResultTable;
  * none). Kept between reads: a live report re-reads only the row files that are new or changed since the last read.
  */
 final class DatasetRows {
-    private record Cached(FileTime modified, long size, ReportedTrial trial) {
+    private record Cached(long modified, long size, ReportedTrial trial) {
     }
 
-    private final Path folder;
+    private final Location folder;
     private final Set<String> leftOut;
     private final Map<String, Cached> cache = new HashMap<>();
 
-    DatasetRows(Path folder, boolean pictures) {
+    DatasetRows(Location folder, boolean pictures) {
         this.folder = folder;
         this.leftOut = pictures ? Set.of("weights_npz") : Set.of("weights_npz", "images");
     }
@@ -35,33 +32,31 @@ final class DatasetRows {
      * file that is not one of its rows.
      */
     List<ReportedTrial> read() throws ResultDataset.DatasetException, IOException {
-        Map<String, Path> files = ResultDataset.rowFiles(folder);
+        Map<String, Location.Entry> files = ResultDataset.rowFiles(folder);
         cache.keySet().retainAll(files.keySet());
-        Map<String, Path> stale = new HashMap<>();
-        Map<String, BasicFileAttributes> attributes = new HashMap<>();
-        for (Map.Entry<String, Path> file : files.entrySet()) {
-            BasicFileAttributes now = Files.readAttributes(file.getValue(), BasicFileAttributes.class);
+        Map<String, Location.Entry> stale = new HashMap<>();
+        for (Map.Entry<String, Location.Entry> file : files.entrySet()) {
+            Location.Entry now = file.getValue();
             Cached cached = cache.get(file.getKey());
-            if (cached == null || !cached.modified().equals(now.lastModifiedTime()) || cached.size() != now.size()) {
-                stale.put(file.getKey(), file.getValue());
-                attributes.put(file.getKey(), now);
+            if (cached == null || cached.modified() != now.modifiedMillis() || cached.size() != now.length()) {
+                stale.put(file.getKey(), now);
             }
         }
         try {
-            stale.entrySet().parallelStream().map(e -> Map.entry(e.getKey(), readOne(e.getValue()))).toList()
-                    .forEach(e -> cache.put(e.getKey(), new Cached(attributes.get(e.getKey()).lastModifiedTime(),
-                            attributes.get(e.getKey()).size(), e.getValue())));
+            stale.entrySet().parallelStream().map(e -> Map.entry(e.getKey(), readOne(e.getValue().location())))
+                    .toList().forEach(e -> cache.put(e.getKey(), new Cached(stale.get(e.getKey()).modifiedMillis(),
+                            stale.get(e.getKey()).length(), e.getValue())));
         } catch (UncheckedIOException e) {
             throw new ResultDataset.DatasetException(e.getMessage());
         }
         return files.keySet().stream().map(id -> cache.get(id).trial()).toList();
     }
 
-    private ReportedTrial readOne(Path file) {
+    private ReportedTrial readOne(Location file) {
         try {
             return ReportedTrial.of(ResultTable.row(file, leftOut));
         } catch (IOException | RuntimeException e) {
-            throw new UncheckedIOException(new IOException(folder.resolve(file.getFileName()) + ": "
+            throw new UncheckedIOException(new IOException(file + ": "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable")
                     + "; siren-sweep verify " + folder + " checks every row"));
         }

@@ -2,14 +2,14 @@ package org.sirensweep.report;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.sirensweep.store.ResultDataset;
+import org.sirensweep.files.Location;
 import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.Trial;
 
@@ -20,7 +20,7 @@ import org.sirensweep.sweep.Trial;
  * no longer reloads. A page that cannot be written costs a warning, never the run.
  */
 public final class LiveReport implements Consumer<SweepProgress> {
-    private final Path out;
+    private final Location out;
     private final ReportModel.Context context;
     private final Map<String, Map<String, Object>> settings;
     private final Duration refresh;
@@ -33,9 +33,9 @@ public final class LiveReport implements Consumer<SweepProgress> {
     private boolean warned;
 
     /** A live page for {@code sweep}'s run into dataset {@code folder}, reloading every {@code refresh}. */
-    public LiveReport(Sweep sweep, Path folder, ImageSelection images, Duration refresh, PrintStream warnings) {
+    public LiveReport(Sweep sweep, Location folder, ImageSelection images, Duration refresh, PrintStream warnings) {
         this.out = folder.resolve(ResultDataset.REPORT);
-        this.context = new ReportModel.Context(sweep.name(), folder.toAbsolutePath().normalize(),
+        this.context = new ReportModel.Context(sweep.name(), folder,
                 sweep.source().toAbsolutePath().normalize().toString(), images);
         this.settings = sweep.trials().stream().collect(Collectors.toMap(Trial::id, Trial::values));
         this.refresh = refresh;
@@ -45,7 +45,7 @@ public final class LiveReport implements Consumer<SweepProgress> {
     }
 
     /** The page's file. */
-    public Path file() {
+    public Location file() {
         return out;
     }
 

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.spark.SweepProgress;
 import org.sirensweep.store.ResultTable;
@@ -51,8 +52,8 @@ final class ReportModel {
     /**
      * Where the page's data comes from besides the rows; {@code outline} is the sweep file's, null when it is gone.
      */
-    record Context(String sweep, Path dataset, String sweepFile, SweepFile.Outline outline, ImageSelection images) {
-        Context(String sweep, Path dataset, String sweepFile, ImageSelection images) {
+    record Context(String sweep, Location dataset, String sweepFile, SweepFile.Outline outline, ImageSelection images) {
+        Context(String sweep, Location dataset, String sweepFile, ImageSelection images) {
             this(sweep, dataset, sweepFile, sweepFile.isEmpty() ? null : SweepFile.outline(Path.of(sweepFile)), images);
         }
     }

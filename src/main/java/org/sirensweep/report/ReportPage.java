@@ -3,16 +3,16 @@ package org.sirensweep.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import java.util.UUID;
+import org.sirensweep.files.Location;
 
 /**
  * The report as one HTML file: the page's template with its style and script, the charting (Apache ECharts) and
@@ -33,27 +33,22 @@ final class ReportPage {
     }
 
     /** Writes the page of {@code data} to {@code out}, atomically; returns its size in bytes. */
-    static long write(ObjectNode data, Path out) throws IOException {
-        Path absolute = out.toAbsolutePath();
-        Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    static long write(ObjectNode data, Location out) throws IOException {
         // Markers are looked up in the template only, never in the libraries put in their place.
         int mark = TEMPLATE.indexOf(DATA_MARK);
         String head = fill(TEMPLATE.substring(0, mark), data.path("sweep").asText());
         String tail = fill(TEMPLATE.substring(mark + DATA_MARK.length()), data.path("sweep").asText());
-        try {
-            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                writer.write(head);
-                ObjectMapper json = new ObjectMapper();
-                json.getFactory().setCharacterEscapes(new ScriptSafeEscapes());
-                json.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                json.writeValue(writer, data);
-                writer.write(tail);
-            }
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
+        ByteArrayOutputStream page = new ByteArrayOutputStream();
+        try (Writer writer = new OutputStreamWriter(page, StandardCharsets.UTF_8)) {
+            writer.write(head);
+            ObjectMapper json = new ObjectMapper();
+            json.getFactory().setCharacterEscapes(new ScriptSafeEscapes());
+            json.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            json.writeValue(writer, data);
+            writer.write(tail);
         }
-        return Files.size(absolute);
+        out.write(page.toByteArray(), out.parent().resolve("." + out.name() + "." + UUID.randomUUID() + ".tmp"));
+        return page.size();
     }
 
     /** {@code part} of the template with its markers replaced. */

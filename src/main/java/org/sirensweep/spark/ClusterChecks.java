@@ -10,8 +10,6 @@ import java.net.Socket;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +18,7 @@ import java.util.Locale;
 import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.sirensweep.files.Location;
 
 /**
  * What the driver checks of a cluster before a sweep trains, so that a misconfiguration is one line, early, instead
@@ -134,24 +133,24 @@ public final class ClusterChecks {
      * Run on an executor: null if it can write, read back and remove a file in {@code folder}; else one line naming
      * the executor's host, the folder and why.
      */
-    static String probeOutput(String folder) {
+    static String probeOutput(Location folder) {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             host = "an unnamed host";
         }
-        Path probe = Path.of(folder, "_probe-" + UUID.randomUUID());
+        Location probe = folder.resolve("_probe-" + UUID.randomUUID());
         try {
             byte[] written = host.getBytes(StandardCharsets.UTF_8);
-            Files.write(probe, written);
-            boolean same = Arrays.equals(written, Files.readAllBytes(probe));
-            Files.delete(probe);
+            probe.overwrite(written);
+            boolean same = Arrays.equals(written, probe.readAllBytes());
+            probe.delete();
             return same ? null : "the executor on " + host + " read back another file than it wrote in " + folder;
         } catch (IOException | RuntimeException e) {
             return "the executor on " + host + " cannot write in " + folder + " (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + "); --output must be a folder that the driver and every executor see, "
-                    + "on a shared file system";
+                    + ": " + e.getMessage().lines().findFirst().orElse("") + "); --output must be a folder that the driver "
+                    + "and every executor see: on a shared file system, HDFS or an object store";
         }
     }
 

@@ -99,7 +99,7 @@ public final class SweepDriver {
         if (plan.stages().isEmpty()) {
             return new Outcome(reports, null);
         }
-        SweepRunner runner = SweepRunner.start("siren-sweep " + sweep.name(), master);
+        SweepRunner runner = SweepRunner.start("siren-sweep " + sweep.name(), master, results.folder().settings());
         String unwritable = runner.probeOutput(results.folder());
         if (unwritable != null) {
             runner.stop();

@@ -1,7 +1,6 @@
 package org.sirensweep.spark;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,6 +17,8 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sirensweep.files.FileSettings;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.TaskSlots;
@@ -52,13 +53,14 @@ public final class SweepRunner {
      * module (SIMD sine layers) unless the cluster sets its own default Java options, and passive OpenMP threads
      * (spinning ones take the cores BLAS needs: see the launcher script) unless it sets its own.
      */
-    public static SweepRunner start(String appName, String master) {
+    public static SweepRunner start(String appName, String master, FileSettings files) {
         SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false")
                 .setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector")
                 .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         if (master != null) {
             conf.setMaster(master);
         }
+        files.hadoop().forEach((key, value) -> conf.set(FileSettings.PREFIX + key, value));
         boolean local = !conf.contains("spark.master") || conf.get("spark.master").startsWith("local");
         // Local tasks are threads of this process: they share its GPUs, lent one per trial (none on a CPU build).
         int gpus = local ? Compute.gpuCount() : 0;
@@ -97,12 +99,12 @@ public final class SweepRunner {
      * Null, or one line saying that an executor cannot write and read back a file in {@code folder} (a cluster's
      * executors must see the driver's output folder; in local mode they are this process).
      */
-    public String probeOutput(Path folder) {
+    public String probeOutput(Location folder) {
         SparkContext sc = spark.sparkContext();
         if (sc.isLocal()) {
             return null;
         }
-        return JavaSparkContext.fromSparkContext(sc).parallelize(List.of(folder.toAbsolutePath().toString()), 1)
+        return JavaSparkContext.fromSparkContext(sc).parallelize(List.of(folder), 1)
                 .map(ClusterChecks::probeOutput).collect().get(0);
     }
 

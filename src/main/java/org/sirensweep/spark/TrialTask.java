@@ -3,8 +3,6 @@ package org.sirensweep.spark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +18,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.sirensweep.cuda.Device;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.store.ResultFiles;
 import org.sirensweep.store.TaskPlace;
@@ -44,7 +43,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
     private static final long serialVersionUID = 1L;
 
     private final String sweep;
-    private final String dataset;
+    private final Location dataset;
     private final Broadcast<Map<String, byte[]>> images;
     private final int maxAttempts;
     private final int localGpus;
@@ -63,10 +62,10 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
      * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (tests with fake GPUs)
      * @param checkpointInterval training time between a trial's checkpoints (zero: none)
      */
-    TrialTask(String sweep, Path dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, int localGpus,
+    TrialTask(String sweep, Location dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, int localGpus,
               boolean cpuWithGpus, Progress progress, Duration checkpointInterval) {
         this.sweep = sweep;
-        this.dataset = dataset.toString();
+        this.dataset = dataset;
         this.images = images;
         this.maxAttempts = maxAttempts;
         this.localGpus = localGpus;
@@ -199,7 +198,6 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
                 }
             });
         }
-        Path folder = Path.of(dataset);
         List<CheckpointFile> checkpoints = new ArrayList<>();
         List<Optional<TrialOutcome>> outcomes;
         try {
@@ -208,8 +206,8 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
                 Trial trial = stage.trial();
                 TrialRunner runner = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()));
                 runners.add(runner);
-                checkpoints.add(new CheckpointFile(ResultDataset.checkpointOf(folder, trial.id()), checkpointInterval,
-                        runner.fingerprint(), folder.resolve(ResultDataset.QUARANTINE)));
+                checkpoints.add(new CheckpointFile(ResultDataset.checkpointOf(dataset, trial.id()), checkpointInterval,
+                        runner.fingerprint(), dataset.resolve(ResultDataset.QUARANTINE)));
             }
             TrialStage first = pack.get(0);
             outcomes = TrialRunner.runPack(runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(),
@@ -231,7 +229,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
                 continue;
             }
             TrialResult result = new TrialResult(sweep, stage.trial(), outcome.get(), null, place, started, finished);
-            ResultFiles.write(folder, result);
+            ResultFiles.write(dataset, result);
             checkpoints.get(p).delete(); // the row holds the result now
             count(result.status(), stage.steps() - stepsCounted[p]);
             TrialOutcome o = result.outcome();
@@ -243,13 +241,12 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
     /** Records a failed row for each of {@code stages} (the last attempt), and removes their checkpoints. */
     private List<TaskReport> fail(List<TrialStage> stages, Throwable e, TaskPlace place, Instant started)
             throws IOException {
-        Path folder = Path.of(dataset);
         List<TaskReport> reports = new ArrayList<>();
         for (TrialStage stage : stages) {
             TrialResult result = new TrialResult(sweep, stage.trial(), null, describe(e), place, started,
                     Instant.now());
-            ResultFiles.write(folder, result);
-            Files.deleteIfExists(ResultDataset.checkpointOf(folder, stage.trial().id()));
+            ResultFiles.write(dataset, result);
+            ResultDataset.checkpointOf(dataset, stage.trial().id()).delete();
             count(result.status(), stage.steps());
             reports.add(new TaskReport(stage.trial().id(), result.status(), Measures.UNKNOWN,
                     (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3, result.error(), null));
@@ -262,18 +259,17 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
      * the rung (a checkpoint at that epoch). Counted as done again: a failed attempt's counts do not reach the driver.
      */
     private TaskReport earlierAttempt(TrialStage stage) throws IOException {
-        Path folder = Path.of(dataset);
         String id = stage.trial().id();
         if (stage.commit()) {
-            Path row = ResultFiles.fileOf(folder, id);
-            if (!Files.isRegularFile(row)) {
+            Location row = ResultFiles.fileOf(dataset, id);
+            if (!row.isFile()) {
                 return null;
             }
-            TrialStatus status = ResultFiles.summary(row).status();
+            TrialStatus status = ResultFiles.summary(row, -1).status();
             count(status, stage.steps());
             return new TaskReport(id, status, Measures.UNKNOWN, 0, null, null);
         }
-        boolean paused = CheckpointFile.peek(ResultDataset.checkpointOf(folder, id))
+        boolean paused = CheckpointFile.peek(ResultDataset.checkpointOf(dataset, id))
                 .map(saved -> saved.epoch() == stage.untilEpoch()).orElse(false);
         if (!paused) {
             return null;

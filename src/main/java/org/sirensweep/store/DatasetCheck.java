@@ -1,8 +1,6 @@
 package org.sirensweep.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,10 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.train.TrialStatus;
@@ -45,7 +43,7 @@ public final class DatasetCheck {
     }
 
     /** Checks {@code folder} on all cores, without reporting progress. */
-    public static Report of(Path folder) throws IOException {
+    public static Report of(Location folder) throws IOException {
         return of(folder, Runtime.getRuntime().availableProcessors(), (done, total) -> { });
     }
 
@@ -59,20 +57,15 @@ public final class DatasetCheck {
      * file, its images' PNG decoding), and tells {@code progress} as rows are done. The report lists problems in
      * the folder's order whatever the threads did.
      */
-    public static Report of(Path folder, int threads, Progress progress) throws IOException {
+    public static Report of(Location folder, int threads, Progress progress) throws IOException {
         List<String> problems = new ArrayList<>();
         String sweep = ResultDataset.sweepOf(folder, problems);
-        Path staging = folder.resolve(ResultFiles.STAGING);
-        if (Files.isDirectory(staging)) {
-            try (Stream<Path> leftovers = Files.list(staging)) {
-                long count = leftovers.count();
-                if (count > 0) {
-                    problems.add(ResultFiles.STAGING + "/ holds " + count + " unfinished writes (the next run removes them)");
-                }
-            }
+        long unfinished = folder.resolve(ResultFiles.STAGING).list().size();
+        if (unfinished > 0) {
+            problems.add(ResultFiles.STAGING + "/ holds " + unfinished + " unfinished writes (the next run removes them)");
         }
         Map<String, ResultDataset.Row> rows = new LinkedHashMap<>();
-        ResultDataset.scan(folder, sweep, rows).forEach((file, problem) -> problems.add(file.getFileName() + ": " + problem));
+        ResultDataset.scan(folder, sweep, rows).forEach((file, problem) -> problems.add(file.name() + ": " + problem));
         Map<String, Integer> byStatus = new TreeMap<>();
         int images = 0;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
@@ -99,10 +92,10 @@ public final class DatasetCheck {
         } finally {
             pool.shutdownNow();
         }
-        List<Path> leftovers = new ArrayList<>();
+        List<Location> leftovers = new ArrayList<>();
         List<String> resumable = new ArrayList<>();
-        for (Map.Entry<String, Path> checkpoint : ResultDataset.checkpoints(folder, leftovers).entrySet()) {
-            String name = ResultDataset.CHECKPOINTS + "/" + checkpoint.getValue().getFileName();
+        for (Map.Entry<String, Location> checkpoint : ResultDataset.checkpoints(folder, leftovers).entrySet()) {
+            String name = ResultDataset.CHECKPOINTS + "/" + checkpoint.getValue().name();
             Optional<CheckpointFile.Progress> saved = CheckpointFile.peek(checkpoint.getValue());
             if (rows.containsKey(checkpoint.getKey())) {
                 problems.add(name + ": stale, its trial has a row (the next run removes it)");
@@ -114,7 +107,7 @@ public final class DatasetCheck {
                         + " (epoch " + saved.get().epoch() + ")");
             }
         }
-        leftovers.forEach(file -> problems.add(ResultDataset.CHECKPOINTS + "/" + file.getFileName()
+        leftovers.forEach(file -> problems.add(ResultDataset.CHECKPOINTS + "/" + file.name()
                 + ": left by a checkpoint save that was cut short (the next run removes it)"));
         return new Report(sweep, byStatus, images, resumable, problems);
     }
@@ -125,7 +118,7 @@ public final class DatasetCheck {
 
     private static RowCheck check(ResultDataset.Row row) {
         List<String> problems = new ArrayList<>();
-        String where = row.file().getFileName() + ": ";
+        String where = row.file().name() + ": ";
         try {
             Group record = readOnlyRow(row.file(), where, problems);
             if (record == null) {
@@ -152,8 +145,8 @@ public final class DatasetCheck {
     }
 
     /** A result file's one row in the documented schema, or null with what is wrong added to {@code problems}. */
-    static Group readOnlyRow(Path file, String where, List<String> problems) throws IOException {
-        try (ParquetFileReader footer = ResultFiles.openFooter(file)) {
+    static Group readOnlyRow(Location file, String where, List<String> problems) throws IOException {
+        try (ParquetFileReader footer = ResultFiles.openFooter(file, -1)) {
             if (!footer.getFileMetaData().getSchema().equals(ResultFiles.SCHEMA)) {
                 problems.add(where + "its schema is not the documented one (written by another siren-sweep version?)");
                 return null;

@@ -1,7 +1,6 @@
 package org.sirensweep.store;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.sirensweep.files.Location;
 
 /**
  * Two datasets compared trial by trial: whether every trial both hold computed the same results, bit for bit. A
@@ -48,7 +48,7 @@ public final class DatasetComparison {
     }
 
     /** Compares the rows of dataset {@code here} with those of dataset {@code there}. */
-    public static Report of(Path here, Path there) throws IOException {
+    public static Report of(Location here, Location there) throws IOException {
         Map<String, ResultDataset.Row> ours = rows(here);
         Map<String, ResultDataset.Row> theirs = rows(there);
         List<String> inBoth = ours.keySet().stream().filter(theirs::containsKey).sorted().toList();
@@ -70,7 +70,7 @@ public final class DatasetComparison {
         return new Report(inBoth.size(), differing, missing(ours, theirs), missing(theirs, ours));
     }
 
-    private static Map<String, ResultDataset.Row> rows(Path folder) throws IOException {
+    private static Map<String, ResultDataset.Row> rows(Location folder) throws IOException {
         List<String> problems = new ArrayList<>();
         String sweep = ResultDataset.sweepOf(folder, problems);
         if (!problems.isEmpty()) {

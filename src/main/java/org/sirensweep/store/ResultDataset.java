@@ -4,23 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.sirensweep.files.Location;
 import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.Trial;
@@ -31,13 +26,12 @@ import org.sirensweep.trial.CheckpointFile;
 /**
  * A sweep's dataset folder, as the driver sees it: one {@code <trial id>.parquet} per finished trial, a {@code
  * _sweep.json} naming the sweep it belongs to, and a {@code _lock} held while a run writes to it, so two runs of a
- * sweep cannot interleave (the second is refused). Names starting with '_' are skipped by Spark, pyarrow and DuckDB
- * globs of {@code *.parquet}.
+ * sweep cannot interleave (the second is refused; {@link DatasetLock}). Names starting with '_' are skipped by Spark,
+ * pyarrow and DuckDB globs of {@code *.parquet}. The folder is a {@link Location}: local, HDFS or an object store.
  */
 public final class ResultDataset implements AutoCloseable {
     /** The file that names the sweep a dataset folder belongs to. */
     public static final String MARKER = "_sweep.json";
-    private static final String LOCK = "_lock";
     /** Where files that are not this sweep's rows are moved, out of the readers' way. */
     public static final String QUARANTINE = "_quarantine";
     /**
@@ -49,15 +43,13 @@ public final class ResultDataset implements AutoCloseable {
     public static final String CHECKPOINTS = "_checkpoints";
     private static final Pattern RESULT_NAME = Pattern.compile("[0-9a-f]{16}\\.parquet");
 
-    private final Path folder;
+    private final Location folder;
     private final String sweep;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DatasetLock lock;
 
-    private ResultDataset(Path folder, String sweep, FileChannel lockChannel, FileLock lock) {
+    private ResultDataset(Location folder, String sweep, DatasetLock lock) {
         this.folder = folder;
         this.sweep = sweep;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -65,74 +57,81 @@ public final class ResultDataset implements AutoCloseable {
      * Checks that {@code folder} can hold {@code sweep}'s results without creating anything: it is a folder (or
      * absent), writable, and not another sweep's. The message of the exception is one line naming the problem.
      */
-    public static void check(Path folder, String sweep) throws DatasetException {
-        Path absolute = folder.toAbsolutePath().normalize();
-        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-            throw new DatasetException(folder + " is a file, not a dataset folder");
-        }
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-            throw new DatasetException(folder + " cannot be created or written (" + existing + " is not a writable folder)");
-        }
-        Path marker = absolute.resolve(MARKER);
-        if (Files.isRegularFile(marker)) {
-            String owner = ownerOf(marker);
-            if (!sweep.equals(owner)) {
-                throw new DatasetException(folder + " holds the results of sweep '" + owner + "', not '" + sweep
-                        + "'; choose another --output");
+    public static void check(Location folder, String sweep) throws DatasetException {
+        try {
+            folder.checkScheme();
+            if (folder.isFile()) {
+                throw new DatasetException(folder + " is a file, not a dataset folder");
             }
-        } else if (Files.isDirectory(absolute) && hasResultFiles(absolute)) {
-            throw new DatasetException(folder + " holds Parquet files but no " + MARKER
-                    + ": not a siren-sweep dataset; choose another --output");
+            Location existing = folder;
+            while (!existing.exists() && !existing.parent().equals(existing)) {
+                existing = existing.parent();
+            }
+            if (!existing.isFolder() || !existing.mayWrite()) {
+                throw new DatasetException(folder + " cannot be created or written (" + existing
+                        + " is not a writable folder)");
+            }
+            Location marker = folder.resolve(MARKER);
+            if (marker.isFile()) {
+                String owner = ownerOf(marker);
+                if (!sweep.equals(owner)) {
+                    throw new DatasetException(folder + " holds the results of sweep '" + owner + "', not '" + sweep
+                            + "'; choose another --output");
+                }
+            } else if (hasResultFiles(folder)) {
+                throw new DatasetException(folder + " holds Parquet files but no " + MARKER
+                        + ": not a siren-sweep dataset; choose another --output");
+            }
+        } catch (IOException e) {
+            throw new DatasetException(folder + " cannot be reached: " + firstLine(e));
         }
     }
 
-    /** Creates (or reopens) the folder for {@code sweep} and takes its lock. */
-    public static ResultDataset open(Path folder, String sweep, Path sweepFile) throws DatasetException, IOException {
+    /**
+     * Creates (or reopens) the folder for {@code sweep} and takes its lock. The first write to the store happens
+     * here, before any training: a store that refuses writes is named now, in one line.
+     */
+    public static ResultDataset open(Location folder, String sweep, String sweepFile)
+            throws DatasetException, IOException {
         check(folder, sweep);
-        Path absolute;
-        FileChannel channel;
+        DatasetLock lock;
         try {
-            absolute = Files.createDirectories(folder.toAbsolutePath().normalize());
-            channel = FileChannel.open(absolute.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            folder.makeFolders();
+            lock = DatasetLock.take(folder);
         } catch (IOException | SecurityException e) {
-            throw new DatasetException(folder + " cannot be created or written: " + e);
-        }
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
+            throw new DatasetException(folder + " cannot be created or written: " + firstLine(e));
+        } catch (DatasetLock.HeldException e) {
             throw new DatasetException(folder + " is being written by another run of sweep '" + sweep
-                    + "' (its " + LOCK + " is held); wait for it to finish");
+                    + "' (its " + DatasetLock.NAME + " is held: " + e.getMessage() + "); wait for it to finish");
         }
-        ResultDataset dataset = new ResultDataset(absolute, sweep, channel, lock);
-        Path marker = absolute.resolve(MARKER);
-        if (!Files.exists(marker)) {
-            Map<String, Object> about = new LinkedHashMap<>();
-            about.put("sweep", sweep);
-            about.put("sweep_file", sweepFile.toAbsolutePath().normalize().toString());
-            about.put("created_at", Instant.now().toString());
-            Path temporary = absolute.resolve(MARKER + ".tmp");
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), about);
-            Files.move(temporary, marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        ResultDataset dataset = new ResultDataset(folder, sweep, lock);
+        try {
+            Location marker = folder.resolve(MARKER);
+            if (!marker.exists()) {
+                Map<String, Object> about = new LinkedHashMap<>();
+                about.put("sweep", sweep);
+                about.put("sweep_file", sweepFile);
+                about.put("created_at", Instant.now().toString());
+                marker.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(about),
+                        folder.resolve(MARKER + "." + UUID.randomUUID() + ".tmp"));
+            }
+            dataset.removeStaging();
+        } catch (IOException | RuntimeException e) {
+            dataset.close();
+            throw new DatasetException(folder + " cannot be written: " + firstLine(e));
         }
-        dataset.removeStaging();
         return dataset;
     }
 
-    public Path folder() {
+    public Location folder() {
         return folder;
     }
 
     /** A result file already in the folder, as its footer describes it. */
-    public record Row(String trialId, TrialStatus status, Path file) {
+    public record Row(String trialId, TrialStatus status, Location.Entry entry) {
+        public Location file() {
+            return entry.location();
+        }
     }
 
     /**
@@ -142,11 +141,11 @@ public final class ResultDataset implements AutoCloseable {
      */
     public Map<String, Row> rows(List<String> warnings) throws IOException {
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (Map.Entry<Path, String> problem : scan(folder, sweep, rows).entrySet()) {
-            Path quarantine = Files.createDirectories(folder.resolve(QUARANTINE));
-            Path moved = quarantine.resolve(problem.getKey().getFileName());
-            Files.move(problem.getKey(), moved, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            warnings.add("moved " + problem.getKey().getFileName() + " to " + QUARANTINE + "/: " + problem.getValue());
+        for (Map.Entry<Location, String> problem : scan(folder, sweep, rows).entrySet()) {
+            Location quarantine = folder.resolve(QUARANTINE);
+            quarantine.makeFolders();
+            problem.getKey().moveTo(quarantine.resolve(problem.getKey().name()));
+            warnings.add("moved " + problem.getKey().name() + " to " + QUARANTINE + "/: " + problem.getValue());
         }
         return rows;
     }
@@ -155,35 +154,32 @@ public final class ResultDataset implements AutoCloseable {
      * Reads every file's footer in {@code folder}: rows of {@code sweep} go into {@code rows}; the other files are
      * returned with what is wrong with them. Touches nothing.
      */
-    static Map<Path, String> scan(Path folder, String sweep, Map<String, Row> rows) throws IOException {
-        Map<Path, String> problems = new LinkedHashMap<>();
-        List<Path> files;
-        try (Stream<Path> list = Files.list(folder)) {
-            files = list.filter(Files::isRegularFile).filter(p -> {
-                String name = p.getFileName().toString();
-                return !name.startsWith("_") && !name.startsWith(".");
-            }).sorted().toList();
-        }
+    static Map<Location, String> scan(Location folder, String sweep, Map<String, Row> rows) throws IOException {
+        Map<Location, String> problems = new LinkedHashMap<>();
+        List<Location.Entry> files = folder.files().stream().filter(file -> {
+            String name = file.name();
+            return !name.startsWith("_") && !name.startsWith(".");
+        }).toList();
         // Footers are read on all cores (a large sweep has a hundred thousand); the results keep the folder's order.
         List<Object> found = files.parallelStream().map(file -> footer(file, sweep)).toList();
         for (int i = 0; i < files.size(); i++) {
             if (found.get(i) instanceof Row row) {
                 rows.put(row.trialId(), row);
             } else {
-                problems.put(files.get(i), (String) found.get(i));
+                problems.put(files.get(i).location(), (String) found.get(i));
             }
         }
         return problems;
     }
 
     /** A file's row of {@code sweep}, or what is wrong with it. */
-    private static Object footer(Path file, String sweep) {
-        String name = file.getFileName().toString();
+    private static Object footer(Location.Entry file, String sweep) {
+        String name = file.name();
         if (!RESULT_NAME.matcher(name).matches()) {
             return "not a trial result file";
         }
         try {
-            ResultFiles.Summary summary = ResultFiles.summary(file);
+            ResultFiles.Summary summary = ResultFiles.summary(file.location(), file.length());
             String id = name.substring(0, name.length() - ResultFiles.SUFFIX.length());
             if (!summary.trialId().equals(id) || !summary.sweep().equals(sweep)) {
                 return "it holds trial " + summary.trialId() + " of sweep '" + summary.sweep() + "'";
@@ -195,7 +191,7 @@ public final class ResultDataset implements AutoCloseable {
     }
 
     /** Where trial {@code trialId}'s checkpoint lives in dataset {@code folder}. */
-    public static Path checkpointOf(Path folder, String trialId) {
+    public static Location checkpointOf(Location folder, String trialId) {
         return folder.resolve(CHECKPOINTS).resolve(trialId + CheckpointFile.SUFFIX);
     }
 
@@ -203,20 +199,14 @@ public final class ResultDataset implements AutoCloseable {
      * The checkpoints in the folder, by trial id, and in {@code leftovers} anything else under {@code _checkpoints/}
      * (a save cut short by a kill leaves its temporary file).
      */
-    static Map<String, Path> checkpoints(Path folder, List<Path> leftovers) throws IOException {
-        Map<String, Path> found = new TreeMap<>();
-        Path checkpoints = folder.resolve(CHECKPOINTS);
-        if (!Files.isDirectory(checkpoints)) {
-            return found;
-        }
-        try (Stream<Path> list = Files.list(checkpoints)) {
-            for (Path file : list.sorted().toList()) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(CheckpointFile.SUFFIX)) {
-                    found.put(name.substring(0, name.length() - CheckpointFile.SUFFIX.length()), file);
-                } else {
-                    leftovers.add(file);
-                }
+    static Map<String, Location> checkpoints(Location folder, List<Location> leftovers) throws IOException {
+        Map<String, Location> found = new TreeMap<>();
+        for (Location.Entry entry : folder.resolve(CHECKPOINTS).files()) {
+            String name = entry.name();
+            if (name.endsWith(CheckpointFile.SUFFIX)) {
+                found.put(name.substring(0, name.length() - CheckpointFile.SUFFIX.length()), entry.location());
+            } else {
+                leftovers.add(entry.location());
             }
         }
         return found;
@@ -230,7 +220,7 @@ public final class ResultDataset implements AutoCloseable {
     public Map<String, Scheduler.Standing> standings(Sweep sweep, Map<String, Row> rows, Set<String> retry)
             throws IOException {
         boolean curves = sweep.earlyStopping() != null;
-        Map<String, Path> checkpoints = curves ? checkpoints(folder, new ArrayList<>()) : Map.of();
+        Map<String, Location> checkpoints = curves ? checkpoints(folder, new ArrayList<>()) : Map.of();
         try {
             return sweep.trials().parallelStream().map(Trial::id).flatMap(id -> {
                 Row row = rows.get(id);
@@ -238,7 +228,7 @@ public final class ResultDataset implements AutoCloseable {
                     return Stream.of(Map.entry(id, new Scheduler.Standing(true, curves ? curveOf(row)
                             : List.of())));
                 }
-                Path checkpoint = checkpoints.get(id);
+                Location checkpoint = checkpoints.get(id);
                 return checkpoint == null ? Stream.empty() : CheckpointFile.peek(checkpoint).stream()
                         .map(saved -> Map.entry(id, new Scheduler.Standing(false, saved.curve())));
             }).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -260,42 +250,34 @@ public final class ResultDataset implements AutoCloseable {
      * row's commit and the checkpoint's removal) and temporary files of saves cut short.
      */
     public void removeStaleCheckpoints(Map<String, Row> rows) throws IOException {
-        List<Path> stale = new ArrayList<>();
+        List<Location> stale = new ArrayList<>();
         checkpoints(folder, stale).forEach((id, file) -> {
             if (rows.containsKey(id)) {
                 stale.add(file);
             }
         });
-        for (Path file : stale) {
-            Files.deleteIfExists(file);
+        for (Location file : stale) {
+            file.delete();
         }
     }
 
     /** Deletes what unfinished writes left behind (their trials had no row and will run again). */
     public void removeStaging() throws IOException {
-        Path staging = folder.resolve(ResultFiles.STAGING);
-        if (!Files.exists(staging)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(staging)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        folder.resolve(ResultFiles.STAGING).deleteAll();
     }
 
     @Override
-    public void close() throws IOException {
-        lock.release();
-        lockChannel.close();
+    public void close() {
+        lock.close();
     }
 
-    private static boolean hasResultFiles(Path folder) {
-        try (Stream<Path> list = Files.list(folder)) {
-            return list.anyMatch(p -> p.getFileName().toString().endsWith(ResultFiles.SUFFIX));
-        } catch (IOException e) {
-            return false;
-        }
+    private static boolean hasResultFiles(Location folder) throws IOException {
+        return folder.files().stream().anyMatch(e -> e.name().endsWith(ResultFiles.SUFFIX));
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        return e.getClass().getSimpleName() + ": " + message.lines().findFirst().orElse(message);
     }
 
     /** What a dataset folder's marker says: the sweep's name and the sweep file its first run read. */
@@ -303,14 +285,18 @@ public final class ResultDataset implements AutoCloseable {
     }
 
     /** The folder's marker; one line naming the problem when the folder is not a siren-sweep dataset. */
-    public static About about(Path folder) throws DatasetException {
-        Path marker = folder.resolve(MARKER);
-        if (!Files.isRegularFile(marker)) {
-            throw new DatasetException(folder + " has no " + MARKER + ": not a siren-sweep dataset");
+    public static About about(Location folder) throws DatasetException {
+        Location marker = folder.resolve(MARKER);
+        try {
+            if (!marker.isFile()) {
+                throw new DatasetException(folder + " has no " + MARKER + ": not a siren-sweep dataset");
+            }
+        } catch (IOException e) {
+            throw new DatasetException(folder + " cannot be reached: " + firstLine(e));
         }
         String sweep = ownerOf(marker);
         try {
-            return new About(sweep, new ObjectMapper().readTree(marker.toFile()).path("sweep_file").asText(""));
+            return new About(sweep, new ObjectMapper().readTree(marker.readAllBytes()).path("sweep_file").asText(""));
         } catch (IOException e) {
             throw new DatasetException(marker + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -320,39 +306,39 @@ public final class ResultDataset implements AutoCloseable {
      * The row files of dataset {@code folder} by trial id, for reading it; one line naming the first problem (not a
      * dataset, a damaged or foreign file) when any file is not one of its rows. Touches nothing.
      */
-    public static Map<String, Path> rowFiles(Path folder) throws DatasetException, IOException {
+    public static Map<String, Location.Entry> rowFiles(Location folder) throws DatasetException, IOException {
         String sweep = about(folder).sweep();
         Map<String, Row> rows = new LinkedHashMap<>();
-        Map<Path, String> problems = scan(folder, sweep, rows);
+        Map<Location, String> problems = scan(folder, sweep, rows);
         if (!problems.isEmpty()) {
-            Map.Entry<Path, String> first = problems.entrySet().iterator().next();
-            throw new DatasetException(folder.resolve(first.getKey().getFileName()) + ": " + first.getValue()
+            Map.Entry<Location, String> first = problems.entrySet().iterator().next();
+            throw new DatasetException(first.getKey() + ": " + first.getValue()
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more such files)" : "")
                     + "; siren-sweep verify " + folder + " lists them");
         }
-        Map<String, Path> files = new LinkedHashMap<>();
-        rows.forEach((id, row) -> files.put(id, row.file()));
+        Map<String, Location.Entry> files = new LinkedHashMap<>();
+        rows.forEach((id, row) -> files.put(id, row.entry()));
         return files;
     }
 
     /** The sweep named by the folder's marker; a missing or unreadable marker is added to {@code problems}. */
-    static String sweepOf(Path folder, List<String> problems) {
-        Path marker = folder.resolve(MARKER);
-        if (!Files.isRegularFile(marker)) {
-            problems.add("no " + MARKER + ": not a siren-sweep dataset, or its first run never started");
-            return "";
-        }
+    static String sweepOf(Location folder, List<String> problems) {
+        Location marker = folder.resolve(MARKER);
         try {
+            if (!marker.isFile()) {
+                problems.add("no " + MARKER + ": not a siren-sweep dataset, or its first run never started");
+                return "";
+            }
             return ownerOf(marker);
-        } catch (DatasetException e) {
+        } catch (DatasetException | IOException e) {
             problems.add(e.getMessage());
             return "";
         }
     }
 
-    private static String ownerOf(Path marker) throws DatasetException {
+    private static String ownerOf(Location marker) throws DatasetException {
         try {
-            JsonNode about = new ObjectMapper().readTree(marker.toFile());
+            JsonNode about = new ObjectMapper().readTree(marker.readAllBytes());
             if (about == null || !about.path("sweep").isTextual()) {
                 throw new DatasetException(marker + " does not name a sweep; is this a siren-sweep dataset?");
             }

@@ -3,9 +3,6 @@ package org.sirensweep.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +21,11 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
@@ -41,8 +38,9 @@ import org.sirensweep.trial.UpscaleScore;
 
 /**
  * Stores each {@link TrialResult} as its own Parquet file, {@code <trial id>.parquet}, in the sweep's dataset folder.
- * The file is written under {@code _staging/} and renamed into place, so it appears whole or not at all, and a trial
- * can never have two rows: a second write of the same id replaces the first. The footer also carries the sweep name,
+ * The file appears whole or not at all ({@link Location#write}: under {@code _staging/} and renamed into place on
+ * local folders and HDFS, one upload on object stores), and a trial can never have two rows: a second write of the
+ * same id replaces the first. The footer also carries the sweep name,
  * trial id and status, so a resuming driver learns what is done without reading the rows.
  */
 public final class ResultFiles {
@@ -155,39 +153,35 @@ public final class ResultFiles {
     }
 
     /** Where the row of trial {@code trialId} lives. */
-    public static Path fileOf(Path dataset, String trialId) {
+    public static Location fileOf(Location dataset, String trialId) {
         return dataset.resolve(trialId + SUFFIX);
     }
 
-    /** Writes {@code result} under a temporary name and renames it into place (replacing an older row of the trial). */
-    public static Path write(Path dataset, TrialResult result) throws IOException {
-        Path staging = Files.createDirectories(dataset.resolve(STAGING));
+    /** Writes {@code result} as its trial's row, whole (replacing an older row of the trial). */
+    public static Location write(Location dataset, TrialResult result) throws IOException {
         String id = result.trial().id();
-        Path temporary = staging.resolve(id + ".attempt" + result.place().attempt() + "." + UUID.randomUUID() + SUFFIX);
-        try {
-            try (ParquetWriter<Group> writer = newWriter(temporary, SCHEMA,
-                    Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status().id()))) {
-                writer.write(toGroup(result));
-            }
-            Path target = fileOf(dataset, id);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return target;
-        } finally {
-            Files.deleteIfExists(temporary);
+        ParquetStreams.InMemory file = new ParquetStreams.InMemory();
+        try (ParquetWriter<Group> writer = newWriter(file, SCHEMA,
+                Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status().id()))) {
+            writer.write(toGroup(result));
         }
+        Location target = fileOf(dataset, id);
+        target.write(file.bytes(), dataset.resolve(STAGING)
+                .resolve(id + ".attempt" + result.place().attempt() + "." + UUID.randomUUID() + SUFFIX));
+        return target;
     }
 
     /** A new Parquet file of rows of {@code schema}, Snappy-compressed, with a plain configuration (see below). */
-    static ParquetWriter<Group> newWriter(Path file, MessageType schema, Map<String, String> footer)
+    static ParquetWriter<Group> newWriter(OutputFile file, MessageType schema, Map<String, String> footer)
             throws IOException {
-        return ExampleParquetWriter.builder(new LocalOutputFile(file)).withConf(new PlainParquetConfiguration())
+        return ExampleParquetWriter.builder(file).withConf(new PlainParquetConfiguration())
                 .withType(schema).withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE).withExtraMetaData(footer).build();
     }
 
     /** Reads a result file's rows as generic records of {@code columns}: the whole schema, or a projection of it. */
-    static ParquetReader<Group> openRows(Path file, MessageType columns) throws IOException {
-        return new RowReader(new LocalInputFile(file), columns).build();
+    static ParquetReader<Group> openRows(Location file, MessageType columns) throws IOException {
+        return new RowReader(ParquetStreams.input(file, -1), columns).build();
     }
 
     private static final class RowReader extends ParquetReader.Builder<Group> {
@@ -206,13 +200,13 @@ public final class ResultFiles {
      * Opens a result file for its footer with a plain configuration: the default one is Hadoop's, which parses its
      * XML defaults for every file (10 ms each, the whole cost of scanning a large dataset).
      */
-    static ParquetFileReader openFooter(Path file) throws IOException {
-        return ParquetFileReader.open(new LocalInputFile(file),
+    static ParquetFileReader openFooter(Location file, long length) throws IOException {
+        return ParquetFileReader.open(ParquetStreams.input(file, length),
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
     }
 
     /** The learning curve stored in a result file (empty for a failed trial's row). */
-    public static List<CurvePoint> curve(Path file) throws IOException {
+    public static List<CurvePoint> curve(Location file) throws IOException {
         MessageType projection = new MessageType(SCHEMA.getName(), SCHEMA.getType("curve"));
         List<CurvePoint> curve = new ArrayList<>();
         try (ParquetReader<Group> reader = openRows(file, projection)) {
@@ -229,7 +223,7 @@ public final class ResultFiles {
                                 p.getDouble("laplacian_error", 0)), p.getDouble("seconds", 0)));
             }
         } catch (RuntimeException e) {
-            throw new IOException(file.getFileName() + ": unreadable curve: " + e.getMessage(), e);
+            throw new IOException(file.name() + ": unreadable curve: " + e.getMessage(), e);
         }
         return curve;
     }
@@ -238,9 +232,12 @@ public final class ResultFiles {
     public record Summary(String sweep, String trialId, TrialStatus status) {
     }
 
-    /** Reads a result file's footer; a file that is not one of ours, or is damaged, throws with the reason. */
-    public static Summary summary(Path file) throws IOException {
-        try (ParquetFileReader reader = openFooter(file)) {
+    /**
+     * Reads a result file's footer ({@code length}: the file's size as a listing gave it, or negative if unknown); a
+     * file that is not one of ours, or is damaged, throws with the reason.
+     */
+    public static Summary summary(Location file, long length) throws IOException {
+        try (ParquetFileReader reader = openFooter(file, length)) {
             Map<String, String> meta = reader.getFileMetaData().getKeyValueMetaData();
             if (!meta.containsKey(META_TRIAL) || !meta.containsKey(META_STATUS) || !meta.containsKey(META_SWEEP)) {
                 throw new IOException("not a siren-sweep result file (no trial id in its footer)");

@@ -2,9 +2,6 @@ package org.sirensweep.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +13,7 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
-
+import org.sirensweep.files.Location;
 import org.sirensweep.trial.Setting;
 
 /**
@@ -42,7 +39,7 @@ public final class ResultTable {
      * The scalar columns (numbers, strings, booleans; not lists) of every row in {@code dataset}, each row a map from
      * column to value ({@code null} where the row has none), in the folder's order.
      */
-    public static List<Map<String, Object>> scalars(Path dataset) throws IOException {
+    public static List<Map<String, Object>> scalars(Location dataset) throws IOException {
         MessageType projection = new MessageType(ResultFiles.SCHEMA.getName(), ResultFiles.SCHEMA.getFields().stream()
                 .filter(f -> f.isPrimitive() && !BULK.contains(f.getName())).toList());
         return read(dataset, projection).stream().map(ResultTable::valuesOf).toList();
@@ -53,38 +50,33 @@ public final class ResultTable {
      * arrays (PNGs), timestamps as epoch milliseconds, lists (the curve, the upscale scores, the images) as lists of
      * such values or maps; {@code null} where the row has none.
      */
-    public static Map<String, Object> row(Path file, Set<String> leftOut) throws IOException {
+    public static Map<String, Object> row(Location file, Set<String> leftOut) throws IOException {
         MessageType projection = new MessageType(ResultFiles.SCHEMA.getName(), ResultFiles.SCHEMA.getFields().stream()
                 .filter(f -> !leftOut.contains(f.getName())).toList());
         try (ParquetReader<Group> reader = ResultFiles.openRows(file, projection)) {
             Group row = reader.read();
             if (row == null) {
-                throw new IOException(file.getFileName() + " holds no row");
+                throw new IOException(file.name() + " holds no row");
             }
             return valuesOf(row);
         }
     }
 
     /** Writes every row of {@code dataset} without its images and weights into one Parquet file, atomically. */
-    public static int compact(Path dataset, Path out) throws IOException {
+    public static int compact(Location dataset, Location out) throws IOException {
         List<Group> rows = read(dataset, COMPACT_SCHEMA);
-        Path absolute = out.toAbsolutePath();
-        Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (ParquetWriter<Group> writer = ResultFiles.newWriter(temporary, COMPACT_SCHEMA, Map.of())) {
-                for (Group row : rows) {
-                    writer.write(row);
-                }
+        ParquetStreams.InMemory file = new ParquetStreams.InMemory();
+        try (ParquetWriter<Group> writer = ResultFiles.newWriter(file, COMPACT_SCHEMA, Map.of())) {
+            for (Group row : rows) {
+                writer.write(row);
             }
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
         }
+        out.write(file.bytes(), out.parent().resolve("." + out.name() + "." + UUID.randomUUID() + ".tmp"));
         return rows.size();
     }
 
     /** The rows of every result file in {@code dataset}, reading only {@code projection}'s columns. */
-    private static List<Group> read(Path dataset, MessageType projection) throws IOException {
+    private static List<Group> read(Location dataset, MessageType projection) throws IOException {
         Map<String, ResultDataset.Row> rows = new LinkedHashMap<>();
         ResultDataset.scan(dataset, ResultDataset.sweepOf(dataset, new ArrayList<>()), rows);
         try {
@@ -94,11 +86,11 @@ public final class ResultTable {
         }
     }
 
-    private static Group readOne(Path file, MessageType projection) {
+    private static Group readOne(Location file, MessageType projection) {
         try (ParquetReader<Group> reader = ResultFiles.openRows(file, projection)) {
             return reader.read();
         } catch (IOException e) {
-            throw new UncheckedIOException(file.getFileName() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(file.name() + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.sirensweep.files.FileSettings;
 import org.sirensweep.model.Memory;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Setting;
@@ -71,10 +72,17 @@ public final class SweepFile {
      */
     public static Sweep read(Path file, int maxTrials, long maxTrialBytes, String limitSource)
             throws SweepFileException {
-        return new SweepFile(file).parse(maxTrials, maxTrialBytes, limitSource);
+        return read(file, maxTrials, maxTrialBytes, limitSource, FileSettings.NONE);
     }
 
-    private Sweep parse(int maxTrials, long maxTrialBytes, String limitSource) throws SweepFileException {
+    /** As {@link #read(Path, int, long, String)}, reading images named by URIs with {@code files}' settings. */
+    public static Sweep read(Path file, int maxTrials, long maxTrialBytes, String limitSource, FileSettings files)
+            throws SweepFileException {
+        return new SweepFile(file).parse(maxTrials, maxTrialBytes, limitSource, files);
+    }
+
+    private Sweep parse(int maxTrials, long maxTrialBytes, String limitSource, FileSettings files)
+            throws SweepFileException {
         JsonNode root = yaml.read();
         yaml.checkKeys(root, "", TOP_KEYS);
         String name = yaml.requiredText(root, "name");
@@ -108,7 +116,7 @@ public final class SweepFile {
         }
         Double checkpointMinutes = root.has("checkpoint_minutes")
                 ? minutes(root.get("checkpoint_minutes"), "checkpoint_minutes") : null;
-        Map<String, SweepImages.LoadedImage> images = SweepImages.load(yaml, fixed, grid);
+        Map<String, SweepImages.LoadedImage> images = SweepImages.load(yaml, fixed, grid, files);
         List<Trial> trials = TrialSearch.expand(yaml, fixed, grid, sampling, curveInterval, renderSizes, images,
                 earlyStopping);
         for (Trial trial : trials) {

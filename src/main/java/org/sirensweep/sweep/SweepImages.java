@@ -1,19 +1,23 @@
 package org.sirensweep.sweep;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sirensweep.files.FileSettings;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.trial.Setting;
 
-/** The images a sweep file names, each read and decoded once before any work, and checked. */
+/**
+ * The images a sweep file names (paths relative to the sweep file, or URIs of any store), each read and decoded once
+ * before any work, and checked.
+ */
 final class SweepImages {
     private SweepImages() {
     }
@@ -22,9 +26,13 @@ final class SweepImages {
     record LoadedImage(String absolutePath, byte[] bytes, String sha256, int height, int width, int channels) {
     }
 
-    /** Reads and decodes every image once, and checks it is large enough for every resolution it is used at. */
+    /**
+     * Reads and decodes every image once, and checks it is large enough for every resolution it is used at; an
+     * image named by a URI is read with {@code files}' settings.
+     */
     static Map<String, LoadedImage> load(SweepYaml yaml, Map<Setting, Object> fixed,
-                                         Map<Setting, List<Object>> grid) throws SweepFileException {
+                                         Map<Setting, List<Object>> grid, FileSettings files)
+            throws SweepFileException {
         String imagePath = fixed.containsKey(Setting.IMAGE) ? "settings.image" : "grid.image";
         List<Object> names = fixed.containsKey(Setting.IMAGE) ? List.of(fixed.get(Setting.IMAGE)) : grid.get(Setting.IMAGE);
         List<Object> resolutions = grid.getOrDefault(Setting.RESOLUTION,
@@ -34,13 +42,15 @@ final class SweepImages {
         Map<String, LoadedImage> images = new LinkedHashMap<>();
         Map<String, String> bySha = new HashMap<>();
         for (Object name : names) {
-            Path path = base.resolve((String) name).normalize();
+            String given = (String) name;
+            Location path = Location.isUri(given) ? Location.of(given, files)
+                    : Location.local(base.resolve(given).normalize(), files);
             PixelImage decoded;
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(path);
+                bytes = path.readAllBytes();
                 decoded = PngCodec.decode(bytes, path.toString());
-            } catch (NoSuchFileException e) {
+            } catch (FileNotFoundException e) {
                 throw yaml.error(imagePath, "image not found: " + path);
             } catch (ImageFormatException e) {
                 throw yaml.error(imagePath, e.getMessage());

@@ -7,11 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,14 +14,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.CRC32;
+import org.sirensweep.files.Location;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingState;
 
 /**
- * A trial's {@link Checkpoints} in one file: written beside itself and renamed over the old one (so a kill mid-save
- * leaves the previous checkpoint whole), read back only if its checksum holds and it was saved by the same training
+ * A trial's {@link Checkpoints} in one file of any store ({@link Location#write}: written beside itself and renamed
+ * over the old one, or uploaded whole to an object store, so a kill mid-save leaves the previous checkpoint whole), read back only if its checksum holds and it was saved by the same training
  * ({@link TrialRunner#fingerprint()}). A file that fails either check is moved aside to the quarantine folder with a
  * warning on stderr, and the trial starts over: a bad checkpoint costs time, never a crash or a wrong result.
  *
@@ -42,10 +38,10 @@ public final class CheckpointFile implements Checkpoints {
     /** The longest interval between checkpoints, in minutes: a week. */
     public static final double MAX_MINUTES = 7 * 24 * 60;
 
-    private final Path file;
+    private final Location file;
     private final Duration interval;
     private final String fingerprint;
-    private final Path quarantine;
+    private final Location quarantine;
 
     /**
      * @param file        where the checkpoint lives
@@ -53,7 +49,7 @@ public final class CheckpointFile implements Checkpoints {
      * @param fingerprint what identifies the training ({@link TrialRunner#fingerprint()})
      * @param quarantine  folder a damaged or foreign checkpoint is moved to
      */
-    public CheckpointFile(Path file, Duration interval, String fingerprint, Path quarantine) {
+    public CheckpointFile(Location file, Duration interval, String fingerprint, Location quarantine) {
         this.file = file;
         this.interval = interval;
         this.fingerprint = fingerprint;
@@ -72,7 +68,7 @@ public final class CheckpointFile implements Checkpoints {
         return Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
-    public Path file() {
+    public Location file() {
         return file;
     }
 
@@ -83,16 +79,22 @@ public final class CheckpointFile implements Checkpoints {
 
     @Override
     public Optional<TrainingState> load() {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
+        byte[] bytes;
+        try {
+            if (!file.isFile()) {
+                return Optional.empty();
+            }
+            bytes = file.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
         try {
-            return Optional.of(read(Files.readAllBytes(file), fingerprint));
+            return Optional.of(read(bytes, fingerprint));
         } catch (IOException | RuntimeException e) {
-            Path moved = quarantine.resolve(file.getFileName() + "." + Instant.now().toEpochMilli() + ".damaged");
+            Location moved = quarantine.resolve(file.name() + "." + Instant.now().toEpochMilli() + ".damaged");
             try {
-                Files.createDirectories(quarantine);
-                Files.move(file, moved, StandardCopyOption.ATOMIC_MOVE);
+                quarantine.makeFolders();
+                file.moveTo(moved);
                 System.err.println("warning: checkpoint " + file + " not used (" + e.getMessage() + "); moved to "
                         + moved + ", the training starts over");
             } catch (IOException moveFailed) {
@@ -105,27 +107,10 @@ public final class CheckpointFile implements Checkpoints {
 
     @Override
     public void save(TrainingState state) {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
-            Files.createDirectories(file.getParent());
-            byte[] bytes = encode(state, fingerprint);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true); // on disk before the rename makes it the checkpoint
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            file.write(encode(state, fingerprint), file.parent().resolve(file.name() + ".tmp-" + UUID.randomUUID()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint " + file + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // the checkpoint itself is intact; a stray temporary file is harmless
-            }
         }
     }
 
@@ -140,9 +125,9 @@ public final class CheckpointFile implements Checkpoints {
      * Where a checkpoint file stands, read without knowing whose it is (for reports, and for the driver's
      * successive-halving decisions); empty if it is damaged or not a checkpoint.
      */
-    public static Optional<Progress> peek(Path file) {
+    public static Optional<Progress> peek(Location file) {
         try {
-            TrainingState state = read(Files.readAllBytes(file), null);
+            TrainingState state = read(file.readAllBytes(), null);
             return Optional.of(new Progress(state.epoch(), state.step(), state.curve()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -151,7 +136,7 @@ public final class CheckpointFile implements Checkpoints {
 
     /** Removes the checkpoint (its trial's result is safely stored). */
     public void delete() throws IOException {
-        Files.deleteIfExists(file);
+        file.delete();
     }
 
     static byte[] encode(TrainingState state, String fingerprint) {

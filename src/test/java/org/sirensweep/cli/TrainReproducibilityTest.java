@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.model.NpzWeights;
@@ -102,7 +103,7 @@ class TrainReproducibilityTest {
         victim.destroyForcibly();
         victim.waitFor();
         assertFalse(Files.exists(killed), "a killed training writes no results");
-        long firstSave = CheckpointFile.peek(checkpoint).orElseThrow().step();
+        long firstSave = CheckpointFile.peek(Location.local(checkpoint)).orElseThrow().step();
         assertEquals(1, partialFolders(), "SIGKILL runs no clean-up: its staging folder stays, for now");
 
         // Run again and stop it with SIGTERM (as Ctrl-C does) once it has saved further: it removes the killed
@@ -114,7 +115,7 @@ class TrainReproducibilityTest {
         stopped.waitFor();
         assertTrue(Files.readString(dir.resolve("stopped.log")).contains("continuing from the checkpoint"));
         assertEquals(0, partialFolders(), "nothing half-written is left behind");
-        long savedStep = CheckpointFile.peek(checkpoint).orElseThrow().step();
+        long savedStep = CheckpointFile.peek(Location.local(checkpoint)).orElseThrow().step();
         assertTrue(savedStep > firstSave && savedStep < 500, "saved at steps " + firstSave + " then " + savedStep);
 
         String resumed = runHere(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"));
@@ -129,7 +130,7 @@ class TrainReproducibilityTest {
     /** Waits until {@code process} has saved a checkpoint beyond step {@code after}; fails if it ends first. */
     private static void waitForCheckpoint(Process process, Path checkpoint, long after, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (CheckpointFile.peek(checkpoint).map(p -> p.step() <= after).orElse(true) && process.isAlive()
+        while (CheckpointFile.peek(Location.local(checkpoint)).map(p -> p.step() <= after).orElse(true) && process.isAlive()
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sirensweep.cli.CliRun;
 import org.sirensweep.cli.SirenSweep;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.store.ResultDataset;
@@ -85,7 +86,7 @@ class ReportCommandTest {
         assertTrue(Files.isRegularFile(dataset.resolve(ResultDataset.REPORT)));
         CliRun verify = CliRun.here("verify", dataset.toString());
         assertEquals(0, verify.exit(), "verify finds nothing wrong: " + verify.out() + verify.err());
-        assertEquals(ReportDatasets.TRIALS, ResultDataset.rowFiles(dataset).size());
+        assertEquals(ReportDatasets.TRIALS, ResultDataset.rowFiles(Location.local(dataset)).size());
     }
 
     @Test
@@ -116,7 +117,10 @@ class ReportCommandTest {
         expectRefusal(List.of("report", dataset.toString(), "--images", "some"), "--images: 'some' is not one of "
                 + "all, best, none", null);
         expectRefusal(List.of("report", dataset.toString(), "--out", "/proc/report.html"), "cannot be written", null);
-        expectRefusal(List.of("report", "s3a://bucket/runs/x"), "DATASET s3a:/bucket/runs/x is a s3a: URI", null);
+        expectRefusal(List.of("report", "nosuch://bucket/runs/x"), "DATASET nosuch://bucket/runs/x: no file system "
+                + "for scheme 'nosuch'", null);
+        expectRefusal(List.of("report", dataset.toString(), "--conf", "spark.executor.cores=2"), "--conf "
+                + "spark.executor.cores: only spark.hadoop.* settings are taken here", null);
     }
 
     @Test

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.sirensweep.cli.CliRun;
-import org.sirensweep.store.ResultDataset;
+import org.sirensweep.files.Location;
 import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
 
@@ -118,9 +119,9 @@ class ReportPageTest {
         }
         ReportDatasets.copy(dataset, live, last);
         Sweep sweep = SweepFile.read(sweepFile, 100);
-        LiveReport report = new LiveReport(sweep, live, ImageSelection.BEST, Duration.ofSeconds(2), System.err);
+        LiveReport report = new LiveReport(sweep, Location.local(live), ImageSelection.BEST, Duration.ofSeconds(2), System.err);
         report.accept(progress(List.of(last), false));
-        browser.open(report.file());
+        browser.open(report.file().localPath().orElseThrow());
         assertEquals("running", browser.js("return report.table.getRow('" + last + "').getData().status"));
         assertTrue(((String) browser.js("return document.getElementById('live').textContent")).startsWith("Running"));
 
@@ -134,7 +135,7 @@ class ReportPageTest {
         assertEquals((long) ReportDatasets.TRIALS, browser.js("return report.table.getDataCount()"));
 
         report.finish();
-        browser.open(report.file());
+        browser.open(report.file().localPath().orElseThrow());
         assertEquals(Boolean.TRUE, browser.js("return report.data.live === null && "
                 + "document.getElementById('live').textContent === ''"), "the final page neither reloads nor says running");
         assertEquals(List.of(), browser.consoleProblems());

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.files.Location;
 
 /** The driver's checks of a cluster, from its configuration and the master's state, without a cluster. */
 class ClusterChecksTest {
@@ -47,15 +48,15 @@ class ClusterChecksTest {
 
     @Test
     void anExecutorProbesTheOutputFolderByWritingAndReadingAFile(@TempDir Path folder) throws Exception {
-        assertNull(ClusterChecks.probeOutput(folder.toString()));
+        assertNull(ClusterChecks.probeOutput(Location.local(folder)));
         try (Stream<Path> left = Files.list(folder)) {
             assertEquals(0, left.count(), "the probe is removed");
         }
-        String line = ClusterChecks.probeOutput("/proc/siren-sweep-probe");
+        String line = ClusterChecks.probeOutput(Location.local(Path.of("/proc/siren-sweep-probe")));
         assertTrue(line.startsWith("the executor on ") && line.contains(" cannot write in /proc/siren-sweep-probe ("),
                 line);
-        assertTrue(line.endsWith("--output must be a folder that the driver and every executor see, on a shared "
-                + "file system"), line);
+        assertTrue(line.endsWith("--output must be a folder that the driver and every executor see: on a shared "
+                + "file system, HDFS or an object store"), line);
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
+import org.sirensweep.files.FileSettings;
+import org.sirensweep.files.HdfsServer;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.store.ResultFiles;
 import org.sirensweep.trial.CheckpointFile;
@@ -31,8 +35,9 @@ import org.sirensweep.trial.CheckpointFile;
 /**
  * The packaged jar on a real Spark standalone cluster on loopback: a master and two workers started from the
  * Maven-resolved Spark jars, each worker declaring two fake GPUs through the discovery script, the sweep submitted
- * with SparkSubmit. One worker is killed mid-sweep; the dataset must still end with exactly one row per trial, and
- * tasks running at the same time on one executor must have had different GPUs.
+ * with SparkSubmit, writing its dataset to HDFS (a MiniDFSCluster in this process). One worker is killed mid-sweep;
+ * the dataset must still end with exactly one row per trial, and tasks running at the same time on one executor must
+ * have had different GPUs.
  */
 class ClusterIT {
     @TempDir
@@ -43,9 +48,14 @@ class ClusterIT {
     private final Path appJar = Path.of(System.getProperty("app.jar"));
     private final Path discovery = Path.of("src/main/spark/gpu-discovery.sh").toAbsolutePath();
 
+    private HdfsServer hdfs;
+
     @AfterEach
     void stopCluster() {
         processes.forEach(Process::destroyForcibly);
+        if (hdfs != null) {
+            hdfs.close();
+        }
     }
 
     @Test
@@ -73,7 +83,8 @@ class ClusterIT {
                 grid: {supervision: [vanilla, gradient], seed: [0, 1, 2, 3, 4, 5]}
                 checkpoint_minutes: 0.003
                 """.replace("IMAGE", Path.of("data/camera.png").toAbsolutePath().toString()));
-        Path dataset = dir.resolve("dataset");
+        hdfs = HdfsServer.start(dir.resolve("hdfs"));
+        Location dataset = Location.of(hdfs.uri() + "/runs/dataset", FileSettings.NONE);
 
         // A job asking for more GPUs per executor than any worker has is refused in one line within its bound,
         // naming what it asked for and what the workers offer, instead of waiting for resources forever.
@@ -145,9 +156,10 @@ class ClusterIT {
         } finally {
             spark.stop();
         }
-        assertFalse(Files.exists(dataset.resolve(ResultFiles.STAGING)), "no temporary files remain");
+        assertFalse(dataset.resolve(ResultFiles.STAGING).exists(), "no temporary files remain");
         assertEquals(0, checkpoints(dataset), "every checkpoint went with its row");
-        String report = Files.readString(dataset.resolve(ResultDataset.REPORT));
+        assertFalse(dataset.resolve("_lock").exists(), "the run's lock went with it");
+        String report = new String(dataset.resolve(ResultDataset.REPORT).readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(report.contains("\"live\":null") && report.split("\"status\":\"ok\"", -1).length - 1 == 12,
                 "the driver wrote the final report page with every row");
 
@@ -159,8 +171,8 @@ class ClusterIT {
         assertEquals(0, exit);
         SparkSession reader = SparkSession.builder().master("local[1]").appName("compare").getOrCreate();
         try {
-            Map<String, Row> cluster = byId(reader, dataset);
-            Map<String, Row> uninterrupted = byId(reader, local);
+            Map<String, Row> cluster = byId(reader, dataset.toString());
+            Map<String, Row> uninterrupted = byId(reader, local.toString());
             assertEquals(cluster.keySet(), uninterrupted.keySet());
             for (String id : cluster.keySet()) {
                 Row a = cluster.get(id);
@@ -197,20 +209,15 @@ class ClusterIT {
                 log("abandoned"));
     }
 
-    private static Map<String, Row> byId(SparkSession spark, Path dataset) {
+    private static Map<String, Row> byId(SparkSession spark, String dataset) {
         Map<String, Row> rows = new HashMap<>();
-        spark.read().parquet(dataset.toString()).collectAsList().forEach(r -> rows.put(r.getAs("trial_id"), r));
+        spark.read().parquet(dataset).collectAsList().forEach(r -> rows.put(r.getAs("trial_id"), r));
         return rows;
     }
 
-    private static int checkpoints(Path dataset) throws IOException {
-        Path folder = dataset.resolve(ResultDataset.CHECKPOINTS);
-        if (!Files.isDirectory(folder)) {
-            return 0;
-        }
-        try (Stream<Path> list = Files.list(folder)) {
-            return (int) list.filter(p -> p.toString().endsWith(CheckpointFile.SUFFIX)).count();
-        }
+    private static int checkpoints(Location dataset) throws IOException {
+        return (int) dataset.resolve(ResultDataset.CHECKPOINTS).files().stream()
+                .filter(e -> e.name().endsWith(CheckpointFile.SUFFIX)).count();
     }
 
     private static boolean overlap(Row a, Row b) {
@@ -252,6 +259,10 @@ class ClusterIT {
             Thread.sleep(200);
         }
         throw new AssertionError(name + " never logged '" + text + "' " + times + " times:\n" + log(name));
+    }
+
+    private static int rows(Location dataset) throws IOException {
+        return (int) dataset.files().stream().filter(e -> e.name().endsWith(".parquet")).count();
     }
 
     private static int rows(Path dataset) throws IOException {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.sirensweep.files.FileSettings;
+import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
@@ -42,9 +44,9 @@ public final class SparkOverheadBenchmark {
             }
         } else if (mode.equals("spark")) {
             Path dataset = Files.createTempDirectory("overhead");
-            SweepRunner runner = SweepRunner.start("overhead", "local[1]");
+            SweepRunner runner = SweepRunner.start("overhead", "local[1]", FileSettings.NONE);
             out.printf("spark: session started after %.2f s%n", (System.nanoTime() - start) / 1e9);
-            try (ResultDataset results = ResultDataset.open(dataset.resolve("out"), sweep.name(), Path.of(args[1]))) {
+            try (ResultDataset results = ResultDataset.open(Location.local(dataset.resolve("out")), sweep.name(), args[1])) {
                 SweepRunner.RunSummary summary = runner.run(sweep, results,
                         sweep.trials().stream().map(org.sirensweep.sweep.TrialStage::whole).toList(),
                         java.time.Duration.ZERO, "overhead", new PrintStream(

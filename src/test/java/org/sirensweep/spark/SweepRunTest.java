@@ -27,6 +27,7 @@ import org.sirensweep.cli.CliRun;
 import org.sirensweep.cli.RunCommand;
 import org.sirensweep.cli.SirenSweep;
 import org.sirensweep.cli.VerifyCommand;
+import org.sirensweep.files.Location;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.model.NpzWeights;
 import org.sirensweep.store.ResultDataset;
@@ -232,9 +233,9 @@ class SweepRunTest {
 
         // The second dataset's row of one trial replaced by a failure of it, the other trial's row removed.
         List<Trial> trials = SweepFile.read(sweep, 10).trials();
-        ResultFiles.write(second, new TrialResult("rerun", trials.get(0), null, "injected",
+        ResultFiles.write(Location.local(second), new TrialResult("rerun", trials.get(0), null, "injected",
                 new TaskPlace("elsewhere", "driver", 0, null, "4.1.0"), Instant.EPOCH, Instant.EPOCH));
-        Files.delete(ResultFiles.fileOf(second, trials.get(1).id()));
+        Files.delete(second.resolve(trials.get(1).id() + ResultFiles.SUFFIX));
         CliRun differs = run("verify", first.toString(), "--against", second.toString());
         assertEquals(VerifyCommand.PROBLEMS, differs.exit(), differs.out());
         assertTrue(differs.out().contains("1 trials in both, 0 the same bit for bit (all but timings, hosts and "
@@ -465,7 +466,7 @@ class SweepRunTest {
         }
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(p -> p.getFileName().toString().endsWith(CheckpointFile.SUFFIX))
-                    .flatMap(p -> CheckpointFile.peek(p).stream()).map(CheckpointFile.Progress::epoch).toList();
+                    .flatMap(p -> CheckpointFile.peek(Location.local(p)).stream()).map(CheckpointFile.Progress::epoch).toList();
         }
     }
 
@@ -476,7 +477,7 @@ class SweepRunTest {
         }
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(p -> p.getFileName().toString().endsWith(CheckpointFile.SUFFIX)).findFirst()
-                    .flatMap(CheckpointFile::peek).map(CheckpointFile.Progress::step).orElse(-1L);
+                    .flatMap(p -> CheckpointFile.peek(Location.local(p))).map(CheckpointFile.Progress::step).orElse(-1L);
         }
     }
 
@@ -564,8 +565,8 @@ class SweepRunTest {
     void aSecondRunOnTheSameDatasetIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
         Path sweep = sweepFile("locked", "{seed: [0]}", 1);
         Path dataset = dir.resolve("locked-out");
-        try (ResultDataset held = ResultDataset.open(dataset, "locked", sweep)) {
-            assertTrue(Files.isDirectory(held.folder()));
+        try (ResultDataset held = ResultDataset.open(Location.local(dataset), "locked", sweep.toString())) {
+            assertTrue(Files.isDirectory(held.folder().localPath().orElseThrow()));
             CliRun second = run("run", sweep.toString(), "--output", dataset.toString());
             assertEquals(SirenSweep.BAD_INPUT, second.exit());
             assertTrue(second.err().contains("is being written by another run"), second.err());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sirensweep.files.Location;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingState;
@@ -31,8 +32,12 @@ class CheckpointFileTest {
     }
 
     private CheckpointFile checkpoint(String fingerprint) {
-        return new CheckpointFile(dir.resolve("_checkpoints").resolve("t" + CheckpointFile.SUFFIX), Duration.ofMinutes(5),
-                fingerprint, dir.resolve("_quarantine"));
+        return new CheckpointFile(Location.local(dir.resolve("_checkpoints").resolve("t" + CheckpointFile.SUFFIX)),
+                Duration.ofMinutes(5), fingerprint, Location.local(dir.resolve("_quarantine")));
+    }
+
+    private static Path pathOf(CheckpointFile checkpoint) {
+        return checkpoint.file().localPath().orElseThrow();
     }
 
     @Test
@@ -51,8 +56,8 @@ class CheckpointFileTest {
         assertEquals(10, peeked.epoch());
         assertEquals(20, peeked.step());
         assertEquals(saved.curve(), peeked.curve());
-        try (Stream<Path> files = Files.list(file.file().getParent())) {
-            assertEquals(List.of(file.file()), files.toList(), "no temporary file left beside it");
+        try (Stream<Path> files = Files.list(pathOf(file).getParent())) {
+            assertEquals(List.of(pathOf(file)), files.toList(), "no temporary file left beside it");
         }
         file.delete();
         assertTrue(file.load().isEmpty());
@@ -62,15 +67,15 @@ class CheckpointFileTest {
     void aDamagedOrTruncatedCheckpointIsQuarantinedAndNotUsed() throws IOException {
         CheckpointFile file = checkpoint("abc");
         file.save(state());
-        byte[] bytes = Files.readAllBytes(file.file());
+        byte[] bytes = Files.readAllBytes(pathOf(file));
         bytes[bytes.length / 2] ^= 0x10;
-        Files.write(file.file(), bytes);
+        Files.write(pathOf(file), bytes);
         assertTrue(file.load().isEmpty());
-        assertFalse(Files.exists(file.file()));
+        assertFalse(Files.exists(pathOf(file)));
         assertEquals(1, quarantined());
 
         file.save(state());
-        Files.write(file.file(), java.util.Arrays.copyOf(Files.readAllBytes(file.file()), 40));
+        Files.write(pathOf(file), java.util.Arrays.copyOf(Files.readAllBytes(pathOf(file)), 40));
         assertTrue(CheckpointFile.peek(file.file()).isEmpty());
         assertTrue(file.load().isEmpty());
         assertEquals(2, quarantined());
@@ -81,7 +86,7 @@ class CheckpointFileTest {
         checkpoint("saved-by-one-training").save(state());
         CheckpointFile other = checkpoint("another-training");
         assertTrue(other.load().isEmpty());
-        assertFalse(Files.exists(other.file()));
+        assertFalse(Files.exists(pathOf(other)));
         assertEquals(1, quarantined());
     }
 

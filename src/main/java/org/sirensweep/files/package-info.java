@@ -1,0 +1,8 @@
+/**
+ * Files and folders wherever Hadoop's file systems reach: local folders, HDFS, S3 ({@code s3a://}), and any other
+ * scheme whose connector is on the classpath. {@link org.sirensweep.files.Location} names one and reads and writes
+ * it, keeping a written file whole or absent on each kind of store; {@link org.sirensweep.files.FileSettings} are the
+ * Hadoop settings ({@code spark.hadoop.*}) that reach the stores. Used by everything that touches a dataset, on the
+ * driver and on executors.
+ */
+package org.sirensweep.files;
