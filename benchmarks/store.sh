@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A dataset on S3 against a local folder, for the quickstart's trials: the sweep run into each, then each row written
-# again to a local folder, HDFS and S3 (S3Proxy on loopback through s3a://, MiniDFSCluster), median of 7 per row
+# again to a local folder, HDFS and S3 (S3Proxy on loopback through s3a://, MiniDFSCluster), median of 15 per row, the stores taking turns
 # (RowWriteBenchmark). Usage: [SWEEP_FILE] (default sweeps/quickstart.yaml)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

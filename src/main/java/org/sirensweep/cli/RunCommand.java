@@ -170,6 +170,22 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** How the dataset's readers open it: Python's and DuckDB's S3 clients name S3 {@code s3://}, not s3a. */
+    static String howToRead(Location dataset) {
+        String folder = dataset.toString();
+        return switch (dataset.scheme()) {
+            case "file" -> "pandas.read_parquet(\"" + folder + "\"), spark.read.parquet, or DuckDB '" + folder
+                    + "/*.parquet'";
+            case "s3a" -> {
+                String s3 = "s3" + folder.substring("s3a".length());
+                yield "spark.read.parquet(\"" + folder + "\"), pandas.read_parquet(\"" + s3 + "\") with s3fs, or "
+                        + "DuckDB '" + s3 + "/*.parquet' with httpfs";
+            }
+            default -> "spark.read.parquet(\"" + folder + "\"), or pandas.read_parquet(\"" + folder
+                    + "\") where pyarrow reaches " + dataset.scheme() + ":";
+        };
+    }
+
     private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, LiveReport report,
                     PrintWriter out) throws IOException {
         List<String> warnings = new ArrayList<>();
@@ -211,8 +227,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         long failed = after.values().stream().filter(r -> r.status() == TrialStatus.FAILED).count();
         long missing = sweep.trials().stream().filter(t -> !after.containsKey(t.id())).count();
-        out.printf("results: %s (%d rows; pandas.read_parquet(\"%s\"), spark.read.parquet, or DuckDB "
-                + "'%s/*.parquet')%n", results.folder(), after.size(), results.folder(), results.folder());
+        out.printf("results: %s (%d rows; %s)%n", results.folder(), after.size(), howToRead(results.folder()));
         out.printf("report: %s%n", report.file());
         if (jobError != null || missing > 0) {
             out.printf("incomplete: %d of %d trials have their rows, %d have none%s; run the same command again to "

@@ -49,6 +49,8 @@ public final class Location implements Serializable {
      * two settings for one bucket (another endpoint, other credentials) would share the first one's client.
      */
     private static final Map<List<Object>, FileSystem> FILE_SYSTEMS = new ConcurrentHashMap<>();
+    /** The create option that skips S3's checks that no folder has the new file's name (two requests). */
+    private static final String CREATE_PERFORMANCE = "fs.s3a.create.performance";
     /** The create option that asks S3 to refuse the upload if the object exists (If-None-Match: *). */
     private static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
 
@@ -164,11 +166,13 @@ public final class Location implements Serializable {
         } catch (UnsupportedFileSystemException e) {
             throw new IOException("no file system for scheme '" + scheme() + "': no connector on the classpath "
                     + "serves it (hadoop-aws serves s3a://)");
-        } catch (RuntimeException e) { // a connector named by Hadoop's defaults but absent; an unknown host
+        } catch (RuntimeException | LinkageError e) {
+            // A connector named by Hadoop's defaults but absent, or missing a jar of its own; an unknown host.
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof ClassNotFoundException) {
+            if (cause instanceof ClassNotFoundException || e instanceof LinkageError) {
                 throw new IOException("no file system for scheme '" + scheme() + "': its connector ("
-                        + firstLine(cause) + ") is not on the classpath", e);
+                        + cause.getClass().getSimpleName() + ": " + firstLine(cause) + ") is not on the classpath, or "
+                        + "not all of it", e);
             }
             throw new IOException(cause.getClass().getSimpleName() + ": " + firstLine(cause), e);
         }
@@ -256,15 +260,21 @@ public final class Location implements Serializable {
     public void write(byte[] bytes, Location staging) throws IOException {
         FileSystem fs = fileSystem();
         if (PUBLISH_ON_CLOSE.contains(scheme())) {
-            upload(fs.create(path(), true), bytes, false);
+            // Performance mode: no probes that this key is not a folder (our names never are one).
+            upload((FSDataOutputStream) fs.createFile(path()).overwrite(true).opt(CREATE_PERFORMANCE, true).build(),
+                    bytes, false);
             return;
         }
         try {
-            FSDataOutputStream out = fs.create(staging.path(), true);
-            upload(out, bytes, true);
+            upload(fs.create(staging.path(), true), bytes, true);
             staging.moveTo(this);
-        } finally {
-            staging.delete();
+        } catch (IOException | RuntimeException e) {
+            try {
+                staging.delete();
+            } catch (IOException | RuntimeException ignored) {
+                // the write's error is the one to report; a run removes staging leftovers when it starts
+            }
+            throw e;
         }
     }
 

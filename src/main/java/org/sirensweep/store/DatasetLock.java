@@ -104,6 +104,14 @@ final class DatasetLock implements AutoCloseable {
         });
         renewal.scheduleWithFixedDelay(() -> {
             try {
+                JsonNode now = read(file);
+                if (now.has("owner") && !owner.equals(now.path("owner").asText())) {
+                    // Silent past the expiry (a stalled process), and another run has the lease now: leave it be.
+                    System.err.println("warning: " + file + " was taken over by " + describe(now)
+                            + "; this run no longer holds it");
+                    renewal.shutdown();
+                    return;
+                }
                 file.overwrite(leaseBytes(owner, since));
             } catch (IOException | RuntimeException e) {
                 System.err.println("warning: could not renew " + file + ": " + e.getMessage());
@@ -134,7 +142,7 @@ final class DatasetLock implements AutoCloseable {
     }
 
     /** The lease as JSON; an empty object while it is being rewritten or if it is unreadable. */
-    private static JsonNode read(Location file) throws IOException {
+    private static JsonNode read(Location file) {
         try {
             JsonNode lease = new ObjectMapper().readTree(file.readAllBytes());
             return lease == null || !lease.isObject() ? new ObjectMapper().createObjectNode() : lease;

@@ -115,6 +115,16 @@ class LocationTest {
         assertEquals("x", s3a.name());
         assertTrue(s3a.localPath().isEmpty());
         assertEquals("s3a://bucket/", Location.of("s3a://bucket", FileSettings.NONE).toString());
+        Location odd = Location.of("runs/with space/ünï#1", FileSettings.NONE).resolve("a b%.parquet");
+        assertEquals(Path.of("runs/with space/ünï#1/a b%.parquet").toAbsolutePath(), odd.localPath().orElseThrow());
+        assertEquals("a b%.parquet", odd.name());
+    }
+
+    @Test
+    void oddLocalNamesAreWrittenWhereTheySay() throws IOException {
+        Location odd = Location.local(servers.resolve("odd name #1")).resolve("ünï b%.bin");
+        odd.write(text("x"), odd.parent().resolve("_tmp"));
+        assertArrayEquals(text("x"), java.nio.file.Files.readAllBytes(servers.resolve("odd name #1/ünï b%.bin")));
     }
 
     @Test

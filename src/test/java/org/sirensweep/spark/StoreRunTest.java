@@ -2,11 +2,13 @@ package org.sirensweep.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,9 @@ import org.sirensweep.trial.CheckpointFile;
 
 /**
  * Sweeps whose dataset lives in HDFS (MiniDFSCluster) and in S3 (S3Proxy through s3a://), with the guarantees of a
- * local folder: the driver killed with SIGKILL mid-trial, a resume that takes over its lock and continues the trial
- * from its checkpoint, and rows equal bit for bit to an uninterrupted run's; a second run refused while one holds the
- * lock; verify clean.
+ * local folder: the driver killed with SIGKILL mid-trial, a resume that takes over its lock, quarantines a foreign
+ * file and continues the trial from its checkpoint, and rows equal bit for bit to an uninterrupted run's; a second
+ * run refused while one holds the lock; verify clean; a missing bucket and an unwritable folder refused in one line.
  */
 class StoreRunTest {
     @TempDir
@@ -124,9 +126,13 @@ class StoreRunTest {
         CliRun check = CliRun.here(store.args("verify", dataset.toString()).toArray(String[]::new));
         assertTrue(check.out().contains("continues from step " + saved), check.out() + check.err());
 
+        // A file that is not one of the sweep's rows is moved out of the readers' way by the resume.
+        dataset.resolve("notes.parquet").write("someone's notes".getBytes(), dataset.resolve("_notes.tmp"));
         CliRun resumed = CliRun.here(store.args("run", sweep.toString(), "--output", dataset.toString(),
                 "--master", "local[1]").toArray(String[]::new));
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertTrue(dataset.resolve("_quarantine").resolve("notes.parquet").isFile(), "quarantined");
+        assertFalse(dataset.resolve("notes.parquet").exists(), "moved, not copied");
         assertTrue(resumed.out().contains("1 already in"), resumed.out());
         assertEquals(2, rows(dataset), "one row per trial");
         assertEquals(-1, savedStep(dataset), "no checkpoint is left once the rows commit");
@@ -168,6 +174,28 @@ class StoreRunTest {
             assertFalse(second.err().trim().contains("\n"), "one line: " + second.err());
         }
         assertFalse(dataset.resolve("_lock").exists(), "released");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLeaseRenewedLatelyByAnotherHostIsRespectedAndOneSilentPastItsExpiryIsTakenOver() throws Exception {
+        Store store = store("hdfs");
+        Location dataset = store.location("leased");
+        Location lock = dataset.resolve("_lock");
+        String fresh = "{\"owner\": \"x\", \"host\": \"elsewhere\", \"pid\": 1, \"since\": \"T\", "
+                + "\"renewed_at\": \"" + Instant.now() + "\"}";
+        lock.write(fresh.getBytes(), dataset.resolve("_lock.tmp"));
+        ResultDataset.DatasetException refused = assertThrows(ResultDataset.DatasetException.class,
+                () -> ResultDataset.open(dataset, "leased", "leased.yaml"));
+        assertTrue(refused.getMessage().contains("its _lock is held: process 1 on elsewhere"), refused.getMessage());
+
+        String silent = fresh.replaceAll("renewed_at\": \"[^\"]*", "renewed_at\": \""
+                + Instant.now().minusSeconds(300));
+        lock.write(silent.getBytes(), dataset.resolve("_lock.tmp"));
+        try (ResultDataset taken = ResultDataset.open(dataset, "leased", "leased.yaml")) {
+            String now = new String(lock.readAllBytes());
+            assertTrue(now.contains("\"pid\":" + ProcessHandle.current().pid()), now);
+        }
+        assertFalse(lock.exists(), "released at the end");
     }
 
     @org.junit.jupiter.api.Test
