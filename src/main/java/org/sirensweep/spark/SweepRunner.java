@@ -51,7 +51,8 @@ public final class SweepRunner {
      * {@link ClusterUnavailableException}. Spark's own console progress bar is off; the runner prints its own.
      * Executors get the Vector API
      * module (SIMD sine layers) unless the cluster sets its own default Java options, and passive OpenMP threads
-     * (spinning ones take the cores BLAS needs: see the launcher script) unless it sets its own.
+     * (spinning ones take the cores BLAS needs: see the launcher script) unless it sets its own. The stores'
+     * settings ({@code files}, e.g. from the command's {@code --conf}) become Spark's {@code spark.hadoop.*}.
      */
     public static SweepRunner start(String appName, String master, FileSettings files) {
         SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false")
