@@ -95,7 +95,7 @@ public final class GpuCheck {
                             "benchmarks/gpu-reference.json")))),
                     reference(Files.readString(Path.of(options.getOrDefault("--spread",
                             "benchmarks/gpu-reference-haswell.json")))),
-                    CASES, tf32 -> CudaDevice.open(0, tf32), System.out);
+                    CASES, tf32 -> CudaDevice.open(0, tf32, true), System.out);
         } catch (CudaUnavailableException e) {
             System.err.println("gpu check: " + e.getMessage());
             System.exit(2);

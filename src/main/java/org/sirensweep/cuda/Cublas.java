@@ -32,9 +32,18 @@ final class Cublas implements AutoCloseable {
         PointerByReference created = new PointerByReference();
         check("cublasCreate_v2", created);
         handle = created.getValue();
-        check("cublasSetStream_v2", handle, stream);
-        check("cublasSetWorkspace_v2", handle, workspace, WORKSPACE_BYTES);
-        check("cublasSetMathMode", handle, tf32 ? TF32_MATH : DEFAULT_MATH);
+        try {
+            check("cublasSetStream_v2", handle, stream);
+            check("cublasSetWorkspace_v2", handle, workspace, WORKSPACE_BYTES);
+            check("cublasSetMathMode", handle, tf32 ? TF32_MATH : DEFAULT_MATH);
+        } catch (RuntimeException e) {
+            try {
+                close();
+            } catch (RuntimeException destroy) {
+                e.addSuppressed(destroy);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -1,10 +1,8 @@
 package org.sirensweep.cuda;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.lang.ref.Reference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,106 +11,185 @@ import java.util.Map;
 /**
  * A GPU through the node's CUDA ({@link CudaLibraries}): its primary context (made current on every call, so any
  * thread may use it), one stream for all work, the engine's kernels compiled by NVRTC for its architecture (once per
- * process and architecture), and a cuBLAS handle with its own workspace. Devices are numbered in PCI bus order, as
- * nvidia-smi and Spark's discovery script number them (CUDA's own default order puts the fastest first).
+ * process and architecture), and a cuBLAS handle with its own workspace. GPUs are numbered as nvidia-smi and Spark's
+ * discovery script number them ({@link GpuNumbering}), whatever {@code CUDA_VISIBLE_DEVICES} hides from CUDA.
+ *
+ * <p>Work recorded as a graph ({@link #capture}) is a CUDA graph, replayed with one launch; with graphs off ({@value
+ * #GRAPHS_VARIABLE}{@code =off}) a "graph" issues its work again at every launch, so a problem with CUDA's graphs
+ * does not stop a training.
  */
 public final class CudaDevice implements Device {
     /** Device memory a device takes besides the engine's buffers: cuBLAS's workspace. */
     public static final long WORKSPACE_BYTES = Cublas.WORKSPACE_BYTES;
+    /** The variable that turns CUDA graphs off ({@code off}, {@code 0} or {@code false}); on by default. */
+    public static final String GRAPHS_VARIABLE = "SIREN_SWEEP_CUDA_GRAPHS";
     /** Threads per block of a kernel launch. */
-    private static final int THREADS = 256;
+    static final int THREADS = 256;
     /** Compiled kernel images, by target architecture: NVRTC runs once per process and architecture. */
     private static final Map<Nvrtc.Target, byte[]> IMAGES = new HashMap<>();
     private static CudaLibraries libraries;
 
     private final CudaDriver driver;
-    private final int ordinal;
+    private final int gpu;
     private final int device;
+    private final boolean graphs;
     private final Pointer context;
     private final Pointer stream;
     private final Pointer module;
-    private final Map<String, Pointer> functions = new HashMap<>();
+    private final Map<String, Function> functions = new HashMap<>();
     private final long cublasWorkspace;
     private final Cublas cublas;
     private final int maxBlocks;
     private final String description;
 
+    /** A kernel of the loaded module: the driver's handle and its declaration. */
+    private record Function(Pointer handle, Kernel kernel) {
+    }
+
     /**
-     * Opens GPU {@code ordinal} (PCI bus order) with float32 products, or TF32 tensor-core products if {@code tf32}.
-     * A node without CUDA, or without that GPU, gets a {@link CudaUnavailableException}.
+     * Opens GPU {@code gpu} (nvidia-smi's number) with float32 products, or TF32 tensor-core products if {@code
+     * tf32}; with CUDA graphs if {@code graphs}, else launching each step's work one call at a time. A node without
+     * CUDA, or without that GPU, gets a {@link CudaUnavailableException}.
      */
-    public static CudaDevice open(int ordinal, boolean tf32) {
-        CudaLibraries libs = libraries();
-        return new CudaDevice(libs, ordinal, tf32);
+    public static CudaDevice open(int gpu, boolean tf32, boolean graphs) {
+        return new CudaDevice(libraries(), gpu, tf32, graphs);
+    }
+
+    /** {@link #open(int, boolean, boolean)} with the libraries given (the tests' stand-in CUDA). */
+    static CudaDevice open(CudaLibraries libs, int gpu, boolean tf32, boolean graphs) {
+        return new CudaDevice(libs, gpu, tf32, graphs);
+    }
+
+    /** Whether this process's environment leaves CUDA graphs on ({@value #GRAPHS_VARIABLE} unset or not off). */
+    public static boolean graphsFromEnvironment() {
+        return graphsWanted(System.getenv(GRAPHS_VARIABLE));
+    }
+
+    /** Whether a {@value #GRAPHS_VARIABLE} value leaves graphs on: anything but {@code off}, {@code 0}, {@code false}. */
+    static boolean graphsWanted(String value) {
+        return value == null || !List.of("off", "0", "false", "no").contains(value.strip().toLowerCase(Locale.ROOT));
     }
 
     /** The node's CUDA libraries, loaded and the driver initialised once per process. */
     static synchronized CudaLibraries libraries() {
         if (libraries == null) {
             CudaLibraries loaded = CudaLibraries.load();
-            CudaDriver driver = new CudaDriver(loaded.driver());
-            try {
-                driver.init();
-            } catch (CudaException e) {
-                throw new CudaUnavailableException("the CUDA driver is there but no GPU can be used: " + e.getMessage());
-            }
+            initialise(loaded);
             libraries = loaded;
         }
         return libraries;
     }
 
-    /** The GPUs of this node, in PCI bus order: their CUDA device handles. */
-    static List<Integer> devicesInPciOrder(CudaDriver driver) {
-        List<int[]> devices = new ArrayList<>();
-        for (int i = 0; i < driver.deviceCount(); i++) {
-            int d = driver.device(i);
-            devices.add(new int[] {d, driver.attribute(d, CudaDriver.PCI_DOMAIN_ID),
-                    driver.attribute(d, CudaDriver.PCI_BUS_ID), driver.attribute(d, CudaDriver.PCI_DEVICE_ID)});
+    /** Initialises the driver of {@code libs}; a node where it cannot be used is one line. */
+    static void initialise(CudaLibraries libs) {
+        try {
+            new CudaDriver(libs.driver()).init();
+        } catch (CudaException e) {
+            throw new CudaUnavailableException("the CUDA driver is there but no GPU can be used: " + e.getMessage());
         }
-        devices.sort(Comparator.<int[]>comparingInt(d -> d[1]).thenComparingInt(d -> d[2]).thenComparingInt(d -> d[3]));
-        return devices.stream().map(d -> d[0]).toList();
     }
 
-    /** The number of GPUs this node's CUDA sees (0 where CUDA cannot be used). */
-    public static int count() {
+    /** The numbers (nvidia-smi's) of the GPUs this process can use; none where CUDA cannot be used. */
+    public static List<Integer> gpus() {
         try {
-            return new CudaDriver(libraries().driver()).deviceCount();
+            return gpus(libraries());
         } catch (CudaUnavailableException | CudaException e) {
-            return 0;
+            return List.of();
         }
     }
 
-    private CudaDevice(CudaLibraries libs, int ordinal, boolean tf32) {
+    static List<Integer> gpus(CudaLibraries libs) {
+        return GpuNumbering.of(new CudaDriver(libs.driver()), libs.nvml()).usable();
+    }
+
+    private CudaDevice(CudaLibraries libs, int gpu, boolean tf32, boolean graphs) {
         this.driver = new CudaDriver(libs.driver());
-        this.ordinal = ordinal;
-        List<Integer> devices = devicesInPciOrder(driver);
-        if (ordinal < 0 || ordinal >= devices.size()) {
-            throw new CudaUnavailableException("GPU " + ordinal + " was asked for, but this node has " + devices.size()
-                    + " (numbered 0.." + (devices.size() - 1) + " in PCI bus order, as nvidia-smi numbers them)");
-        }
-        device = devices.get(ordinal);
-        context = driver.retainPrimaryContext(device);
-        int major;
-        int minor;
+        this.gpu = gpu;
+        this.graphs = graphs;
+        this.device = GpuNumbering.of(driver, libs.nvml()).cudaDevice(gpu);
+        // Each step's resource is released if a later one fails: a long-lived executor keeps its context, so
+        // whatever a failed open left there would stay for the life of the process.
+        Pointer openedContext = null;
+        Pointer openedModule = null;
+        Pointer openedStream = null;
+        long workspace = 0;
+        Cublas handle = null;
         try {
-            major = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MAJOR);
-            minor = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MINOR);
-            Nvrtc nvrtc = new Nvrtc(libs.nvrtc());
-            Nvrtc.Target target = Nvrtc.target(major, minor, nvrtc.supportedArchitectures());
-            module = driver.loadModule(image(nvrtc, target));
+            openedContext = driver.retainPrimaryContext(device);
+            int major = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MAJOR);
+            int minor = driver.attribute(device, CudaDriver.COMPUTE_CAPABILITY_MINOR);
+            Nvrtc.Target target = Nvrtc.target(major, minor, libs.nvrtc().supportedArchitectures());
+            openedModule = driver.loadModule(image(libs.nvrtc(), target));
             // Every function looked up now: no driver call but launches while a step is being recorded.
-            KernelSource.KERNELS.forEach(name -> functions.put(name, driver.function(module, name)));
-            stream = driver.createStream();
-            cublasWorkspace = driver.allocate(Cublas.WORKSPACE_BYTES);
-            cublas = new Cublas(libs.cublas(), stream, cublasWorkspace, tf32);
+            for (Kernel kernel : KernelSource.KERNELS) {
+                functions.put(kernel.name(), new Function(driver.function(openedModule, kernel.name()), kernel));
+            }
+            openedStream = driver.createStream();
+            workspace = driver.allocate(Cublas.WORKSPACE_BYTES);
+            handle = new Cublas(libs.cublas(), openedStream, workspace, tf32);
+            maxBlocks = 32 * driver.attribute(device, CudaDriver.MULTIPROCESSOR_COUNT);
+            description = String.format(Locale.ROOT, "%s (GPU %d, sm_%d%d, PCI %s, %s products, %s, CUDA %d)",
+                    driver.name(device), gpu, major, minor, driver.pciBusId(device), tf32 ? "TF32" : "float32",
+                    graphs ? "graphs" : "no graphs", libs.cudaMajor());
         } catch (RuntimeException e) {
-            driver.releasePrimaryContext(device); // what the context holds goes with it
+            release(e, handle, workspace, openedStream, openedModule, openedContext);
             throw e;
         }
-        maxBlocks = 32 * driver.attribute(device, CudaDriver.MULTIPROCESSOR_COUNT);
-        description = String.format(Locale.ROOT, "%s (GPU %d, sm_%d%d, PCI %s, %s products, CUDA %d)",
-                driver.name(device), ordinal, major, minor, driver.pciBusId(device), tf32 ? "TF32" : "float32",
-                libs.cudaMajor());
+        context = openedContext;
+        module = openedModule;
+        stream = openedStream;
+        cublasWorkspace = workspace;
+        cublas = handle;
+    }
+
+    /**
+     * Releases what an open made, each step on its own so that one failure does not keep the rest: the cuBLAS
+     * handle, the workspace, the stream, the module and the context reference (null or 0: not made). A failure is
+     * added to {@code failure} if there is one, else thrown after the rest is released.
+     */
+    private void release(RuntimeException failure, Cublas handle, long workspace, Pointer stream, Pointer module,
+                         Pointer context) {
+        RuntimeException first = failure;
+        List<Runnable> steps = List.of(
+                () -> {
+                    if (handle != null) {
+                        handle.close();
+                    }
+                },
+                () -> {
+                    if (workspace != 0) {
+                        driver.free(workspace);
+                    }
+                },
+                () -> {
+                    if (stream != null) {
+                        driver.destroyStream(stream);
+                    }
+                },
+                () -> {
+                    if (module != null) {
+                        driver.unloadModule(module);
+                    }
+                },
+                () -> {
+                    if (context != null) {
+                        driver.releasePrimaryContext(device);
+                    }
+                });
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (failure == null && first != null) {
+            throw first;
+        }
     }
 
     /** The kernels for {@code target}, compiled once per process. */
@@ -128,9 +205,9 @@ public final class CudaDevice implements Device {
         return description;
     }
 
-    /** This device's number in PCI bus order. */
-    public int ordinal() {
-        return ordinal;
+    /** This device's number, as nvidia-smi numbers the node's GPUs. */
+    public int gpu() {
+        return gpu;
     }
 
     @Override
@@ -179,7 +256,11 @@ public final class CudaDevice implements Device {
     private void copyIn(long address, Memory host, long bytes) {
         if (bytes > 0) {
             driver.setCurrent(context);
-            driver.copyToDeviceAsync(address, host, bytes, stream);
+            try {
+                driver.copyToDeviceAsync(address, host, bytes, stream);
+            } finally {
+                Reference.reachabilityFence(host);
+            }
         }
     }
 
@@ -205,33 +286,23 @@ public final class CudaDevice implements Device {
 
     @Override
     public void launch(String name, long items, Object... arguments) {
-        driver.setCurrent(context);
-        Pointer function = functions.get(name);
+        Function function = functions.get(name);
         if (function == null) {
             throw new IllegalArgumentException("no kernel " + name + " in " + KernelSource.RESOURCE);
         }
-        Memory values = new Memory(8L * Math.max(1, arguments.length));
-        Memory pointers = new Memory((long) Native.POINTER_SIZE * Math.max(1, arguments.length));
-        for (int i = 0; i < arguments.length; i++) {
-            long at = 8L * i;
-            Object argument = arguments[i];
-            if (argument instanceof Long l) {
-                values.setLong(at, l);
-            } else if (argument instanceof Integer n) {
-                values.setInt(at, n);
-            } else if (argument instanceof Float f) {
-                values.setFloat(at, f);
-            } else if (argument instanceof Double d) {
-                values.setDouble(at, d);
-            } else {
-                throw new IllegalArgumentException("kernel " + name + ": argument " + i + " is a "
-                        + argument.getClass().getSimpleName() + ", not a long, int, float or double");
-            }
-            pointers.setPointer((long) Native.POINTER_SIZE * i, values.share(at));
+        KernelArguments packed = KernelArguments.pack(function.kernel(), arguments);
+        driver.setCurrent(context);
+        try {
+            driver.launch(function.handle(), blocks(items, maxBlocks), THREADS, stream, packed.pointers());
+        } finally {
+            Reference.reachabilityFence(packed); // CUDA reads the arguments during the call
         }
+    }
+
+    /** The blocks of {@value #THREADS} threads a launch over {@code items} items gets: one item a thread, up to a cap. */
+    static int blocks(long items, int maxBlocks) {
         long wanted = (items + THREADS - 1) / THREADS;
-        int blocks = (int) Math.max(1, Math.min(wanted, maxBlocks));
-        driver.launch(function, blocks, THREADS, stream, pointers);
+        return (int) Math.max(1, Math.min(wanted, maxBlocks));
     }
 
     @Override
@@ -244,15 +315,34 @@ public final class CudaDevice implements Device {
 
     @Override
     public Graph capture(Runnable work) {
+        if (!graphs) {
+            return new Graph() {
+                @Override
+                public void launch() {
+                    work.run();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
         driver.setCurrent(context);
         driver.beginCapture(stream);
-        Pointer graph;
         try {
             work.run();
-        } finally {
-            graph = driver.endCapture(stream);
+        } catch (RuntimeException | Error e) {
+            abandonCapture(e);
+            throw e;
         }
-        Pointer exec = driver.instantiate(graph);
+        Pointer graph = driver.endCapture(stream);
+        Pointer exec;
+        try {
+            exec = driver.instantiate(graph);
+        } catch (RuntimeException e) {
+            driver.destroyGraph(graph);
+            throw e;
+        }
         return new Graph() {
             @Override
             public void launch() {
@@ -270,14 +360,34 @@ public final class CudaDevice implements Device {
         };
     }
 
+    /**
+     * Ends a capture that {@code cause} broke off, keeping {@code cause} the error to report: a failure inside a
+     * capture invalidates it, and ending it then fails too ({@code CUDA_ERROR_STREAM_CAPTURE_INVALIDATED}, no graph);
+     * a capture that CUDA did not invalidate ends with a graph, destroyed here.
+     */
+    private void abandonCapture(Throwable cause) {
+        try {
+            Pointer graph = driver.endCapture(stream);
+            if (graph != null) {
+                driver.destroyGraph(graph);
+            }
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     @Override
     public void close() {
         driver.setCurrent(context);
-        driver.synchronize(stream);
-        cublas.close();
-        driver.free(cublasWorkspace);
-        driver.destroyStream(stream);
-        driver.unloadModule(module);
-        driver.releasePrimaryContext(device);
+        RuntimeException failure = null;
+        try {
+            driver.synchronize(stream);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        release(failure, cublas, cublasWorkspace, stream, module, context);
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

@@ -34,6 +34,13 @@ public final class CudaDriver {
         this.library = library;
     }
 
+    /** The newest CUDA version the driver supports, e.g. 12080 for 12.8 (answered before {@link #init}). */
+    int version() {
+        IntByReference version = new IntByReference();
+        check("cuDriverGetVersion", version);
+        return version.getValue();
+    }
+
     /** Initialises the driver; a node without a usable GPU or driver fails here. */
     void init() {
         check("cuInit", 0);

@@ -4,7 +4,7 @@ package org.sirensweep.cuda;
  * One GPU as the engine uses it: device memory (addresses as {@code long}s, allocations zeroed), copies to and from
  * the host, the engine's kernels ({@code kernels.cu}), single-precision products, and work recorded once as a
  * {@link Graph} and replayed. Work runs in order on one stream; copies to the host wait for it. {@link CudaDevice}
- * is a GPU through CUDA; the tests have a stand-in that runs the same kernels and products on the CPU.
+ * is a GPU through CUDA; the tests run it over a stand-in CUDA that runs the same kernels and products on the CPU.
  */
 public interface Device extends AutoCloseable {
     /** A name for reports, e.g. {@code NVIDIA H200 (sm_90, PCI 0000:19:00.0)}. */
@@ -43,7 +43,11 @@ public interface Device extends AutoCloseable {
     void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, long a, int lda, long strideA, long b, int ldb,
               long strideB, boolean accumulate, long c, int ldc, long strideC, int count);
 
-    /** Records what {@code work} launches (kernels and products, no copies) as a graph, without running it. */
+    /**
+     * Records what {@code work} launches (kernels and products, no copies) as a graph, without running it; a device
+     * without graphs returns one that runs {@code work} again at each launch. Run the work once unrecorded first:
+     * libraries load their code and pick their algorithms at a first call, which a recording may not allow.
+     */
     Graph capture(Runnable work);
 
     /** Work recorded once and replayed as a whole: a training step's hundreds of launches for the cost of one. */

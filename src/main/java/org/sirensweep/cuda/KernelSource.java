@@ -23,10 +23,8 @@ final class KernelSource {
             #define ITEM_STRIDE ((long long) blockDim.x * gridDim.x)
             #line 1 "kernels.cu"
             """;
-    /** The kernels the file defines (each {@code KERNEL name(...)}), looked up once when a device loads them. */
-    static final List<String> KERNELS = List.of("sine_activation", "streams_forward", "streams_backward", "add_bias",
-            "fill", "fill_slices", "residual", "squares_partial", "loss_combine", "check_alive", "adam_update",
-            "advance", "gather");
+    /** The kernels the file declares (each {@code KERNEL name(...)}), looked up once when a device loads them. */
+    static final List<Kernel> KERNELS = Kernel.declaredIn(file());
     static final List<String> OPTIONS = List.of("--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false",
             "--std=c++17", "-default-device");
 
@@ -35,11 +33,16 @@ final class KernelSource {
 
     /** Prelude and kernels, as one compilation unit. */
     static String text() {
+        return PRELUDE + file();
+    }
+
+    /** {@code kernels.cu} itself. */
+    static String file() {
         try (InputStream in = KernelSource.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the class path");
             }
-            return PRELUDE + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

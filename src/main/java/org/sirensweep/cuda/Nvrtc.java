@@ -18,19 +18,22 @@ import java.util.List;
  */
 final class Nvrtc {
     private final NativeLibrary library;
+    /** The builtins library beside NVRTC, held as long as this object is: JNA unloads a library nobody holds. */
+    private final List<NativeLibrary> builtins = new ArrayList<>();
 
     /**
-     * NVRTC from {@code library}. NVRTC opens its builtins library ({@code libnvrtc-builtins.so.13.0}) by name when
-     * it compiles, which the loader finds only on its own path: the one beside NVRTC is loaded first, so that a
-     * folder named by {@link CudaLibraries#FOLDERS_VARIABLE} (a pip package's) needs no loader path of its own.
+     * NVRTC from {@code library}. NVRTC opens its builtins library ({@code libnvrtc-builtins.so.13.0}) by bare name
+     * when it compiles, which the loader finds only among the libraries loaded already or on its own path: the one
+     * beside NVRTC is loaded here and held, so that a folder named by {@link CudaLibraries#FOLDERS_VARIABLE} (a pip
+     * package's) needs no loader path of its own.
      */
     Nvrtc(NativeLibrary library) {
         this.library = library;
         File file = library.getFile();
-        File[] builtins = file == null ? null : file.getParentFile().listFiles(
+        File[] files = file == null ? null : file.getParentFile().listFiles(
                 (folder, name) -> name.startsWith("libnvrtc-builtins.so.") && !name.contains(".alt."));
-        for (File builtin : builtins == null ? new File[0] : builtins) {
-            NativeLibrary.getInstance(builtin.getPath());
+        for (File builtin : files == null ? new File[0] : files) {
+            builtins.add(NativeLibrary.getInstance(builtin.getPath()));
         }
     }
 

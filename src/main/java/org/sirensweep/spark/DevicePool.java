@@ -1,5 +1,6 @@
 package org.sirensweep.spark;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -13,18 +14,16 @@ final class DevicePool {
 
     private final BlockingQueue<Integer> free;
 
-    DevicePool(int devices) {
-        if (devices < 1) {
+    /** A pool of the GPUs numbered {@code devices}. */
+    DevicePool(List<Integer> devices) {
+        if (devices.isEmpty()) {
             throw new IllegalArgumentException("a device pool needs at least one device");
         }
-        free = new ArrayBlockingQueue<>(devices);
-        for (int d = 0; d < devices; d++) {
-            free.add(d);
-        }
+        free = new ArrayBlockingQueue<>(devices.size(), false, devices);
     }
 
-    /** The process-wide pool of {@code devices} GPUs (created on first use). */
-    static synchronized DevicePool local(int devices) {
+    /** The process-wide pool of the GPUs numbered {@code devices} (created on first use). */
+    static synchronized DevicePool local(List<Integer> devices) {
         if (local == null) {
             local = new DevicePool(devices);
         }

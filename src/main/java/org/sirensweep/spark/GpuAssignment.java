@@ -6,7 +6,8 @@ import org.apache.spark.resource.ResourceInformation;
 
 /**
  * Which GPU a task trains on. On a cluster, Spark assigns it (with {@code spark.task.resource.gpu.amount=1}) and the
- * task reads it from its resources; the addresses are the CUDA device ordinals that the discovery script printed.
+ * task reads it from its resources; the addresses are the GPUs' numbers that the discovery script printed
+ * (nvidia-smi's indices, which {@code Compute.openGpu} takes whatever {@code CUDA_VISIBLE_DEVICES} says).
  */
 final class GpuAssignment {
     static final String GPU = "gpu";
@@ -14,7 +15,7 @@ final class GpuAssignment {
     private GpuAssignment() {
     }
 
-    /** The device index Spark assigned, from a task's resources; empty when the task was given no GPU. */
+    /** The GPU number Spark assigned, from a task's resources; empty when the task was given no GPU. */
     static OptionalInt fromResources(Map<String, ResourceInformation> resources) {
         ResourceInformation gpu = resources.get(GPU);
         if (gpu == null || gpu.addresses().length == 0) {
@@ -29,8 +30,8 @@ final class GpuAssignment {
             }
             return OptionalInt.of(device);
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("GPU address '" + address + "' is not a CUDA device index; the discovery "
-                    + "script must print ordinals such as \"0\", \"1\"");
+            throw new IllegalStateException("GPU address '" + address + "' is not a GPU number; the discovery "
+                    + "script must print nvidia-smi's indices such as \"0\", \"1\"");
         }
     }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sirensweep.cuda.CudaDevice;
 import org.sirensweep.files.FileSettings;
 import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
@@ -38,9 +39,10 @@ public final class SweepRunner {
     private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(?:\\s*,\\s*(\\d+))?\\]");
 
     private final SparkSession spark;
-    private final int localGpus;
+    /** The GPUs local-mode tasks borrow (nvidia-smi's numbers); none on a cluster, where Spark assigns them. */
+    private final List<Integer> localGpus;
 
-    private SweepRunner(SparkSession spark, int localGpus) {
+    private SweepRunner(SparkSession spark, List<Integer> localGpus) {
         this.spark = spark;
         this.localGpus = localGpus;
     }
@@ -64,9 +66,13 @@ public final class SweepRunner {
         files.hadoop().forEach((key, value) -> conf.set(FileSettings.PREFIX + key, value));
         boolean local = !conf.contains("spark.master") || conf.get("spark.master").startsWith("local");
         // Local tasks are threads of this process: they share its GPUs, lent one per trial (none on a CPU build).
-        int gpus = local ? Compute.gpuCount() : 0;
+        List<Integer> gpus = local ? Compute.gpus() : List.of();
         if (!conf.contains("spark.master")) {
-            conf.setMaster(gpus > 0 ? "local[" + gpus + "]" : "local[*]");
+            conf.setMaster(!gpus.isEmpty() ? "local[" + gpus.size() + "]" : "local[*]");
+        }
+        String graphs = System.getenv(CudaDevice.GRAPHS_VARIABLE);
+        if (graphs != null) { // executors train as this command was told to
+            conf.setIfMissing("spark.executorEnv." + CudaDevice.GRAPHS_VARIABLE, graphs);
         }
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         String noExecutor = ClusterChecks.awaitExecutors(spark.sparkContext());
@@ -136,7 +142,7 @@ public final class SweepRunner {
                 localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
         long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
         jsc.setJobDescription(title + ": " + todo.size() + " trials");
-        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep, taskSlots(sc.getConf(), localGpus,
+        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep, taskSlots(sc.getConf(), localGpus.size(),
                 sc.defaultParallelism())));
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(packs, packs.size()).mapPartitions(task)
                 .collectAsync();
@@ -202,7 +208,7 @@ public final class SweepRunner {
         }
         String effective = conf.get("spark.master", "local[*]");
         if (effective.startsWith("local")) {
-            int gpus = Compute.gpuCount();
+            int gpus = Compute.gpus().size();
             Matcher threads = LOCAL.matcher(effective);
             int parallelism = !threads.matches() ? 1 : threads.group(1).equals("*")
                     ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads.group(1));

@@ -46,7 +46,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
     private final Location dataset;
     private final Broadcast<Map<String, byte[]>> images;
     private final int maxAttempts;
-    private final int localGpus;
+    private final List<Integer> localGpus;
     private final boolean cpuWithGpus;
     private final Progress progress;
     private final Duration checkpointInterval;
@@ -58,17 +58,17 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
 
     /**
      * @param maxAttempts attempts Spark makes of a task ({@code spark.task.maxFailures}); the last records failures
-     * @param localGpus   GPUs to lend out in local mode (0: none, or Spark assigns them)
+     * @param localGpus   GPUs to lend out in local mode, by number (none: none, or Spark assigns them)
      * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (tests with fake GPUs)
      * @param checkpointInterval training time between a trial's checkpoints (zero: none)
      */
-    TrialTask(String sweep, Location dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, int localGpus,
+    TrialTask(String sweep, Location dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, List<Integer> localGpus,
               boolean cpuWithGpus, Progress progress, Duration checkpointInterval) {
         this.sweep = sweep;
         this.dataset = dataset;
         this.images = images;
         this.maxAttempts = maxAttempts;
-        this.localGpus = localGpus;
+        this.localGpus = List.copyOf(localGpus);
         this.cpuWithGpus = cpuWithGpus;
         this.progress = progress;
         this.checkpointInterval = checkpointInterval;
@@ -86,7 +86,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
         TaskContext context = TaskContext.get();
         Compute.limitThreads(context.cpus());
         OptionalInt assigned = GpuAssignment.fromResources(context.resourcesJMap());
-        DevicePool pool = assigned.isEmpty() && localGpus > 0 ? DevicePool.local(localGpus) : null;
+        DevicePool pool = assigned.isEmpty() && !localGpus.isEmpty() ? DevicePool.local(localGpus) : null;
         int gpu = assigned.isPresent() ? assigned.getAsInt() : pool != null ? pool.borrow() : -1;
         try {
             return runAndCommit(pack, context, gpu).iterator();

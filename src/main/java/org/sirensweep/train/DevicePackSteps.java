@@ -3,7 +3,6 @@ package org.sirensweep.train;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sirensweep.cuda.CudaDevice;
 import org.sirensweep.cuda.Device;
 import org.sirensweep.cuda.DeviceArrays;
@@ -22,7 +21,8 @@ import org.sirensweep.model.Workspace;
 /**
  * {@link PackSteps} on a GPU: everything stays on the device between the trainer's stops. One optimiser step (the
  * batch gather, the forward pass, the loss, the reverse pass, the divergence check, Adam, the step counter) is
- * recorded once per batch size as a graph and replayed; the host only sends each run's step sizes and batch orders
+ * recorded once per batch size as a graph and replayed (the first step of each size runs unrecorded, as a warm-up
+ * that is also a step); the host only sends each run's step sizes and batch orders
  * and reads back its losses. A member whose loss is not finite is marked on the device and stops updating there.
  *
  * <p>Its arithmetic is the CPU engine's (the kernels round as the Java passes do; {@code KernelArithmeticTest}),
@@ -218,7 +218,7 @@ final class DevicePackSteps implements PackSteps {
         }
         device.upload(cursor, new int[] {0});
         for (int s = 0; s < steps; s++) {
-            graph(batches.batchSize(s % batches.batches())).launch();
+            step(batches.batchSize(s % batches.batches()));
         }
         double[] runLosses = device.downloadDoubles(losses, steps * pack);
         long nanos = (System.nanoTime() - start) / steps;
@@ -250,15 +250,20 @@ final class DevicePackSteps implements PackSteps {
         device.upload(order, values);
     }
 
-    /** The step graph for batches of {@code rows} points, recorded on first use. */
-    private Device.Graph graph(int rows) {
+    /**
+     * One step on batches of {@code rows} points: the first of each batch size launched one call at a time (cuBLAS
+     * loads its kernels and picks its algorithms at a first call, outside any recording) and then recorded as a
+     * graph, which every later step of that size replays.
+     */
+    private void step(int rows) {
         Device.Graph graph = graphs.get(rows);
-        if (graph == null) {
-            DeviceArrays ws = capacity.resized(rows);
-            graph = device.capture(() -> step(ws));
-            graphs.put(rows, graph);
+        if (graph != null) {
+            graph.launch();
+            return;
         }
-        return graph;
+        DeviceArrays ws = capacity.resized(rows);
+        step(ws);
+        graphs.put(rows, device.capture(() -> step(ws)));
     }
 
     /** One optimiser step on {@code ws}, every launch in order (what a graph records). */
@@ -341,7 +346,7 @@ final class DevicePackSteps implements PackSteps {
             throw new IllegalStateException("these steps have no host networks");
         }
         Siren host = hostNetworks[p];
-        host.parameters().assign(Nd4j.createFromArray(parameters(p)).reshape(host.parameters().shape()));
+        host.assignFloats(parameters(p));
         return host;
     }
 

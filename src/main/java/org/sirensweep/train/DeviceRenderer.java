@@ -38,7 +38,7 @@ public final class DeviceRenderer implements NetworkRenderer {
     }
 
     private static long upload(Device device, Siren network) {
-        float[] parameters = network.parameters().toFloatVector();
+        float[] parameters = network.floats();
         long address = device.allocate((long) Float.BYTES * parameters.length);
         device.upload(address, parameters);
         return address;

@@ -201,7 +201,7 @@ public final class Trainer {
     private static float[][] initialParameters(Siren[] nets) {
         float[][] parameters = new float[nets.length][];
         for (int p = 0; p < nets.length; p++) {
-            parameters[p] = nets[p].parameters().toFloatVector();
+            parameters[p] = nets[p].floats();
         }
         return parameters;
     }

@@ -1,5 +1,6 @@
 package org.sirensweep.trial;
 
+import java.util.List;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sirensweep.cuda.CudaDevice;
 import org.sirensweep.cuda.Device;
@@ -22,22 +23,26 @@ public final class Compute {
         Nd4j.factory().blas().setMaxThreads(threads);
     }
 
-    /** GPUs this node's CUDA sees; 0 where there is no usable CUDA (no driver, no GPU, no NVRTC or cuBLAS). */
-    public static int gpuCount() {
-        return CudaDevice.count();
+    /**
+     * The GPUs this process can use, by their numbers on the node (nvidia-smi's, which Spark's discovery script
+     * prints); none where there is no usable CUDA (no driver, no GPU, no NVRTC or cuBLAS).
+     */
+    public static List<Integer> gpus() {
+        return CudaDevice.gpus();
     }
 
     /**
-     * GPU {@code ordinal} of this node (PCI bus order, as nvidia-smi and Spark's discovery script number them),
-     * opened for one training or pack; close it after. A node where CUDA cannot be used throws a {@link
-     * org.sirensweep.cuda.CudaUnavailableException} whose one-line message says what is missing.
+     * GPU {@code gpu} of this node (nvidia-smi's number), opened for one training or pack, with CUDA graphs unless
+     * the environment turns them off ({@value CudaDevice#GRAPHS_VARIABLE}); close it after. A node where CUDA cannot
+     * be used, or that GPU, throws a {@link org.sirensweep.cuda.CudaUnavailableException} whose one-line message
+     * says why.
      */
-    public static Device openGpu(int ordinal) {
-        return CudaDevice.open(ordinal, false);
+    public static Device openGpu(int gpu) {
+        return CudaDevice.open(gpu, false, CudaDevice.graphsFromEnvironment());
     }
 
     /** How a trial's row names where it computed: {@code cpu}, or {@code cuda:N} for GPU N. */
     public static String deviceName(Device gpu) {
-        return gpu instanceof CudaDevice cuda ? "cuda:" + cuda.ordinal() : gpu == null ? "cpu" : gpu.describe();
+        return gpu instanceof CudaDevice cuda ? "cuda:" + cuda.gpu() : gpu == null ? "cpu" : gpu.describe();
     }
 }

@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sirensweep.cuda.HostDevice;
+import org.sirensweep.cuda.CudaDevice;
+import org.sirensweep.cuda.FakeCuda;
 
 /**
  * The GPU check: its committed CPU references hold every case and agree early between two OpenBLAS kernels; and the
@@ -49,9 +50,9 @@ class GpuCheckTest {
         GpuCheck.Cases small = new GpuCheck.Cases(12, 8, 6, 16, 8, 4, 2, List.of(1, 3), 48, 2);
         Map<String, Map<Integer, Double>> reference = GpuCheck.reference(GpuCheck.recordOnCpu(CAMERA, small));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        List<HostDevice> devices = new ArrayList<>();
+        List<CudaDevice> devices = new ArrayList<>();
         GpuCheck.check(CAMERA, reference, reference, small, tf32 -> {
-            HostDevice device = new HostDevice();
+            CudaDevice device = FakeCuda.open();
             devices.add(device);
             return device;
         }, new PrintStream(printed, true, StandardCharsets.UTF_8));

@@ -1,10 +1,11 @@
 package org.sirensweep.cuda;
 
-import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +16,18 @@ import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The engine's CUDA kernels ({@code kernels.cu}, the file NVRTC compiles on a GPU) built for this CPU, so that CI,
- * which has no GPU, checks their arithmetic against the Java engine's passes. The compiler is clang 13 with lld,
- * from the {@code org.bytedeco:llvm} test dependency (a fresh machine needs no compiler of its own), run with {@code
- * -ffp-contract=off} as NVRTC runs with {@code --fmad=false}; the prelude ({@code host-prelude.h}) makes CUDA's
- * thread indices plain variables. A launch calls the kernel function once per thread of a small grid ({@value
- * #BLOCKS} blocks of {@value #THREADS}), in order, so the grid-stride loops run as they do on a GPU with many threads,
- * each item by one thread. Pointers are passed as addresses: ND4J arrays' own memory ({@link #address}).
+ * The engine's CUDA kernels ({@code kernels.cu}, the file NVRTC compiles on a GPU) built for this CPU, with the fake
+ * CUDA around them ({@code fake-cuda.c}: the driver, cuBLAS and NVML that {@link FakeCuda} puts under their sonames),
+ * so that CI, which has no GPU, checks the kernels' arithmetic against the Java engine's passes and runs the real
+ * binding over them. The compiler is clang 13 with lld, from the {@code org.bytedeco:llvm} test dependency (a fresh
+ * machine needs no compiler of its own), run with {@code -ffp-contract=off} as NVRTC runs with {@code --fmad=false};
+ * the prelude ({@code host-prelude.h}) makes CUDA's thread indices plain (thread-local) variables. Each kernel gets a
+ * wrapper that reads its arguments through a {@code void**}, by the types {@link Kernel} parsed from its declaration
+ * (the compiler checks the parse against the declaration), as {@code cuLaunchKernel} hands them to a GPU.
+ *
+ * <p>{@link #launch} runs a kernel directly over a small grid ({@value #BLOCKS} blocks of {@value #THREADS}), every
+ * (block, thread) in order, so the grid-stride loops run as they do on a GPU with many threads, each item by one
+ * thread. Pointers are passed as addresses: ND4J arrays' own memory ({@link #address}).
  */
 public final class HostKernels {
     static final int BLOCKS = 3;
@@ -31,30 +37,41 @@ public final class HostKernels {
     private static HostKernels instance;
 
     private final NativeLibrary library;
-    private final Function setThread;
+    private final Path file;
 
-    private HostKernels(NativeLibrary library) {
-        this.library = library;
-        this.setThread = library.getFunction("host_set_thread");
+    private HostKernels(Path file) {
+        this.file = file;
+        this.library = NativeLibrary.getInstance(file.toString());
     }
 
-    /** The kernels built once per test JVM (under {@code target/host-kernels}). */
+    /** The kernels and the fake CUDA, built once per test JVM (under {@code target/host-kernels}). */
     public static synchronized HostKernels get() {
         if (instance == null) {
-            instance = new HostKernels(NativeLibrary.getInstance(build(Path.of("target", "host-kernels"))
-                    .toAbsolutePath().toString()));
+            instance = new HostKernels(build(Path.of("target", "host-kernels")).toAbsolutePath());
         }
         return instance;
     }
 
+    /** The shared object: kernels and fake CUDA. */
+    Path file() {
+        return file;
+    }
+
+    NativeLibrary library() {
+        return library;
+    }
+
     /** Runs kernel {@code name} with {@code arguments} (Long, Integer, Float, Double; pointers as Long addresses). */
-    public synchronized void launch(String name, Object... arguments) {
-        Function kernel = library.getFunction(name);
-        for (int block = 0; block < BLOCKS; block++) {
-            for (int thread = 0; thread < THREADS; thread++) {
-                setThread.invoke(new Object[] {block, thread, BLOCKS, THREADS});
-                kernel.invoke(arguments);
-            }
+    public void launch(String name, Object... arguments) {
+        Kernel kernel = KernelSource.KERNELS.stream().filter(k -> k.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no kernel " + name));
+        KernelArguments packed = KernelArguments.pack(kernel, arguments);
+        Pointer function = library.getFunction("fake_kernel_named").invokePointer(new Object[] {name});
+        try {
+            library.getFunction("fake_run_kernel").invokeVoid(new Object[] {function, BLOCKS, THREADS,
+                packed.pointers()});
+        } finally {
+            Reference.reachabilityFence(packed);
         }
     }
 
@@ -63,7 +80,7 @@ public final class HostKernels {
         return array.data().addressPointer().address() + array.offset() * array.dataType().width();
     }
 
-    /** Compiles prelude + kernels.cu into {@code folder}/kernels.so; returns its path. */
+    /** Compiles prelude + kernels.cu + fake-cuda.c + the kernels' wrappers into {@code folder}/kernels.so. */
     private static Path build(Path folder) {
         try {
             Path tools = folder.resolve("llvm");
@@ -79,12 +96,9 @@ public final class HostKernels {
                     }
                 }
             }
-            String source;
-            try (InputStream prelude = resource("org/sirensweep/cuda/host-prelude.h");
-                 InputStream kernels = resource(KernelSource.RESOURCE)) {
-                source = new String(prelude.readAllBytes(), StandardCharsets.UTF_8) + "\n#line 1 \"kernels.cu\"\n"
-                        + new String(kernels.readAllBytes(), StandardCharsets.UTF_8);
-            }
+            String source = text("org/sirensweep/cuda/host-prelude.h") + "\n#line 1 \"kernels.cu\"\n"
+                    + KernelSource.file() + "\n#line 1 \"fake-cuda.c\"\n" + text("org/sirensweep/cuda/fake-cuda.c")
+                    + "\n#line 1 \"(wrappers)\"\n" + wrappers(KernelSource.KERNELS);
             Path c = folder.resolve("kernels.c");
             Files.writeString(c, source);
             Path object = folder.resolve("kernels.o");
@@ -97,6 +111,39 @@ public final class HostKernels {
             return library;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Per kernel: a check that its declaration has the parsed parameter types (assigning it to a pointer of that
+     * function type), a wrapper that calls it with each argument read from a {@code void**} by its type, and the
+     * table {@code fake-cuda.c} looks kernels up in (it declares their type).
+     */
+    static String wrappers(List<Kernel> kernels) {
+        StringBuilder c = new StringBuilder();
+        StringBuilder table = new StringBuilder();
+        for (Kernel kernel : kernels) {
+            List<String> types = kernel.parameters().stream().map(Kernel.Parameter::type).toList();
+            String name = kernel.name();
+            c.append("static void (*const check_").append(name).append(")(").append(String.join(", ", types))
+                    .append(") = ").append(name).append(";\n");
+            c.append("static void call_").append(name).append("(void **a) {\n    (void) check_").append(name)
+                    .append(";\n    ").append(name).append('(');
+            for (int i = 0; i < types.size(); i++) {
+                c.append(i == 0 ? "" : ", ").append("*(").append(types.get(i)).append(" *) a[").append(i)
+                        .append(']');
+            }
+            c.append(");\n}\n");
+            table.append("    {\"").append(name).append("\", ").append(types.size()).append(", call_").append(name)
+                    .append("},\n");
+        }
+        return c + "const fake_kernel fake_kernels[] = {\n" + table + "};\nconst int fake_kernel_count = "
+                + kernels.size() + ";\n";
+    }
+
+    private static String text(String resource) throws IOException {
+        try (InputStream in = resource(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -58,8 +58,8 @@ class NvrtcTest {
     @Test
     void thePtxHasEveryKernelAndNoFusedMultiplyAdd() {
         String ptx = ptx(KernelSource.OPTIONS);
-        for (String kernel : KernelSource.KERNELS) {
-            assertTrue(ptx.contains(".entry " + kernel + "("), kernel);
+        for (Kernel kernel : KernelSource.KERNELS) {
+            assertTrue(ptx.contains(".entry " + kernel.name() + "("), kernel.name());
         }
         assertFalse(ptx.contains("fma.rn"), "--fmad=false: every product and sum rounds on its own");
         List<String> fused = new ArrayList<>(KernelSource.OPTIONS);

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sirensweep.TestPython;
 
 class NpzWeightsTest {
@@ -39,6 +42,30 @@ class NpzWeightsTest {
         }
         assertArrayEquals(bytes, NpzWeights.toBytes(Siren.initialise(SirenConfig.forImage(1, 8, 2, 30), 1,
                 DataType.FLOAT)));
+    }
+
+    /** The entries are the bytes ND4J's NumPy codec writes, whether the network ever became ND4J arrays or not. */
+    @Test
+    void theEntriesAreWhatNd4jsCodecWritesWithoutNd4j() throws Exception {
+        SirenConfig config = SirenConfig.forImage(3, 10, 2, 25);
+        Siren floats = Siren.initialise(config, 4, DataType.FLOAT); // parameters still a Java array
+        Siren arrays = Siren.initialise(config, 4, DataType.FLOAT);
+        arrays.parameters(); // now ND4J's
+        byte[] bytes = NpzWeights.toBytes(floats);
+        assertArrayEquals(bytes, NpzWeights.toBytes(arrays));
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+        }
+        assertEquals(2 * config.layers() + 1, entries.size());
+        for (int k = 0; k < config.layers(); k++) {
+            assertArrayEquals(Nd4j.toNpyByteArray(arrays.weight(k).dup('c')), entries.get("w" + k + ".npy"), "w" + k);
+            assertArrayEquals(Nd4j.toNpyByteArray(arrays.bias(k).reshape(config.fanOut(k)).dup('c')),
+                    entries.get("b" + k + ".npy"), "b" + k);
+        }
+        assertArrayEquals(Nd4j.toNpyByteArray(Nd4j.scalar(25.0)), entries.get("omega0.npy"));
     }
 
     /** NumPy must open the archive with the documented keys, shapes and dtype (needs the tests' Python, with NumPy). */

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.sirensweep.cuda.HostDevice;
+import org.sirensweep.cuda.CudaDevice;
+import org.sirensweep.cuda.FakeCuda;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TrainingImage;
@@ -17,7 +18,7 @@ import org.sirensweep.model.SirenConfig;
 
 /**
  * The GPU check's training ({@link Trainer#trainOnDevice}: no host networks, ND4J unused) gives each member the loss
- * per epoch that the CPU engine's curve records, on the stand-in device, and times its steps.
+ * per epoch that the CPU engine's curve records, on the stand-in CUDA, and times its steps.
  */
 class TrainOnDeviceTest {
     @Test
@@ -32,10 +33,11 @@ class TrainOnDeviceTest {
                 configs.add(new TrainingConfig(s, 9, 64, p == 1, 1e-3, p, 3));
             }
             Trainer.DeviceTraining run;
-            try (HostDevice device = new HostDevice()) {
+            try (CudaDevice device = FakeCuda.open()) {
                 run = Trainer.trainOnDevice(device, net, initial, configs, image, 9, 2);
-                assertEquals(0, device.allocated(), "every device buffer is freed");
+                assertEquals(CudaDevice.WORKSPACE_BYTES, FakeCuda.allocatedBytes(), "every training buffer is freed");
             }
+            assertEquals(0, FakeCuda.liveObjects(), "the device leaves nothing behind");
             assertTrue(run.millisPerStep() > 0);
             for (int p = 0; p < 3; p++) {
                 TrainingResult result = Trainer.train(Siren.initialise(net, p, DataType.FLOAT), image, configs.get(p),

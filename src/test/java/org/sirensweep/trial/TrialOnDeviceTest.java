@@ -7,13 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sirensweep.cuda.HostDevice;
+import org.sirensweep.cuda.CudaDevice;
+import org.sirensweep.cuda.FakeCuda;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.TrainingProgress;
 
 /**
- * A trial on a GPU trains, measures and draws there: on the stand-in device ({@link HostDevice}, the CPU engine's
- * bits) its outcome is the CPU's, every picture and upscale score included, and names the device it ran on.
+ * A trial on a GPU trains, measures and draws there: on the stand-in CUDA ({@link FakeCuda}, the CPU engine's bits)
+ * its outcome is the CPU's, every picture and upscale score included, and names the GPU it ran on.
  */
 class TrialOnDeviceTest {
     @Test
@@ -24,11 +25,12 @@ class TrialOnDeviceTest {
                 Setting.SEED, 3L), 3, List.of(24, 8), List.of());
         TrialOutcome cpu = TrialRunner.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE);
         TrialOutcome gpu;
-        try (HostDevice device = new HostDevice()) {
+        try (CudaDevice device = FakeCuda.open()) {
             gpu = TrialRunner.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE, device);
-            assertEquals(device.describe(), gpu.device());
-            assertEquals(0, device.allocated(), "every device buffer is freed");
+            assertEquals("cuda:0", gpu.device());
+            assertEquals(CudaDevice.WORKSPACE_BYTES, FakeCuda.allocatedBytes(), "every trial buffer is freed");
         }
+        assertEquals(0, FakeCuda.liveObjects(), "the device leaves nothing behind");
         assertEquals("cpu", cpu.device());
         assertArrayEquals(cpu.weightsNpz(), gpu.weightsNpz());
         assertEquals(cpu.measures(), gpu.measures());

@@ -1,12 +1,13 @@
 /*
- * The CPU's stand-in for CUDA in front of kernels.cu (the tests' counterpart of CudaKernels.PRELUDE): blockIdx,
- * threadIdx, blockDim and gridDim are plain variables that host_set_thread sets before each call of a kernel
- * function, which HostKernels makes once per (block, thread) of a launch, in order. Built without the C library.
+ * The CPU's stand-in for CUDA in front of kernels.cu (the tests' counterpart of KernelSource.PRELUDE): blockIdx,
+ * threadIdx, blockDim and gridDim are plain variables (one set per thread, so that two devices may run at once)
+ * that host_set_thread sets before each call of a kernel function, which the fake CUDA makes once per (block,
+ * thread) of a launch, in order. Built without the C library's headers.
  */
 typedef struct { unsigned int x, y, z; } host_dim3;
-host_dim3 blockIdx, threadIdx, blockDim, gridDim;
+static _Thread_local host_dim3 blockIdx, threadIdx, blockDim, gridDim;
 
-void host_set_thread(unsigned int block, unsigned int thread, unsigned int blocks, unsigned int threads) {
+static void host_set_thread(unsigned int block, unsigned int thread, unsigned int blocks, unsigned int threads) {
     blockIdx.x = block;
     threadIdx.x = thread;
     gridDim.x = blocks;
