@@ -1,4 +1,5 @@
-"""JAX on the GPU, the cases of siren-sweep's GPU check (benchmarks/gpu-check.sh), one JSON line each.
+"""JAX on the GPU, the cases of siren-sweep's GPU check (benchmarks/gpu-check.sh), one JSON line each:
+`jax_gpu.py speed` or `jax_gpu.py packs` (the check runs each as a phase of its own, under its own time limit).
 
 - speed: 256², width 256, depth 3, full batch, each supervision, at float32 ("highest") and TF32 matmul precision:
   ms per step (a jit-compiled Adam step; 200 steps timed back to back after a warm-up, one sync at the end);
@@ -14,13 +15,18 @@ import sys
 import time
 
 os.environ.setdefault("JAX_PLATFORMS", "cuda")  # before jax_reference, which defaults JAX to the CPU
+CANNOT_RUN = 3  # the check's exit status for a phase this machine cannot run
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
+try:
+    import jax  # noqa: E402
+    import jax.numpy as jnp  # noqa: E402
+    import numpy as np  # noqa: E402
 
-import reference_common as common  # noqa: E402
-from jax_reference import adam_step, loss_fn  # noqa: E402
+    import reference_common as common  # noqa: E402
+    from jax_reference import adam_step, loss_fn  # noqa: E402
+except ImportError as e:
+    print(f"cannot run: no JAX with CUDA here ({e})", file=sys.stderr)
+    sys.exit(CANNOT_RUN)
 
 
 def timed(step, state, batches, steps):
@@ -73,16 +79,27 @@ def pack(mode, k):
             "ms_per_step": seconds * 1e3, "trial_steps_per_second": k / seconds}
 
 
-def main():
-    print(json.dumps({"case": "device", "framework": "jax", "device": str(jax.devices()[0])}), flush=True)
-    for precision in ("highest", "tensorfloat32"):
+def main(phase):
+    try:
+        device = jax.devices()[0]
+    except RuntimeError as e:  # JAX_PLATFORMS=cuda on a machine without a GPU (or without JAX's CUDA plugin)
+        print(f"cannot run: JAX finds no GPU ({str(e).splitlines()[0]})", file=sys.stderr)
+        return CANNOT_RUN
+    print(json.dumps({"case": "device", "framework": "jax", "version": jax.__version__, "device": str(device)}),
+          flush=True)
+    if phase == "speed":
+        for precision in ("highest", "tensorfloat32"):
+            for mode in ("vanilla", "gradient", "laplacian"):
+                print(json.dumps(speed(mode, precision)), flush=True)
+    else:
         for mode in ("vanilla", "gradient", "laplacian"):
-            print(json.dumps(speed(mode, precision)), flush=True)
-    for mode in ("vanilla", "gradient", "laplacian"):
-        for k in (1, 16, 64):
-            print(json.dumps(pack(mode, k)), flush=True)
-    print("jax: done", file=sys.stderr)
+            for k in (1, 16, 64):
+                print(json.dumps(pack(mode, k)), flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) != 2 or sys.argv[1] not in ("speed", "packs"):
+        print("usage: jax_gpu.py speed|packs", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1]))

@@ -44,8 +44,9 @@ class ArchitectureTest {
                 .whereLayer("store").mayOnlyBeAccessedByLayers("cli", "report", "spark")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("sweep").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store")
-                .whereLayer("trial").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "sweep")
-                .whereLayer("files").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "sweep", "trial")
+                .whereLayer("trial").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep")
+                .whereLayer("files").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
+                        "trial")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",
                         "trial")
                 .whereLayer("cuda").mayOnlyBeAccessedByLayers("cli", "report", "spark", "store", "bench", "sweep",

@@ -33,6 +33,11 @@ public final class FakeCuda {
     private FakeCuda() {
     }
 
+    /** {@link #folder()} as a string, for a process of its own to find the stand-in CUDA in. */
+    public static String folderForIt() {
+        return folder().toAbsolutePath().toString();
+    }
+
     /** The fake's libraries under CUDA's sonames, with the real NVRTC: {@code target/host-kernels/cuda}. */
     static synchronized Path folder() {
         return folder("cuda", List.of("libcuda.so.1", "libcublasLt.so.13", "libcublas.so.13", "libnvidia-ml.so.1"),
@@ -167,6 +172,11 @@ public final class FakeCuda {
     /** GPU 0 of a fresh node ({@link #reset}), with float32 products, with CUDA graphs or without. */
     public static CudaDevice open(boolean graphs) {
         reset();
+        return openAsIs(graphs);
+    }
+
+    /** GPU 0 of the node as it is now (as {@link #configure} or {@link #ownProducts} left it). */
+    public static CudaDevice openAsIs(boolean graphs) {
         return CudaDevice.open(libraries(), 0, false, graphs);
     }
 

@@ -174,6 +174,12 @@ void fake_configure(int count, const int *seen, int seenCount, int version) {
     unlock();
 }
 
+/* A library loaded without the tests' controls (the GPU check's rehearsal) is a node of one GPU, CUDA 13. */
+__attribute__((constructor)) static void fake_defaults(void) {
+    int first = 0;
+    fake_configure(1, &first, 1, 13000);
+}
+
 /* The next call of `name` fails with `code` (a CUresult, cublasStatus_t or nvmlReturn_t). */
 void fake_fail_next(const char *name, int code) {
     lock();
