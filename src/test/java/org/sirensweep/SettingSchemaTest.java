@@ -23,7 +23,7 @@ import org.sirensweep.sweep.Trial;
 import org.sirensweep.sweep.TrialPacks;
 import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.trial.Setting;
-import org.sirensweep.trial.TrialRunner;
+import org.sirensweep.trial.TrialEngine;
 import picocli.CommandLine;
 
 /**
@@ -31,7 +31,8 @@ import picocli.CommandLine;
  * added there is checked here without a line of this test changing. For each, a sweep file varies it over two
  * values in its grid, and the test follows the two trials: the sweep file reads it, {@code train} has its option,
  * the Parquet row has its column, {@code best} and the report show it, the trials' ids differ, their checkpoint
- * fingerprints differ where it is part of the training, and packs keep trials apart where it decides their shape.
+ * fingerprints differ where it is part of the training, packs keep trials apart where it decides their shape (and
+ * the engine lets pack members differ in the others), and a sample block draws it by its kind.
  */
 class SettingSchemaTest {
     @TempDir
@@ -64,14 +65,30 @@ class SettingSchemaTest {
         assertTrue(ResultFiles.SCHEMA.containsField(setting.key()), "the row has a column " + setting.key());
         assertEquals(setting.isTraining(), ResultTable.SETTINGS.contains(setting.key()), "best and the report");
 
-        String fingerprintA = TrialRunner.prepare(a.settings()).fingerprint();
-        String fingerprintB = TrialRunner.prepare(b.settings()).fingerprint();
+        String fingerprintA = TrialEngine.prepare(a.settings()).fingerprint();
+        String fingerprintB = TrialEngine.prepare(b.settings()).fingerprint();
         assertEquals(setting.isTraining(), !fingerprintA.equals(fingerprintB), "the checkpoint fingerprint");
 
         List<List<TrialStage>> packs = TrialPacks.form(sweep.trials().stream().map(TrialStage::whole).toList(), sweep,
                 new TaskSlots(false, 1));
         boolean apart = setting.role() == Setting.Role.SHAPE || setting.role() == Setting.Role.IMAGE;
         assertEquals(apart ? 2 : 1, packs.size(), "packs keep trials of another shape apart, and only those");
+        if (setting.role() == Setting.Role.MEMBER) { // what a pack's members may differ in, the engine allows too
+            assertEquals(a.settings().trainingConfig().packShape(), b.settings().trainingConfig().packShape());
+            assertEquals(a.settings().sirenConfig(1), b.settings().sirenConfig(1));
+        }
+
+        // Drawn at random by its kind: a real-valued setting log-uniformly, an integer one by randint (the trials'
+        // seed excepted: in a sample block, seed is the draws' own).
+        if (setting.isTraining() && setting != Setting.SEED && List.of(Setting.Kind.POSITIVE_REAL,
+                Setting.Kind.INTEGER, Setting.Kind.LONG).contains(setting.kind())) {
+            String draw = setting.kind() == Setting.Kind.POSITIVE_REAL ? "loguniform(" + values.get(0) + ", "
+                    + values.get(1) + ")" : "randint(" + values.get(0) + ", " + values.get(1) + ")";
+            Path sampled = dir.resolve("sampled.yaml");
+            Files.writeString(sampled, yaml.toString().replaceFirst("grid:\n.*\n", "") + "sample:\n  trials: 3\n  "
+                    + setting.key() + ": " + draw + "\n");
+            assertTrue(SweepFile.read(sampled, 10).trials().size() >= 1, "a sample block draws " + setting.key());
+        }
     }
 
     /** Two valid, different values of {@code setting} as a sweep file writes them. */

@@ -26,12 +26,12 @@ import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
-import org.sirensweep.trial.TrialRunner;
+import org.sirensweep.trial.TrialEngine;
 import org.sirensweep.trial.TrialSettings;
 import org.sirensweep.trial.UpscaleScore;
 
 /**
- * The GPU check's whole trial: the code a Spark task runs for a trial ({@link TrialRunner} on a device: training,
+ * The GPU check's whole trial: the code a Spark task runs for a trial ({@link TrialEngine} on a device: training,
  * measures, renders at the training size and an upscale size, PNGs, upscale scores, weights), less Spark and the
  * store, against the same trial on the CPU engine, recorded where the check's kit is made ({@link #record}). A short
  * Laplacian training (every derivative stream, the harmonic fit), so that chaos has not yet amplified the products'
@@ -59,7 +59,7 @@ final class GpuTrialCheck {
 
     /** Trains the trial on the CPU engine and writes what it gave into {@code folder}. */
     static void record(Path image, Path folder, GpuCheck.Cases cases) throws IOException, ImageFormatException {
-        TrialOutcome cpu = TrialRunner.prepare(settings(image, cases)).run(1, TrainingProgress.NONE);
+        TrialOutcome cpu = TrialEngine.prepare(settings(image, cases)).run(1, TrainingProgress.NONE);
         Files.createDirectories(folder);
         Files.writeString(folder.resolve(OUTCOME), String.join("\n", values(cpu).entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).toList()) + "\n");
@@ -79,7 +79,7 @@ final class GpuTrialCheck {
         }
         TrialOutcome outcome;
         try (Device device = gpu.open(false, true)) {
-            outcome = TrialRunner.prepare(settings(image, cases)).run(1, TrainingProgress.NONE, Checkpoints.NONE,
+            outcome = TrialEngine.prepare(settings(image, cases)).run(1, TrainingProgress.NONE, Checkpoints.NONE,
                     device);
         }
         Map<String, String> ours = values(outcome);

@@ -1,7 +1,10 @@
 package org.sirensweep.bench;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.Supervision;
@@ -9,6 +12,7 @@ import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.Siren;
 import org.sirensweep.model.SirenConfig;
 import org.sirensweep.model.Workspace;
+import org.sirensweep.train.Batches;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.Trainer;
 import org.sirensweep.train.TrainingConfig;
@@ -42,7 +46,7 @@ public final class StepBenchmark {
 
         /** Points in one step. */
         public int rows() {
-            return batchSize == 0 ? resolution * resolution : batchSize;
+            return Batches.largest((long) resolution * resolution, batchSize);
         }
     }
 
@@ -64,6 +68,50 @@ public final class StepBenchmark {
         public double gflopsPerSecond() {
             return gflopsPerStep / (msPerStep / 1e3);
         }
+    }
+
+    /**
+     * What a {@code bench} run measured: the sgemm ceiling for each step size (points per step), and each case.
+     *
+     * @param ceilings the sgemm ceiling by points per step
+     * @param results  each case's measurement, in the order the cases were given
+     */
+    public record Measurements(Map<Integer, GemmCeiling> ceilings, List<Result> results) {
+        /** The fraction of its step size's sgemm ceiling that a case's step reached. */
+        public double fractionOfCeiling(Result r) {
+            return r.gflopsPerSecond() / ceilings.get(r.benchCase().rows()).combined();
+        }
+
+        /** A case's step time over vanilla's at its resolution, or null where vanilla was not measured. */
+        public Double costVsVanilla(Result r) {
+            return results.stream().filter(v -> v.benchCase().supervision() == Supervision.VANILLA
+                            && v.benchCase().resolution() == r.benchCase().resolution())
+                    .findFirst().map(v -> r.msPerStep() / v.msPerStep()).orElse(null);
+        }
+    }
+
+    /**
+     * Measures every case in turn, each step size's sgemm ceiling before its first case, {@code images} holding the
+     * training image at each resolution; one line to {@code log} as each starts. A case too large for this machine
+     * throws {@link org.sirensweep.train.InsufficientMemoryException}.
+     */
+    public static Measurements measure(List<Case> cases, Map<Integer, PixelImage> images, int steps,
+                                       double warmUpSeconds, PrintWriter log) {
+        Map<Integer, GemmCeiling> ceilings = new LinkedHashMap<>();
+        List<Result> results = new ArrayList<>();
+        for (Case c : cases) {
+            ceilings.computeIfAbsent(c.rows(), rows -> {
+                log.printf("bench: sgemm ceiling at %d x %d%n", rows, c.width());
+                log.flush();
+                return GemmCeiling.measure(rows, c.width(), 5);
+            });
+            log.printf("bench: %s at %d², width %d, depth %d, %s%s: %gs warm-up, %d steps%n", c.supervision().id(),
+                    c.resolution(), c.width(), c.depth(), Batches.describe(c.batchSize()),
+                    c.pack() == 1 ? "" : ", packs of " + c.pack(), warmUpSeconds, steps + Trainer.WARM_UP_STEPS);
+            log.flush();
+            results.add(run(images.get(c.resolution()), c, steps, (long) (warmUpSeconds * 1e9)));
+        }
+        return new Measurements(ceilings, results);
     }
 
     /**
@@ -109,8 +157,7 @@ public final class StepBenchmark {
 
     /** One training of the case, at least {@code steps} steps past the trainer's warm-up: its first member's result. */
     private static TrainingResult train(PixelImage image, Case c, int steps, TrainingProgress progress) {
-        int points = c.resolution() * c.resolution();
-        int batches = (points + c.rows() - 1) / c.rows();
+        int batches = Batches.count((long) c.resolution() * c.resolution(), c.batchSize());
         // The trainer's warm-up steps are run in addition to the measured ones.
         int epochs = (steps + Trainer.WARM_UP_STEPS + batches - 1) / batches;
         TrainingConfig training = new TrainingConfig(c.supervision(), epochs, c.batchSize(), false, 1e-4, 0, epochs);

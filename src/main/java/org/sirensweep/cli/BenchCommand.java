@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.sirensweep.bench.GemmCeiling;
 import org.sirensweep.bench.StepBenchmark;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PixelImage;
@@ -17,6 +16,7 @@ import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TrainingImage;
 import org.sirensweep.model.SineActivation;
 import org.sirensweep.model.SirenConfig;
+import org.sirensweep.train.Batches;
 import org.sirensweep.train.InsufficientMemoryException;
 import org.sirensweep.train.Trainer;
 import picocli.CommandLine;
@@ -104,37 +104,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
         threads.apply(cli);
 
-        PrintWriter err = cli.getErr();
-        Map<Integer, GemmCeiling> ceilings = new LinkedHashMap<>();
-        List<StepBenchmark.Result> results = new ArrayList<>();
-        for (StepBenchmark.Case c : cases) {
-            ceilings.computeIfAbsent(c.rows(), rows -> {
-                err.printf("bench: sgemm ceiling at %d x %d%n", rows, width);
-                err.flush();
-                return GemmCeiling.measure(rows, width, 5);
-            });
-            err.printf("bench: %s at %d², width %d, depth %d, %s%s: %gs warm-up, %d steps%n", c.supervision().id(),
-                    c.resolution(), width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize,
-                    pack == 1 ? "" : ", packs of " + pack, warmUpSeconds, steps + Trainer.WARM_UP_STEPS);
-            err.flush();
-            try {
-                results.add(StepBenchmark.run(images.get(c.resolution()), c, steps, (long) (warmUpSeconds * 1e9)));
-            } catch (InsufficientMemoryException e) {
-                throw new CommandLine.ParameterException(cli, e.getMessage());
-            }
+        StepBenchmark.Measurements measured;
+        try {
+            measured = StepBenchmark.measure(cases, images, steps, warmUpSeconds, cli.getErr());
+        } catch (InsufficientMemoryException e) {
+            throw new CommandLine.ParameterException(cli, e.getMessage());
         }
-        Map<String, Object> report = report(ceilings, results);
+        Map<String, Object> report = report(measured);
         PrintWriter out = cli.getOut();
         if (json) {
             out.println(TrainCommand.mapper().writeValueAsString(report));
         } else {
-            printTable(out, ceilings, results);
+            printTable(out, measured);
         }
         out.flush();
         return 0;
     }
 
-    private Map<String, Object> report(Map<Integer, GemmCeiling> ceilings, List<StepBenchmark.Result> results) {
+    private Map<String, Object> report(StepBenchmark.Measurements measured) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("machine", Machine.describe());
         report.put("sine_activation", SineActivation.forType(DataType.FLOAT).describe());
@@ -144,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("measured_steps", steps);
         report.put("warm_up_seconds", warmUpSeconds);
         report.put("pack", pack);
-        report.put("ceilings", ceilings.entrySet().stream().map(e -> {
+        report.put("ceilings", measured.ceilings().entrySet().stream().map(e -> {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("points", e.getKey());
             c.put("width", width);
@@ -154,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
             c.put("combined_gflops", e.getValue().combined());
             return c;
         }).toList());
-        report.put("steps", results.stream().map(r -> {
+        report.put("steps", measured.results().stream().map(r -> {
             StepBenchmark.Case c = r.benchCase();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("supervision", c.supervision().id());
@@ -165,8 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
             row.put("ms_per_step", r.msPerStep());
             row.put("gflop_per_step", r.gflopsPerStep());
             row.put("gflops", r.gflopsPerSecond());
-            row.put("fraction_of_ceiling", r.gflopsPerSecond() / ceilings.get(c.rows()).combined());
-            row.put("cost_vs_vanilla", costVsVanilla(r, results));
+            row.put("fraction_of_ceiling", measured.fractionOfCeiling(r));
+            row.put("cost_vs_vanilla", measured.costVsVanilla(r));
             row.put("peak_rss_mb", r.peakRssBytes() / MB);
             row.put("peak_heap_mb", r.peakHeapBytes() / MB);
             row.put("workspace_mb", r.workspaceBytes() / MB);
@@ -178,30 +165,30 @@ public final class BenchCommand implements Callable<Integer> {
         return report;
     }
 
-    private void printTable(PrintWriter out, Map<Integer, GemmCeiling> ceilings, List<StepBenchmark.Result> results) {
+    private void printTable(PrintWriter out, StepBenchmark.Measurements measured) {
         Map<String, Object> machine = Machine.describe();
         out.printf("machine: %s cores, %s, Java %s, %s (%s), %s ND4J threads%n", machine.get("cores"), machine.get("os"),
                 machine.get("java"), machine.get("nd4j_backend"), machine.get("blas"), machine.get("nd4j_threads"));
         out.printf("sine activation: %s; OpenBLAS core type: %s; OpenMP wait policy: %s%n",
                 SineActivation.forType(DataType.FLOAT).describe(), openBlasCoreType(), ompWaitPolicy());
         out.printf("network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps, each case after "
-                + "%gs of untimed training%n", width, depth, batchSize == 0 ? "full batch" : "batch " + batchSize, image,
+                + "%gs of untimed training%n", width, depth, Batches.describe(batchSize), image,
                 steps, Trainer.WARM_UP_STEPS, warmUpSeconds);
         out.printf(pack == 1 ? "one network per step%n%n" : "packs of %d networks per step: times are per network "
                 + "(the pack's step time / %d), GFLOP per network%n%n", pack, pack);
         out.println("sgemm ceiling (GFLOP/s, the step's products alone, hot caches)");
         out.printf("%10s %10s %10s %12s %10s%n", "points", "forward", "dW=hᵀdu", "dh=du·Wᵀ", "combined");
-        ceilings.forEach((points, c) -> out.printf("%10d %10.1f %10.1f %12.1f %10.1f%n", points, c.forward(),
+        measured.ceilings().forEach((points, c) -> out.printf("%10d %10.1f %10.1f %12.1f %10.1f%n", points, c.forward(),
                 c.weightGradient(), c.inputAdjoint(), c.combined()));
         out.println();
         out.printf("%-10s %6s %10s %11s %9s %8s %8s %9s %9s %9s%n", "supervision", "res", "ms/step", "GFLOP/step",
                 "GFLOP/s", "ceiling", "×vanilla", "RSS MB", "heap MB", "work MB");
-        for (StepBenchmark.Result r : results) {
+        for (StepBenchmark.Result r : measured.results()) {
             StepBenchmark.Case c = r.benchCase();
-            Double cost = costVsVanilla(r, results);
+            Double cost = measured.costVsVanilla(r);
             out.printf("%-10s %6d %10.3f %11.4f %9.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n", c.supervision().id(),
                     c.resolution(), r.msPerStep(), r.gflopsPerStep(), r.gflopsPerSecond(),
-                    100 * r.gflopsPerSecond() / ceilings.get(c.rows()).combined(),
+                    100 * measured.fractionOfCeiling(r),
                     cost == null ? "-" : String.format("%.2f", cost), r.peakRssBytes() / MB, r.peakHeapBytes() / MB,
                     r.workspaceBytes() / MB);
         }
@@ -217,13 +204,5 @@ public final class BenchCommand implements Callable<Integer> {
     private static String ompWaitPolicy() {
         String policy = System.getenv("OMP_WAIT_POLICY");
         return policy == null || policy.isBlank() ? "OpenMP's default (spin, then sleep)" : policy + " (OMP_WAIT_POLICY)";
-    }
-
-    /** Step time relative to vanilla at the same resolution, or null when vanilla was not measured. */
-    private static Double costVsVanilla(StepBenchmark.Result r, List<StepBenchmark.Result> results) {
-        return results.stream()
-                .filter(v -> v.benchCase().supervision() == Supervision.VANILLA
-                        && v.benchCase().resolution() == r.benchCase().resolution())
-                .findFirst().map(v -> r.msPerStep() / v.msPerStep()).orElse(null);
     }
 }

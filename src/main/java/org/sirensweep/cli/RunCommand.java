@@ -9,27 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
-import org.sirensweep.model.Memory;
 import org.sirensweep.report.ImageSelection;
 import org.sirensweep.report.LiveReport;
 import org.sirensweep.spark.ClusterChecks;
 import org.sirensweep.spark.ExecutorMemory;
-import org.sirensweep.spark.SweepDriver;
-import org.sirensweep.spark.SweepRunner;
-import org.sirensweep.spark.TaskReport;
+import org.sirensweep.spark.SweepController;
+import org.sirensweep.spark.SparkJobs;
 import org.sirensweep.store.ResultDataset;
-import org.sirensweep.sweep.EarlyStopping;
 import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepFileException;
-import org.sirensweep.sweep.Trial;
-import org.sirensweep.sweep.TrialPacks;
-import org.sirensweep.sweep.TrialStage;
-import org.sirensweep.train.Measures;
-import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -127,26 +118,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--output: " + e.getMessage());
         }
         if (dryRun) {
-            printTrials(sweep, out);
-            List<List<TrialStage>> packs = TrialPacks.form(Scheduler.of(sweep).next(Map.of()).stages(), sweep,
-                    SweepRunner.plannedTaskSlots(master));
-            out.printf("%d Spark tasks for the first %d trials (%s)%n", packs.size(),
-                    packs.stream().mapToInt(List::size).sum(), packs.stream().anyMatch(p -> p.size() > 1)
-                            ? "packs of " + packs.stream().map(p -> String.valueOf(p.size())).distinct()
-                            .collect(Collectors.joining(", ")) + " trials trained side by side; the largest "
-                            + "pack needs " + Memory.describe(packs.stream().mapToLong(
-                                    p -> sweep.packBytes(p.get(0).trial(), p.size())).max().orElse(0))
-                            : "one trial each");
-            if (sweep.earlyStopping() == null) {
-                out.printf("sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n", sweep.name(),
-                        sweep.trials().size(), sweep.totalSteps(), dataset);
-            } else {
-                out.printf("sweep %s: %d trials with successive halving (%s): about %,d optimiser steps if none "
-                        + "diverges, against %,d for the full grid; results would go to %s%n", sweep.name(),
-                        sweep.trials().size(), describe(sweep.earlyStopping()),
-                        Scheduler.of(sweep).expectedSteps(), sweep.totalSteps(), dataset);
-            }
-            out.flush();
+            RunTables.printDryRun(sweep, SweepController.firstPlan(sweep, master), dataset, out);
             return 0;
         }
         String unreachable = ClusterChecks.unreachableMaster(master != null ? master
@@ -170,36 +142,20 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** How the dataset's readers open it: Python's and DuckDB's S3 clients name S3 {@code s3://}, not s3a. */
-    static String howToRead(Location dataset) {
-        String folder = dataset.toString();
-        return switch (dataset.scheme()) {
-            case "file" -> "pandas.read_parquet(\"" + folder + "\"), spark.read.parquet, or DuckDB '" + folder
-                    + "/*.parquet'";
-            case "s3a" -> {
-                String s3 = "s3" + folder.substring("s3a".length());
-                yield "spark.read.parquet(\"" + folder + "\"), pandas.read_parquet(\"" + s3 + "\") with s3fs, or "
-                        + "DuckDB '" + s3 + "/*.parquet' with httpfs";
-            }
-            default -> "spark.read.parquet(\"" + folder + "\"), or pandas.read_parquet(\"" + folder
-                    + "\") where pyarrow reaches " + dataset.scheme() + ":";
-        };
-    }
-
     private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, LiveReport report,
                     PrintWriter out) throws IOException {
         List<String> warnings = new ArrayList<>();
-        SweepDriver driver = SweepDriver.prepare(sweep, results, retryFailed, warnings);
+        SweepController controller = SweepController.prepare(sweep, results, retryFailed, warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
         out.printf("sweep %s: %d trials, %d already in %s, %d to run%s%n", sweep.name(), sweep.trials().size(),
-                driver.alreadyDone(), results.folder(), sweep.trials().size() - driver.alreadyDone(),
-                sweep.earlyStopping() == null ? "" : " with successive halving (" + describe(sweep.earlyStopping())
+                controller.alreadyDone(), results.folder(), sweep.trials().size() - controller.alreadyDone(),
+                sweep.earlyStopping() == null ? "" : " with successive halving (" + RunTables.describe(sweep.earlyStopping())
                         + ")");
         out.printf("report: %s (open it in a browser; it follows the run)%n", report.file());
         out.flush();
-        SweepDriver.Outcome outcome;
+        SweepController.Outcome outcome;
         try {
-            outcome = driver.run(master, checkpointInterval, System.out, report, new SweepDriver.Events() {
+            outcome = controller.run(master, checkpointInterval, System.out, report, new SweepController.Events() {
                 @Override
                 public void sparkStarted(String uiUrl) {
                     out.println("Spark UI: " + uiUrl);
@@ -213,34 +169,17 @@ public final class RunCommand implements Callable<Integer> {
                     out.flush();
                 }
             });
-        } catch (SweepRunner.ClusterUnavailableException e) {
+        } catch (SparkJobs.ClusterUnavailableException e) {
             return refuse(e.getMessage(), NO_EXECUTORS, out);
-        } catch (SweepDriver.OutputUnwritableException e) {
+        } catch (SweepController.OutputUnwritableException e) {
             return refuse("--output: " + e.getMessage(), SirenSweep.BAD_INPUT, out);
         }
-        String jobError = outcome.jobError();
-        Map<String, TaskReport> reports = outcome.reports();
         Map<String, ResultDataset.Row> after = results.rows(new ArrayList<>());
-        printResults(sweep, after, reports, out);
+        RunTables.printResults(sweep, after, outcome.reports(), out);
         if (sweep.earlyStopping() != null) {
-            printSaving(sweep, results.standings(sweep, after, Set.of()), out);
+            RunTables.printSaving(sweep, results.standings(sweep, after, Set.of()), out);
         }
-        long failed = after.values().stream().filter(r -> r.status() == TrialStatus.FAILED).count();
-        long missing = sweep.trials().stream().filter(t -> !after.containsKey(t.id())).count();
-        out.printf("results: %s (%d rows; %s)%n", results.folder(), after.size(), howToRead(results.folder()));
-        out.printf("report: %s%n", report.file());
-        if (jobError != null || missing > 0) {
-            out.printf("incomplete: %d of %d trials have their rows, %d have none%s; run the same command again to "
-                    + "resume%n", sweep.trials().size() - missing, sweep.trials().size(), missing,
-                    jobError == null ? "" : " (" + jobError + ")");
-            out.flush();
-            return INCOMPLETE;
-        }
-        if (failed > 0) {
-            out.printf("%d trials failed (their rows hold the error); --retry-failed runs them again%n", failed);
-        }
-        out.flush();
-        return failed > 0 ? SOME_FAILED : 0;
+        return RunTables.printEnding(sweep, results.folder(), after, report.file(), outcome.jobError(), out);
     }
 
     /** One line on stderr for what keeps the sweep from running; returns {@code exit}. */
@@ -249,67 +188,5 @@ public final class RunCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("siren-sweep run: " + line);
         spec.commandLine().getErr().flush();
         return exit;
-    }
-
-    private static String describe(EarlyStopping rule) {
-        return "rungs at epochs " + rule.rungs().stream().map(String::valueOf).collect(Collectors.joining(", "))
-                + " of " + rule.maxEpochs() + ", keeping the best 1/" + rule.reductionFactor() + " by "
-                + rule.metric() + (rule.by().isEmpty() ? "" : " per " + String.join(", ", rule.by()));
-    }
-
-    /** The optimiser steps the trials took (to their last curve sample), against the full grid's. */
-    private static void printSaving(Sweep sweep, Map<String, Scheduler.Standing> standings, PrintWriter out) {
-        long taken = standings.values().stream().filter(st -> !st.curve().isEmpty())
-                .mapToLong(st -> st.curve().get(st.curve().size() - 1).step()).sum();
-        out.printf("successive halving: %,d optimiser steps taken, %.0f%% of the %,d the full grid takes%n", taken,
-                100.0 * taken / sweep.totalSteps(), sweep.totalSteps());
-    }
-
-    private static void printTrials(Sweep sweep, PrintWriter out) {
-        List<String> header = new ArrayList<>(List.of("trial_id"));
-        header.addAll(sweep.gridKeys());
-        header.addAll(List.of("steps", "memory"));
-        List<List<String>> table = new ArrayList<>();
-        for (Trial t : sweep.trials()) {
-            List<String> row = new ArrayList<>(List.of(t.id()));
-            sweep.gridKeys().forEach(k -> row.add(display(t.values().get(k))));
-            row.add(String.format("%,d", t.settings().totalSteps()));
-            row.add(Memory.describe(t.settings().plannedBytes(sweep.channels(t))));
-            table.add(row);
-        }
-        Tables.print(header, table, out);
-    }
-
-    private static void printResults(Sweep sweep, Map<String, ResultDataset.Row> rows, Map<String, TaskReport> reports,
-                                     PrintWriter out) {
-        List<String> header = new ArrayList<>(List.of("trial_id"));
-        header.addAll(sweep.gridKeys());
-        header.addAll(List.of("status", "psnr", "psnr_fit", "grad_err", "lap_err", "seconds"));
-        List<List<String>> table = new ArrayList<>();
-        for (Trial t : sweep.trials()) {
-            List<String> row = new ArrayList<>(List.of(t.id()));
-            sweep.gridKeys().forEach(k -> row.add(display(t.values().get(k))));
-            ResultDataset.Row stored = rows.get(t.id());
-            TaskReport report = reports.get(t.id());
-            row.add(stored == null ? "missing" : stored.status().id());
-            Measures m = report == null ? null : report.measures();
-            row.add(report == null ? (stored == null ? "" : "(earlier run)") : String.format("%.2f", m.psnr()));
-            row.add(m == null ? "" : String.format("%.2f", m.determined(t.settings().supervision())));
-            row.add(m == null ? "" : String.format("%.3f", m.gradientError()));
-            row.add(m == null ? "" : String.format("%.3f", m.laplacianError()));
-            row.add(report == null ? "" : String.format("%.1f", report.seconds()));
-            table.add(row);
-        }
-        Tables.print(header, table, out);
-    }
-
-    /** A setting as a person writes it: 0.0001 rather than 1.0E-4, and a drawn 0.000318447503 as 0.0003184. */
-    private static String display(Object value) {
-        if (!(value instanceof Double d)) {
-            return String.valueOf(value);
-        }
-        java.math.BigDecimal exact = java.math.BigDecimal.valueOf(d).stripTrailingZeros();
-        return (exact.precision() > 6 ? exact.round(new java.math.MathContext(4)) : exact).stripTrailingZeros()
-                .toPlainString();
     }
 }

@@ -40,7 +40,7 @@ import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
-import org.sirensweep.trial.TrialRunner;
+import org.sirensweep.trial.TrialEngine;
 import org.sirensweep.trial.TrialSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -101,9 +101,9 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
         settings = settings(cli);
-        TrialRunner runner;
+        TrialEngine runner;
         try {
-            runner = TrialRunner.prepare(settings);
+            runner = TrialEngine.prepare(settings);
         } catch (ImageFormatException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--image: " + e.getMessage());
         }
@@ -136,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int train(CommandLine cli, TrialRunner runner, Duration checkpointInterval, Device device)
+    private int train(CommandLine cli, TrialEngine runner, Duration checkpointInterval, Device device)
             throws IOException {
         OutputFolder folder = output.prepare(cli);
         Path target = folder.target();

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
-import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.Trial;

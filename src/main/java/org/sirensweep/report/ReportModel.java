@@ -18,7 +18,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.store.ResultTable;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.train.Measures;

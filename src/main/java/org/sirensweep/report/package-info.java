@@ -3,6 +3,7 @@
  * table, parallel coordinates, learning curves, a gallery of every trial's pictures and the seed's analyses, drawn in
  * the browser by the charting and table libraries it inlines (no server, no network). {@link
  * org.sirensweep.report.SweepReport} writes it once; {@link org.sirensweep.report.LiveReport} keeps it current while
- * a run works. Reads the dataset through {@code spark}'s storage classes; runs no Spark.
+ * a run works, fed the running job's progress ({@link org.sirensweep.sweep.SweepProgress}). Reads the dataset
+ * through {@code store}; knows nothing of Spark.
  */
 package org.sirensweep.report;

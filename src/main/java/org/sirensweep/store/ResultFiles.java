@@ -55,33 +55,13 @@ public final class ResultFiles {
      * The row's columns; README.md documents each. The first fourteen settings' columns sit where rows have always
      * had them; a setting declared later gets an optional column at the end, from its declaration.
      */
-    public static final MessageType SCHEMA = MessageTypeParser.parseMessageType(withLaterSettings("""
+    public static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
             message trial_result {
               required binary sweep (STRING);
               required binary trial_id (STRING);
               required binary status (STRING);
               optional binary error (STRING);
-              required binary image (STRING);
-              required binary image_path (STRING);
-              required binary image_sha256 (STRING);
-              required int32 resolution;
-              required binary supervision (STRING);
-              required int32 epochs;
-              required int32 batch_size;
-              required boolean shuffle;
-              required double lr;
-              required int32 depth;
-              required int32 width;
-              required double omega0;
-              optional int32 omega0_resolution;
-              required double omega0_effective;
-              optional int32 target_resolution;
-              required double gradient_target_scale;
-              required double laplacian_target_scale;
-              required int64 seed;
-              required int32 curve_interval;
-              required group render_sizes (LIST) { repeated group list { required int32 element; } }
-              optional binary inject_fault (STRING);
+            """ + SettingColumns.firstDeclarations() + """
               optional int32 channels;
               optional int64 steps;
               optional int64 resumed_from_step;
@@ -144,8 +124,7 @@ public final class ResultFiles {
                 }
               }
               optional binary weights_npz;
-            }
-            """));
+            """ + SettingColumns.laterDeclarations() + "}\n");
 
     private static final Properties VERSIONS = loadVersions();
 
@@ -260,45 +239,6 @@ public final class ResultFiles {
         }
     }
 
-    /** {@code schema} with a column for each setting declared after the first fourteen, before its closing brace. */
-    private static String withLaterSettings(String schema) {
-        StringBuilder later = new StringBuilder();
-        for (Setting setting : Setting.values()) {
-            if (!setting.isFirst()) {
-                later.append("  optional ").append(switch (setting.kind()) {
-                    case TEXT, SUPERVISION, FAULT -> "binary " + setting.key() + " (STRING)";
-                    case BOOLEAN -> "boolean " + setting.key();
-                    case INTEGER, BATCH_SIZE -> "int32 " + setting.key();
-                    case LONG -> "int64 " + setting.key();
-                    case POSITIVE_REAL -> "double " + setting.key();
-                }).append(";\n");
-            }
-        }
-        int end = schema.lastIndexOf('}');
-        return schema.substring(0, end) + later + schema.substring(end);
-    }
-
-    /** Appends the value of each setting declared after the first fourteen, where the trial has one. */
-    private static void appendLaterSettings(Group row, TrialSettings s) {
-        for (Setting setting : Setting.values()) {
-            Object value = s.get(setting);
-            if (setting.isFirst() || value == null) {
-                continue;
-            }
-            if (value instanceof Integer i) {
-                row.append(setting.key(), i);
-            } else if (value instanceof Long l) {
-                row.append(setting.key(), l);
-            } else if (value instanceof Double d) {
-                row.append(setting.key(), d);
-            } else if (value instanceof Boolean b) {
-                row.append(setting.key(), b);
-            } else {
-                row.append(setting.key(), value.toString());
-            }
-        }
-    }
-
     private static Group toGroup(TrialResult r) {
         Group row = new SimpleGroupFactory(SCHEMA).newGroup();
         TrialSettings s = r.trial().settings();
@@ -306,28 +246,8 @@ public final class ResultFiles {
         if (r.error() != null) {
             row.append("error", r.error());
         }
-        row.append("image", r.trial().image()).append("image_path", s.image())
-                .append("image_sha256", r.trial().imageSha256())
-                .append("resolution", s.resolution()).append("supervision", s.supervision().id())
-                .append("epochs", s.epochs()).append("batch_size", s.batchSize()).append("shuffle", s.shuffle())
-                .append("lr", s.learningRate()).append("depth", s.depth()).append("width", s.width())
-                .append("omega0", s.omega0());
-        if (s.omega0Resolution() != null) {
-            row.append("omega0_resolution", s.omega0Resolution());
-        }
-        row.append("omega0_effective", s.effectiveOmega0());
-        if (s.targetResolution() != null) {
-            row.append("target_resolution", s.targetResolution());
-        }
-        row.append("gradient_target_scale", s.targetScales().gradient())
-                .append("laplacian_target_scale", s.targetScales().laplacian())
-                .append("seed", s.seed()).append("curve_interval", s.curveInterval());
-        Group sizes = row.addGroup("render_sizes");
-        s.renderSizes().forEach(size -> sizes.addGroup("list").append("element", size));
-        if (s.injectedFault() != null) {
-            row.append("inject_fault", s.injectedFault());
-        }
-        appendLaterSettings(row, s);
+        SettingColumns.appendFirst(row, r);
+        SettingColumns.appendLater(row, s);
         TrialOutcome o = r.outcome();
         if (o != null) {
             row.append("channels", o.channels()).append("steps", o.steps())

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +35,10 @@ import org.sirensweep.trial.Setting;
 final class Sampling {
     private static final Pattern CALL = Pattern.compile("\\s*(\\w+)\\s*\\((.*)\\)\\s*", Pattern.DOTALL);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<Setting> REAL = Set.of(Setting.LR, Setting.OMEGA0);
-    private static final Set<Setting> INTEGER = Set.of(Setting.RESOLUTION, Setting.EPOCHS,
-            Setting.BATCH_SIZE, Setting.DEPTH, Setting.WIDTH, Setting.SEED, Setting.OMEGA0_RESOLUTION,
-            Setting.TARGET_RESOLUTION);
+    /** The kinds of setting each distribution draws from: the settings follow from their declarations. */
+    private static final Set<Setting.Kind> REAL = EnumSet.of(Setting.Kind.POSITIVE_REAL);
+    private static final Set<Setting.Kind> INTEGER = EnumSet.of(Setting.Kind.INTEGER, Setting.Kind.BATCH_SIZE,
+            Setting.Kind.LONG);
     /** Keys of the block that are not settings. */
     static final Set<String> OWN_KEYS = Set.of("trials", "seed");
 
@@ -138,8 +140,8 @@ final class Sampling {
     }
 
     private static Distribution distribution(Setting key, JsonNode node, String path) throws Problem {
-        String usage = "expected loguniform(low, high) or uniform(low, high) for lr and omega0, randint(low, high) "
-                + "for integer settings, or choice([a, b, ...]) for any";
+        String usage = "expected loguniform(low, high) or uniform(low, high) for " + settingsOf(REAL)
+                + ", randint(low, high) for integer settings, or choice([a, b, ...]) for any";
         Matcher call = node.isTextual() ? CALL.matcher(node.textValue()) : null;
         if (call == null || !call.matches()) {
             throw new Problem(path, usage + ", got " + node);
@@ -154,7 +156,7 @@ final class Sampling {
         try {
             switch (function) {
                 case "loguniform", "uniform" -> {
-                    if (!REAL.contains(key)) {
+                    if (!REAL.contains(key.kind())) {
                         throw new Problem(path, function + " draws real numbers; " + key.key()
                                 + " takes integers or names: use randint(low, high) or choice([...])");
                     }
@@ -163,8 +165,8 @@ final class Sampling {
                             : new Uniform(bounds[0], bounds[1]);
                 }
                 case "randint" -> {
-                    if (!INTEGER.contains(key) || arguments.size() != 2) {
-                        throw new Problem(path, INTEGER.contains(key) ? "randint takes two bounds, got " + node
+                    if (!INTEGER.contains(key.kind()) || arguments.size() != 2) {
+                        throw new Problem(path, INTEGER.contains(key.kind()) ? "randint takes two bounds, got " + node
                                 : "randint draws integers; " + key.key() + " is not an integer setting");
                     }
                     long low = ((Number) SettingParser.parse(key, arguments.get(0))).longValue();
@@ -172,7 +174,7 @@ final class Sampling {
                     if (low > high) {
                         throw new Problem(path, "randint needs low ≤ high, got " + node.textValue());
                     }
-                    return new RandInt(low, high, key == Setting.SEED);
+                    return new RandInt(low, high, key.kind() == Setting.Kind.LONG);
                 }
                 case "choice" -> {
                     JsonNode list = arguments.size() == 1 ? arguments.get(0) : null;
@@ -195,6 +197,14 @@ final class Sampling {
         } catch (IllegalArgumentException e) {
             throw new Problem(path, e.getMessage());
         }
+    }
+
+    /** The training settings of {@code kinds}, by name: "lr and omega0". */
+    private static String settingsOf(Set<Setting.Kind> kinds) {
+        List<String> names = Arrays.stream(Setting.values()).filter(s -> s.isTraining() && kinds.contains(s.kind()))
+                .map(Setting::key).toList();
+        return names.size() == 1 ? names.get(0) : String.join(", ", names.subList(0, names.size() - 1)) + " and "
+                + names.get(names.size() - 1);
     }
 
     /** Two bounds in real values, each a valid value of the setting, low below high. */

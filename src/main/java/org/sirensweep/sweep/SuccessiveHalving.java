@@ -97,7 +97,7 @@ public final class SuccessiveHalving implements Scheduler {
     public long expectedSteps() {
         double steps = 0;
         for (List<Trial> group : groups(rule, sweep.trials())) {
-            double stepsPerEpoch = group.stream().mapToDouble(t -> t.settings().stepsUntil(1)).average().orElse(0);
+            double stepsPerEpoch = group.stream().mapToDouble(t -> t.settings().cost().stepsUntil(1)).average().orElse(0);
             int trials = group.size();
             int from = 0;
             for (int epoch : rule.rungs()) {

@@ -32,14 +32,14 @@ public record Sweep(String name, String description, Path source, List<String> g
     }
 
     /**
-     * The bytes a pack of {@code size} trials shaped like {@code trial} takes ({@link TrialSettings#plannedBytes}).
+     * The bytes a pack of {@code size} trials shaped like {@code trial} takes ({@link org.sirensweep.trial.TrialCost#plannedBytes}).
      */
     public long packBytes(Trial trial, int size) {
-        return trial.settings().plannedBytes(channels(trial), size);
+        return trial.settings().cost().plannedBytes(channels(trial), size);
     }
 
     /** Optimiser steps over all trials trained to their end: the work of the sweep without early stopping. */
     public long totalSteps() {
-        return trials.stream().mapToLong(t -> t.settings().totalSteps()).sum();
+        return trials.stream().mapToLong(t -> t.settings().cost().totalSteps()).sum();
     }
 }

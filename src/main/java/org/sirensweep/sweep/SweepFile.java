@@ -66,7 +66,7 @@ public final class SweepFile {
     }
 
     /**
-     * As {@link #read(Path, int)}, also refusing a trial whose planned memory ({@link TrialSettings#plannedBytes})
+     * As {@link #read(Path, int)}, also refusing a trial whose planned memory ({@link org.sirensweep.trial.TrialCost#plannedBytes})
      * exceeds {@code maxTrialBytes}, what one executor can give; {@code limitSource} says where that figure came
      * from, for the error.
      */
@@ -120,7 +120,7 @@ public final class SweepFile {
         List<Trial> trials = TrialSearch.expand(yaml, fixed, grid, sampling, curveInterval, renderSizes, images,
                 earlyStopping);
         for (Trial trial : trials) {
-            long bytes = trial.settings().plannedBytes(images.get(trial.image()).channels());
+            long bytes = trial.settings().cost().plannedBytes(images.get(trial.image()).channels());
             if (bytes > maxTrialBytes) {
                 throw yaml.error(grid.isEmpty() ? "settings" : "grid", "trial " + trial.id() + " " + trial.shape()
                         + " needs " + Memory.describe(bytes) + " of training buffers, more than the "

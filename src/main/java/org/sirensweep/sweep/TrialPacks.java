@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.trial.Setting;
+import org.sirensweep.train.Batches;
 import org.sirensweep.trial.TrialSettings;
 
 /**
@@ -103,15 +103,9 @@ public final class TrialPacks {
         return filled;
     }
 
-    /** What must be equal for stages to share a step. */
+    /** What must be equal for stages to share a step: the trials' pack shape, and the stage. */
     private static List<Object> key(TrialStage stage) {
-        TrialSettings s = stage.trial().settings();
-        List<Object> key = new ArrayList<>();
-        for (Setting setting : Setting.values()) {
-            if (setting.role() == Setting.Role.IMAGE || setting.role() == Setting.Role.SHAPE) {
-                key.add(s.get(setting)); // null for an optional setting left out
-            }
-        }
+        List<Object> key = new ArrayList<>(stage.trial().settings().packShape());
         key.add(stage.untilEpoch());
         key.add(stage.commit());
         return key;
@@ -128,8 +122,7 @@ public final class TrialPacks {
 
     /** {@value #AUTO_SIZE} where packing pays on this backend (see the type's description), else 1. */
     private static int autoSize(TrialSettings s, boolean gpu) {
-        long points = (long) s.resolution() * s.resolution();
-        long perStep = s.batchSize() == 0 ? points : Math.min(s.batchSize(), points);
+        int perStep = Batches.largest((long) s.resolution() * s.resolution(), s.batchSize());
         boolean pays = gpu ? perStep <= AUTO_MAX_POINTS_GPU && s.width() <= AUTO_MAX_WIDTH
                 : perStep <= AUTO_MAX_POINTS_CPU && s.supervision() == Supervision.VANILLA;
         return pays ? AUTO_SIZE : 1;

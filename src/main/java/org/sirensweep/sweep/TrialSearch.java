@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.sirensweep.train.Batches;
 import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialSettings;
 
@@ -55,7 +56,7 @@ final class TrialSearch {
             // One batch per epoch is the same shuffled or not: such a point is the unshuffled trial.
             int resolution = (Integer) all.get(Setting.RESOLUTION);
             int batchSize = (Integer) all.get(Setting.BATCH_SIZE);
-            boolean singleBatch = batchSize == 0 || (long) batchSize >= (long) resolution * resolution;
+            boolean singleBatch = Batches.count((long) resolution * resolution, batchSize) == 1;
             boolean wasShuffled = Boolean.TRUE.equals(all.get(Setting.SHUFFLE));
             if (singleBatch && wasShuffled) {
                 all.put(Setting.SHUFFLE, false);

@@ -22,7 +22,7 @@ public record TrialStage(Trial trial, int untilEpoch, boolean commit) implements
 
     /** The optimiser steps from the trial's start to the end of this stage (a stage continuing a checkpoint counts those it saved as done). */
     public long steps() {
-        return trial.settings().stepsUntil(untilEpoch);
+        return trial.settings().cost().stepsUntil(untilEpoch);
     }
 
 }

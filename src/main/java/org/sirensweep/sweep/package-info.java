@@ -4,6 +4,6 @@
  * before any work, and the {@link org.sirensweep.sweep.Scheduler} that says which {@link
  * org.sirensweep.sweep.TrialStage}s a sweep runs next: every trial whole ({@link org.sirensweep.sweep.AllAtOnce}), or
  * rung by rung ({@link org.sirensweep.sweep.SuccessiveHalving}), grouped into packs by {@link
- * org.sirensweep.sweep.TrialPacks}.
+ * org.sirensweep.sweep.TrialPacks}; and where a running sweep stands ({@link org.sirensweep.sweep.SweepProgress}).
  */
 package org.sirensweep.sweep;

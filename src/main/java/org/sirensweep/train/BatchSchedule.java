@@ -3,8 +3,7 @@ package org.sirensweep.train;
 import java.util.SplittableRandom;
 
 /**
- * Which points each step of an epoch trains on. Batches are split as {@code numpy.array_split(points,
- * ceil(n / batchSize))}, as Siren-Jax: near-equal sizes, none larger than the batch size. A shuffled epoch's
+ * Which points each step of an epoch trains on, in the batches {@link Batches} says. A shuffled epoch's
  * permutation depends only on the seed and the epoch number, so a training resumed at any epoch draws the same
  * batches as one that never stopped.
  */
@@ -20,7 +19,7 @@ final class BatchSchedule {
 
     BatchSchedule(int points, int batchSize, boolean shuffle, long seed) {
         this.points = points;
-        int batches = batchCount(points, batchSize);
+        int batches = Batches.count(points, batchSize);
         starts = new int[batches + 1];
         int base = points / batches;
         int extra = points % batches;
@@ -33,17 +32,6 @@ final class BatchSchedule {
         for (int i = 0; i < points; i++) {
             order[i] = i;
         }
-    }
-
-    /** The batches of an epoch over {@code points} points in batches of {@code batchSize} (0: full batch). */
-    static int batchCount(int points, int batchSize) {
-        return batchSize == 0 || batchSize >= points ? 1 : (points + batchSize - 1) / batchSize;
-    }
-
-    /** The largest batch of an epoch over {@code points} points in batches of {@code batchSize} (0: full batch). */
-    static int largestBatch(int points, int batchSize) {
-        int batches = batchCount(points, batchSize);
-        return points / batches + (points % batches == 0 ? 0 : 1);
     }
 
     int batches() {

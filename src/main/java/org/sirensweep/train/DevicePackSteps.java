@@ -162,14 +162,14 @@ final class DevicePackSteps implements PackSteps {
      * saturating.
      */
     static long plannedBytes(SirenConfig network, TrainingConfig config, int points, int pack, boolean shuffles) {
-        int batch = BatchSchedule.largestBatch(points, config.batchSize());
+        int batch = Batches.largest(points, config.batchSize());
         long arrays = Memory.product(Workspace.elementsNeeded(network, Derivatives.of(config.supervision()), batch,
                 true, pack), Float.BYTES);
         long evaluator = Memory.product(Workspace.elementsNeeded(network, Derivatives.ALL,
                 Math.min(points, Renderer.CHUNK), false, 1), Float.BYTES);
         long parameterBuffers = Memory.product(Memory.product(network.parameterCount(), 4L * Float.BYTES), pack);
         long targets = Memory.product((long) points * (2 + 4L * network.outputs()), Float.BYTES);
-        int batches = BatchSchedule.batchCount(points, config.batchSize());
+        int batches = Batches.count(points, config.batchSize());
         long order = !shuffles || batches == 1 ? 0 : Memory.product(Memory.product((long) points * pack,
                 runEpochs(batches, points, pack, true)), Integer.BYTES);
         return Memory.sum(Memory.sum(Memory.sum(arrays, evaluator), Memory.sum(parameterBuffers, targets)),

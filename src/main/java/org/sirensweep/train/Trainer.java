@@ -93,13 +93,10 @@ public final class Trainer {
                     + image.channels() + " channels");
         }
         for (Member m : members) {
-            TrainingConfig c = m.config();
-            if (!m.network().config().equals(network) || c.supervision() != shape.supervision()
-                    || c.epochs() != shape.epochs() || c.batchSize() != shape.batchSize()
-                    || !c.targetScales().equals(shape.targetScales())) {
-                throw new IllegalArgumentException("a pack's networks share their shape, supervision, epochs, batch "
-                        + "size and target scales: " + m.network().config() + ", " + c + " against " + network + ", "
-                        + shape);
+            if (!m.network().config().equals(network) || !m.config().packShape().equals(shape.packShape())) {
+                throw new IllegalArgumentException("a pack's networks share their shape and "
+                        + shape.packShape() + ": " + m.network().config() + ", " + m.config().packShape() + " against "
+                        + network);
             }
         }
         TrainingTargets targets = TrainingTargets.of(image, shape.supervision(), shape.targetScales());
@@ -217,7 +214,7 @@ public final class Trainer {
 
     /** As {@link #plannedBytes(SirenConfig, TrainingConfig, int)} for a pack of {@code pack} such trainings. */
     public static long plannedBytes(SirenConfig network, TrainingConfig config, int points, int pack) {
-        int batch = BatchSchedule.largestBatch(points, config.batchSize());
+        int batch = Batches.largest(points, config.batchSize());
         long workspace = Workspace.bytesNeeded(network, Derivatives.of(config.supervision()), batch, DataType.FLOAT,
                 true, pack);
         long evaluator = Workspace.bytesNeeded(network, Derivatives.ALL, Math.min(points, Renderer.CHUNK),

@@ -48,6 +48,19 @@ public record TrainingConfig(Supervision supervision, int epochs, int batchSize,
         this(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval, targetScales, List.of());
     }
 
+    /**
+     * What the members of a pack share, for the engine: everything but the member's own learning rate, seed,
+     * shuffle and curve sampling (the training settings of role MEMBER, and evaluation; {@code SettingSchemaTest}
+     * holds the two to each other).
+     */
+    public record PackShape(Supervision supervision, int epochs, int batchSize, TargetScales targetScales) {
+    }
+
+    /** This configuration's part that a pack's members share. */
+    public PackShape packShape() {
+        return new PackShape(supervision, epochs, batchSize, targetScales);
+    }
+
     /** Whether the learning curve has a sample at the end of {@code epoch}. */
     public boolean samplesCurveAt(int epoch) {
         return epoch % curveInterval == 0 || epoch == epochs || curveEpochs.contains(epoch);

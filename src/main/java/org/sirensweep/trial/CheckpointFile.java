@@ -23,7 +23,7 @@ import org.sirensweep.train.TrainingState;
 /**
  * A trial's {@link Checkpoints} in one file of any store ({@link Location#write}: written beside itself and renamed
  * over the old one, or uploaded whole to an object store, so a kill mid-save leaves the previous checkpoint whole),
- * read back only if its checksum holds and it was saved by the same training ({@link TrialRunner#fingerprint()}). A file that fails either check is moved aside to the quarantine folder with a
+ * read back only if its checksum holds and it was saved by the same training ({@link TrialEngine#fingerprint()}). A file that fails either check is moved aside to the quarantine folder with a
  * warning on stderr, and the trial starts over: a bad checkpoint costs time, never a crash or a wrong result.
  *
  * <p>Layout (big-endian): the magic {@code SIRENCKP}, a format version, the fingerprint, epoch, step, training
@@ -46,7 +46,7 @@ public final class CheckpointFile implements Checkpoints {
     /**
      * @param file        where the checkpoint lives
      * @param interval    training time between saves (zero: never save, but still resume from an existing file)
-     * @param fingerprint what identifies the training ({@link TrialRunner#fingerprint()})
+     * @param fingerprint what identifies the training ({@link TrialEngine#fingerprint()})
      * @param quarantine  folder a damaged or foreign checkpoint is moved to
      */
     public CheckpointFile(Location file, Duration interval, String fingerprint, Location quarantine) {

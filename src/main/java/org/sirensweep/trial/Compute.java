@@ -7,7 +7,7 @@ import org.sirensweep.cuda.Device;
 
 /**
  * Where the engine computes: the CPU threads a training may use, and the node's GPUs through its own CUDA install
- * ({@link CudaDevice}). Schedulers (the Spark tasks, {@code train --gpu}) call these before {@link TrialRunner}.
+ * ({@link CudaDevice}). Schedulers (the Spark tasks, {@code train --gpu}) call these before {@link TrialEngine}.
  */
 public final class Compute {
     private Compute() {

@@ -183,9 +183,15 @@ public enum Setting {
                     throw new IllegalArgumentException("must be a positive number, got " + value);
                 }
             }
-            case TEXT, FAULT -> {
+            case TEXT -> {
                 if (((String) value).isBlank()) {
                     throw new IllegalArgumentException("expected a non-empty string, got '" + value + "'");
+                }
+            }
+            case FAULT -> {
+                if (!value.equals(TrialSettings.FAULT_ALWAYS) && !value.equals(TrialSettings.FAULT_FIRST_ATTEMPT)) {
+                    throw new IllegalArgumentException("must be '" + TrialSettings.FAULT_ALWAYS + "' or '"
+                            + TrialSettings.FAULT_FIRST_ATTEMPT + "', got '" + value + "'");
                 }
             }
             case SUPERVISION -> {

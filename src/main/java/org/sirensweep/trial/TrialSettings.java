@@ -1,18 +1,13 @@
 package org.sirensweep.trial;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TargetScales;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.sirensweep.model.Derivatives;
-import org.sirensweep.model.Memory;
 import org.sirensweep.model.SirenConfig;
-import org.sirensweep.model.Workspace;
-import org.sirensweep.train.Renderer;
-import org.sirensweep.train.Trainer;
 import org.sirensweep.train.TrainingConfig;
 
 /**
@@ -65,11 +60,6 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
                         + " (a fixed limit: an " + MAX_RENDER_SIZE + "² render's planes already take 3 GB of heap)");
             }
         }
-        Object fault = values.get(Setting.INJECT_FAULT);
-        if (fault != null && !fault.equals(FAULT_ALWAYS) && !fault.equals(FAULT_FIRST_ATTEMPT)) {
-            throw new IllegalArgumentException("injected fault must be '" + FAULT_ALWAYS + "' or '"
-                    + FAULT_FIRST_ATTEMPT + "', got '" + fault + "'");
-        }
         rungs = List.copyOf(rungs);
         for (int i = 0; i < rungs.size(); i++) {
             if (rungs.get(i) < 1 || rungs.get(i) >= epochs || (i > 0 && rungs.get(i) <= rungs.get(i - 1))) {
@@ -77,12 +67,28 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
                         + rungs);
             }
         }
-        // The optimiser and network records hold the remaining rules; build them once to apply them.
-        new TrainingConfig(Supervision.parse((String) values.get(Setting.SUPERVISION)), epochs, batchSize,
-                (Boolean) values.get(Setting.SHUFFLE), (Double) values.get(Setting.LR), (Long) values.get(Setting.SEED),
-                curveInterval);
+        // Each setting's own rules are its declaration's (Setting#check, above); these are the rules between them:
+        // the curve's, and the network's, whose parameters must fit one array.
+        if (curveInterval < 1) {
+            throw new IllegalArgumentException("curve interval must be at least 1 epoch, got " + curveInterval);
+        }
         SirenConfig.forImage(1, (Integer) values.get(Setting.WIDTH), (Integer) values.get(Setting.DEPTH),
                 (Double) values.get(Setting.OMEGA0));
+    }
+
+    /**
+     * What the trials of a pack share, by the settings' roles ({@link Setting.Role#IMAGE}, {@link
+     * Setting.Role#SHAPE}): the image and every setting that shapes the network or the batches, in declaration
+     * order (null for an optional one left out). Trials with equal shapes may train side by side.
+     */
+    public List<Object> packShape() {
+        List<Object> shape = new ArrayList<>();
+        for (Setting setting : Setting.values()) {
+            if (setting.role() == Setting.Role.IMAGE || setting.role() == Setting.Role.SHAPE) {
+                shape.add(values.get(setting));
+            }
+        }
+        return shape;
     }
 
     /** The value of {@code setting}, null where it is absent (an optional setting left out). */
@@ -172,58 +178,9 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
         return Math.max(1, epochs / 50);
     }
 
-    /** Optimiser steps of the whole training: epochs × batches per epoch (batches never exceed the batch size). */
-    public long totalSteps() {
-        return stepsUntil(epochs());
-    }
-
-    /** Optimiser steps from the start to the end of {@code epoch}. */
-    public long stepsUntil(int epoch) {
-        long points = (long) resolution() * resolution();
-        long batches = batchSize() == 0 ? 1 : (points + batchSize() - 1) / batchSize();
-        return batches * epoch;
-    }
-
-    /**
-     * A trial's work relative to others, for scheduling: points trained on (steps × points per step) times one
-     * point's multiply-adds, times what its derivative streams cost over a value step (about 1, 2.8 and 4 for
-     * vanilla, gradient and Laplacian steps: {@code siren-sweep bench}). Not a time: only comparisons mean anything.
-     */
-    public double relativeWork() {
-        long points = (long) resolution() * resolution();
-        double pointsPerStep = batchSize() == 0 ? points : Math.min(batchSize(), points);
-        double perPoint = 2.0 * width() + (double) depth() * width() * width() + width();
-        double streams = switch (supervision()) {
-            case VANILLA -> 1;
-            case GRADIENT, COMBINED -> 2.8;
-            case LAPLACIAN -> 4;
-        };
-        return totalSteps() * pointsPerStep * perPoint * streams;
-    }
-
-    /**
-     * The bytes this trial takes beyond the heap at its peak for an image of {@code channels} channels: the larger
-     * of its training ({@link Trainer#plannedBytes}) and its rendering (the renderer's chunk workspace and the
-     * parameters), saturating rather than overflowing: what an executor must give for the trial to start.
-     */
-    public long plannedBytes(int channels) {
-        return plannedBytes(channels, 1);
-    }
-
-    /**
-     * As {@link #plannedBytes(int)} for a pack of {@code pack} trials of this shape trained side by side: their
-     * training buffers together, or one render while every member's parameters are held.
-     */
-    public long plannedBytes(int channels, int pack) {
-        SirenConfig network = sirenConfig(channels);
-        long points = (long) resolution() * resolution();
-        long training = Trainer.plannedBytes(network, trainingConfig(), (int) Math.min(points, Integer.MAX_VALUE),
-                pack);
-        // The renders come after the training has freed its buffers, one trial at a time; only the parameters are
-        // held by both.
-        long rendering = Memory.sum(Workspace.bytesNeeded(network, Derivatives.ALL, Renderer.CHUNK, DataType.FLOAT,
-                false), Memory.product(Memory.product(network.parameterCount(), DataType.FLOAT.width()), pack));
-        return Math.max(training, rendering);
+    /** What this trial costs: its optimiser steps, its work relative to others', the memory it plans for. */
+    public TrialCost cost() {
+        return new TrialCost(this);
     }
 
     public TrainingConfig trainingConfig() {

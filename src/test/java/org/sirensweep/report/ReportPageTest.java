@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.sirensweep.cli.CliRun;
 import org.sirensweep.files.Location;
-import org.sirensweep.spark.SweepProgress;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;

@@ -26,7 +26,7 @@ class SchedulingTest {
                 grid: {supervision: [vanilla, laplacian, gradient], width: [8, 32], batch_size: [full, 64]}
                 """.replace("IMG", Path.of("data/camera.png").toAbsolutePath().toString()));
         Sweep sweep = SweepFile.read(file, 100);
-        List<Trial> order = SweepRunner.longestFirst(sweep.trials().stream().map(t -> List.of(TrialStage.whole(t)))
+        List<Trial> order = SweepPlan.longestFirst(sweep.trials().stream().map(t -> List.of(TrialStage.whole(t)))
                 .toList()).stream().map(pack -> pack.get(0).trial()).toList();
         // Batches of 64 at 16² are 4 steps an epoch over the same points: the same work as the full batch.
         assertEquals(List.of("laplacian/32", "laplacian/32", "gradient/32", "gradient/32", "vanilla/32", "vanilla/32",

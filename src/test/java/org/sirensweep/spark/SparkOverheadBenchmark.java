@@ -13,11 +13,11 @@ import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.Trial;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.trial.Compute;
-import org.sirensweep.trial.TrialRunner;
+import org.sirensweep.trial.TrialEngine;
 
 /**
  * Benchmark (not a test; {@code benchmarks/spark-overhead.sh} runs it): the cost of Spark around a sweep. {@code direct SWEEP} trains every trial of the sweep in
- * this JVM one after another with one thread; {@code spark SWEEP} runs the same sweep through {@link SweepRunner} on
+ * this JVM one after another with one thread; {@code spark SWEEP} runs the same sweep through {@link SparkJobs} on
  * {@code local[1]} (one task at a time, one thread each). Run each in a fresh JVM and compare the printed wall times:
  * <pre>
  * cp="target/classes:target/test-classes:$(cat target/runtime-classpath.txt)"
@@ -39,16 +39,16 @@ public final class SparkOverheadBenchmark {
         if (mode.equals("direct")) {
             Compute.limitThreads(1);
             for (Trial trial : sweep.trials()) {
-                TrialRunner.prepare(trial.settings(), sweep.images().get(trial.settings().image()))
+                TrialEngine.prepare(trial.settings(), sweep.images().get(trial.settings().image()))
                         .run(1, TrainingProgress.NONE);
             }
         } else if (mode.equals("spark")) {
             Path dataset = Files.createTempDirectory("overhead");
-            SweepRunner runner = SweepRunner.start("overhead", "local[1]", FileSettings.NONE);
+            SparkJobs jobs = SparkJobs.start("overhead", "local[1]", FileSettings.NONE);
             out.printf("spark: session started after %.2f s%n", (System.nanoTime() - start) / 1e9);
             try (ResultDataset results = ResultDataset.open(Location.local(dataset.resolve("out")), sweep.name(), args[1])) {
-                SweepRunner.RunSummary summary = runner.run(sweep, results,
-                        sweep.trials().stream().map(org.sirensweep.sweep.TrialStage::whole).toList(),
+                SparkJobs.RunSummary summary = jobs.run(sweep, results, SweepPlan.of(sweep,
+                        org.sirensweep.sweep.Scheduler.of(sweep).next(Map.of()), jobs.taskSlots()),
                         java.time.Duration.ZERO, "overhead", new PrintStream(
                         java.io.OutputStream.nullOutputStream()), progress -> { });
                 Map<String, ResultDataset.Row> rows = results.rows(new java.util.ArrayList<>());
@@ -56,7 +56,7 @@ public final class SparkOverheadBenchmark {
                     throw new IllegalStateException("sweep incomplete: " + summary.jobError());
                 }
             } finally {
-                runner.stop();
+                jobs.stop();
             }
         } else {
             throw new IllegalArgumentException("mode must be direct or spark");

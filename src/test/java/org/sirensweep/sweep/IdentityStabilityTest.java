@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.sirensweep.trial.TrialRunner;
+import org.sirensweep.trial.TrialEngine;
 
 /**
  * Trial ids and checkpoint fingerprints are contracts with what is on disk: a dataset resumes only if its trials
@@ -37,10 +37,10 @@ class IdentityStabilityTest {
         Sweep sweep = SweepFile.read(Path.of("sweeps/batch-effect-seed.yaml"), 100_000);
         StringBuilder fingerprints = new StringBuilder();
         for (Trial trial : List.of(sweep.trials().get(0), sweep.trials().get(sweep.trials().size() - 1))) {
-            fingerprints.append(TrialRunner.prepare(trial.settings()).fingerprint().substring(0, 16)).append(' ');
+            fingerprints.append(TrialEngine.prepare(trial.settings()).fingerprint().substring(0, 16)).append(' ');
         }
         Sweep halving = SweepFile.read(Path.of("sweeps/random-search-halving.yaml"), 100_000);
-        fingerprints.append(TrialRunner.prepare(halving.trials().get(0).settings()).fingerprint().substring(0, 16));
+        fingerprints.append(TrialEngine.prepare(halving.trials().get(0).settings()).fingerprint().substring(0, 16));
         assertEquals("6c1267088a92317a 4f433ac558a59b6c 03b801a6da79e790", fingerprints.toString());
     }
 }

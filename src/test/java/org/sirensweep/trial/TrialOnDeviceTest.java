@@ -23,10 +23,10 @@ class TrialOnDeviceTest {
                 Path.of("data/astronaut.png").toAbsolutePath().toString(), Setting.RESOLUTION, 16, Setting.SUPERVISION,
                 "laplacian", Setting.EPOCHS, 6, Setting.LR, 1e-3, Setting.DEPTH, 1, Setting.WIDTH, 12, Setting.OMEGA0, 10.0,
                 Setting.SEED, 3L), 3, List.of(24, 8), List.of());
-        TrialOutcome cpu = TrialRunner.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE);
+        TrialOutcome cpu = TrialEngine.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE);
         TrialOutcome gpu;
         try (CudaDevice device = FakeCuda.open()) {
-            gpu = TrialRunner.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE, device);
+            gpu = TrialEngine.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE, device);
             assertEquals("cuda:0", gpu.device());
             assertEquals(CudaDevice.WORKSPACE_BYTES, FakeCuda.allocatedBytes(), "every trial buffer is freed");
         }

@@ -21,6 +21,7 @@ import org.sirensweep.cuda.CudaDevice;
 import org.sirensweep.files.FileSettings;
 import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.TaskSlots;
 import org.sirensweep.sweep.TrialPacks;
@@ -32,7 +33,7 @@ import org.sirensweep.trial.Compute;
  * progress line. Without a master from spark-submit or {@code --master}, Spark runs embedded in local mode on all
  * cores, or with one concurrent trial per GPU where this machine has GPUs and CUDA.
  */
-public final class SweepRunner {
+public final class SparkJobs {
     /** Spark setting: train on the CPU when a CPU build is given GPUs (instead of refusing). */
     public static final String CPU_WITH_GPUS = "spark.sirensweep.cpuWithGpus";
     /** {@code local[threads]} or {@code local[threads, attempts]}, as Spark reads a local master. */
@@ -42,7 +43,7 @@ public final class SweepRunner {
     /** The GPUs local-mode tasks borrow (nvidia-smi's numbers); none on a cluster, where Spark assigns them. */
     private final List<Integer> localGpus;
 
-    private SweepRunner(SparkSession spark, List<Integer> localGpus) {
+    private SparkJobs(SparkSession spark, List<Integer> localGpus) {
         this.spark = spark;
         this.localGpus = localGpus;
     }
@@ -56,7 +57,7 @@ public final class SweepRunner {
      * (spinning ones take the cores BLAS needs: see the launcher script) unless it sets its own. The stores'
      * settings ({@code files}, e.g. from the command's {@code --conf}) become Spark's {@code spark.hadoop.*}.
      */
-    public static SweepRunner start(String appName, String master, FileSettings files) {
+    public static SparkJobs start(String appName, String master, FileSettings files) {
         SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false")
                 .setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector")
                 .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
@@ -80,7 +81,7 @@ public final class SweepRunner {
             spark.stop();
             throw new ClusterUnavailableException(noExecutor);
         }
-        return new SweepRunner(spark, gpus);
+        return new SparkJobs(spark, gpus);
     }
 
     /** The cluster cannot run the job: no executor registered in time. The message is one line. */
@@ -120,13 +121,15 @@ public final class SweepRunner {
     }
 
     /**
-     * Runs {@code todo} (stages of trials of {@code sweep} without a row yet) as one Spark job, writing the rows of
-     * the trials they end into {@code dataset}; each trial checkpoints every {@code checkpointInterval} of training
-     * (zero: never) and continues from its checkpoint. The progress line starts with {@code title}; {@code listener}
-     * hears the same progress every second or so (on this thread), and once more when the job ends.
+     * Runs {@code plan} (its stages of trials of {@code sweep} without a row yet, one pack a task) as one Spark job,
+     * writing the rows of the trials they end into {@code dataset}; each trial checkpoints every {@code
+     * checkpointInterval} of training (zero: never) and continues from its checkpoint. The progress line starts with
+     * {@code title}; {@code listener} hears the same progress every second or so (on this thread), and once more
+     * when the job ends.
      */
-    public RunSummary run(Sweep sweep, ResultDataset dataset, List<TrialStage> todo, Duration checkpointInterval,
+    public RunSummary run(Sweep sweep, ResultDataset dataset, SweepPlan plan, Duration checkpointInterval,
                           String title, PrintStream log, Consumer<SweepProgress> listener) {
+        List<TrialStage> todo = plan.plan().stages();
         if (todo.isEmpty()) {
             return new RunSummary(List.of(), null);
         }
@@ -135,15 +138,14 @@ public final class SweepRunner {
         Map<String, byte[]> images = new HashMap<>();
         todo.forEach(stage -> images.put(stage.trial().settings().image(),
                 sweep.images().get(stage.trial().settings().image())));
-        TrialTask.Progress progress = new TrialTask.Progress(sc.longAccumulator("ok"), sc.longAccumulator("diverged"),
+        PackTask.Progress progress = new PackTask.Progress(sc.longAccumulator("ok"), sc.longAccumulator("diverged"),
                 sc.longAccumulator("failed"), sc.longAccumulator("stopped"), sc.longAccumulator("paused"),
                 sc.longAccumulator("steps"));
-        TrialTask task = new TrialTask(sweep.name(), dataset.folder(), jsc.broadcast(images), maxAttempts(sc),
+        PackTask task = new PackTask(sweep.name(), dataset.folder(), jsc.broadcast(images), maxAttempts(sc),
                 localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
         long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
         jsc.setJobDescription(title + ": " + todo.size() + " trials");
-        List<List<TrialStage>> packs = longestFirst(TrialPacks.form(todo, sweep, taskSlots(sc.getConf(), localGpus.size(),
-                sc.defaultParallelism())));
+        List<List<TrialStage>> packs = plan.packs();
         JavaFutureAction<List<TaskReport>> job = jsc.parallelize(packs, packs.size()).mapPartitions(task)
                 .collectAsync();
         ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log, listener);
@@ -178,6 +180,12 @@ public final class SweepRunner {
         } finally {
             sc.removeSparkListener(running);
         }
+    }
+
+    /** Where this session's tasks run, and how many at once. */
+    public TaskSlots taskSlots() {
+        SparkContext sc = spark.sparkContext();
+        return taskSlots(sc.getConf(), localGpus.size(), sc.defaultParallelism());
     }
 
     /**
@@ -247,17 +255,6 @@ public final class SweepRunner {
         }
     }
 
-    /**
-     * The packs in the order their tasks should start: the most work first, so that a mixed sweep does not end
-     * with one core still on the Laplacian trials that happened to come last (Spark starts partitions in order).
-     * A stage's work is its trial's, in proportion to the epochs it trains to; a pack's, its stages'.
-     */
-    static List<List<TrialStage>> longestFirst(List<List<TrialStage>> packs) {
-        return packs.stream().sorted(Comparator.comparingDouble((List<TrialStage> pack) -> pack.stream()
-                .mapToDouble(s -> s.trial().settings().relativeWork() * s.untilEpoch() / s.trial().settings().epochs())
-                .sum()).reversed()).toList();
-    }
-
     /** Attempts Spark makes of a task: {@code local[n, f]} gives f, plain local mode 1, a cluster spark.task.maxFailures. */
     static int maxAttempts(SparkContext sc) {
         String master = sc.master();
@@ -295,7 +292,7 @@ public final class SweepRunner {
          * {@code runningSteps}: steps of the trials still running, which {@code p} counts only once they end;
          * {@code running}: those trials.
          */
-        void update(TrialTask.Progress p, long runningSteps, List<String> running, boolean finished) {
+        void update(PackTask.Progress p, long runningSteps, List<String> running, boolean finished) {
             long elapsed = System.nanoTime() - start;
             long stepsDone = p.steps().value() + runningSteps;
             Duration eta = stepsDone == 0 || finished ? null

@@ -1,4 +1,4 @@
-package org.sirensweep.spark;
+package org.sirensweep.sweep;
 
 import java.time.Duration;
 import java.util.List;

@@ -35,13 +35,13 @@ import org.sirensweep.train.TrialStatus;
  * The engine's one entry point: loads a trial's image, trains a SIREN on it, evaluates and renders the result. Used
  * by {@code siren-sweep train} and by each Spark task of a sweep alike.
  */
-public final class TrialRunner {
+public final class TrialEngine {
     private final TrialSettings settings;
     private final PixelImage original;
     private final PixelImage picture;
     private final double loadSeconds;
 
-    private TrialRunner(TrialSettings settings, PixelImage original, long loadStart) {
+    private TrialEngine(TrialSettings settings, PixelImage original, long loadStart) {
         this.settings = settings;
         this.original = original;
         this.picture = TrainingImage.fromOriginal(original, settings.image(), settings.resolution());
@@ -49,15 +49,15 @@ public final class TrialRunner {
     }
 
     /** Reads and resizes the trial's image; a missing or unusable image fails here, before anything is trained. */
-    public static TrialRunner prepare(TrialSettings settings) throws ImageFormatException {
+    public static TrialEngine prepare(TrialSettings settings) throws ImageFormatException {
         long start = System.nanoTime();
-        return new TrialRunner(settings, PngCodec.read(Path.of(settings.image())), start);
+        return new TrialEngine(settings, PngCodec.read(Path.of(settings.image())), start);
     }
 
     /** As {@link #prepare(TrialSettings)}, with the image file's bytes given (shipped to where the trial runs). */
-    public static TrialRunner prepare(TrialSettings settings, byte[] imagePng) throws ImageFormatException {
+    public static TrialEngine prepare(TrialSettings settings, byte[] imagePng) throws ImageFormatException {
         long start = System.nanoTime();
-        return new TrialRunner(settings, PngCodec.decode(imagePng, settings.image()), start);
+        return new TrialEngine(settings, PngCodec.decode(imagePng, settings.image()), start);
     }
 
     /**
@@ -152,7 +152,7 @@ public final class TrialRunner {
      * has its outcome. An injected fault of any trial fails the pack. The training, evaluation and rendering run on
      * {@code gpu} (null: the CPU).
      */
-    public static List<Optional<TrialOutcome>> runPack(List<TrialRunner> runners, int attempt,
+    public static List<Optional<TrialOutcome>> runPack(List<TrialEngine> runners, int attempt,
                                                        List<TrainingProgress> progress,
                                                        List<Checkpoints> checkpoints, int untilEpoch, boolean pause,
                                                        Device gpu) {
@@ -161,15 +161,16 @@ public final class TrialRunner {
                     + runners.get(0).settings.epochs() + ", got " + untilEpoch);
         }
         TrialSettings first = runners.get(0).settings;
-        for (TrialRunner runner : runners) {
-            if (!runner.settings.image().equals(first.image()) || runner.settings.resolution() != first.resolution()) {
-                throw new IllegalArgumentException("a pack's trials train on one image at one resolution");
+        for (TrialEngine runner : runners) {
+            if (!runner.settings.packShape().equals(first.packShape())) {
+                throw new IllegalArgumentException("a pack's trials share their image and every shape setting: "
+                        + runner.settings.packShape() + " against " + first.packShape());
             }
         }
         long setupStart = System.nanoTime();
         List<Trainer.Member> members = new ArrayList<>();
         for (int p = 0; p < runners.size(); p++) {
-            TrialRunner runner = runners.get(p);
+            TrialEngine runner = runners.get(p);
             runner.checkFault(attempt);
             TrialSettings s = runner.settings;
             members.add(new Trainer.Member(Siren.initialise(s.sirenConfig(runner.picture.channels()), s.seed(),
@@ -179,7 +180,7 @@ public final class TrialRunner {
         List<TrainingResult> results = Trainer.trainPack(members, runners.get(0).picture, untilEpoch, gpu);
         List<Optional<TrialOutcome>> outcomes = new ArrayList<>();
         for (int p = 0; p < runners.size(); p++) {
-            TrialRunner runner = runners.get(p);
+            TrialEngine runner = runners.get(p);
             TrainingResult result = results.get(p);
             boolean diverged = result.status() == TrialStatus.DIVERGED;
             Trained trained = new Trained(result.network(), result, runner.loadSeconds + setupSeconds,

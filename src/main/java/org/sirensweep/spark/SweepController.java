@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.sirensweep.store.ResultDataset;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.sweep.EarlyStopping;
 import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
@@ -21,7 +22,7 @@ import org.sirensweep.train.TrialStatus;
  * the dataset holds, one Spark job runs them, and the next plan is made afresh from the dataset (so a killed run
  * resumes at the same point), until the scheduler has nothing left or Spark's job stops early.
  */
-public final class SweepDriver {
+public final class SweepController {
     /** What the driver tells as it goes, besides the progress line: Spark's UI, and each rung's decision. */
     public interface Events {
         void sparkStarted(String uiUrl);
@@ -53,7 +54,7 @@ public final class SweepDriver {
     private final Set<String> retry;
     private final long alreadyDone;
 
-    private SweepDriver(Sweep sweep, ResultDataset results, Map<String, ResultDataset.Row> rows, Set<String> retry,
+    private SweepController(Sweep sweep, ResultDataset results, Map<String, ResultDataset.Row> rows, Set<String> retry,
                         long alreadyDone) {
         this.sweep = sweep;
         this.scheduler = Scheduler.of(sweep);
@@ -67,7 +68,7 @@ public final class SweepDriver {
      * Takes stock of {@code results} before a run: its rows (files that are not the sweep's go to quarantine, one
      * warning each), stale checkpoints removed, and with {@code retryFailed} the failed trials to run once more.
      */
-    public static SweepDriver prepare(Sweep sweep, ResultDataset results, boolean retryFailed, List<String> warnings)
+    public static SweepController prepare(Sweep sweep, ResultDataset results, boolean retryFailed, List<String> warnings)
             throws IOException {
         Map<String, ResultDataset.Row> rows = results.rows(warnings);
         results.removeStaleCheckpoints(rows);
@@ -77,7 +78,15 @@ public final class SweepDriver {
             rows.values().stream().filter(r -> r.status() == TrialStatus.FAILED).forEach(r -> retry.add(r.trialId()));
         }
         long done = sweep.trials().stream().filter(t -> rows.containsKey(t.id()) && !retry.contains(t.id())).count();
-        return new SweepDriver(sweep, results, rows, retry, done);
+        return new SweepController(sweep, results, rows, retry, done);
+    }
+
+    /**
+     * The first job's plan as {@code run} would make it on an empty dataset, for {@code master} (null: spark-submit's
+     * or the default), from the configuration alone: what {@code run --dry-run} shows.
+     */
+    public static SweepPlan firstPlan(Sweep sweep, String master) {
+        return SweepPlan.of(sweep, Scheduler.of(sweep).next(Map.of()), SparkJobs.plannedTaskSlots(master));
     }
 
     /** The trials that have their rows already (and will not run again). */
@@ -99,10 +108,10 @@ public final class SweepDriver {
         if (plan.stages().isEmpty()) {
             return new Outcome(reports, null);
         }
-        SweepRunner runner = SweepRunner.start("siren-sweep " + sweep.name(), master, results.folder().settings());
-        String unwritable = runner.probeOutput(results.folder());
+        SparkJobs jobs = SparkJobs.start("siren-sweep " + sweep.name(), master, results.folder().settings());
+        String unwritable = jobs.probeOutput(results.folder());
         if (unwritable != null) {
-            runner.stop();
+            jobs.stop();
             throw new OutputUnwritableException(unwritable);
         }
         // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints, and
@@ -118,12 +127,12 @@ public final class SweepDriver {
         String jobError = null;
         int decisionsTold = 0;
         try {
-            events.sparkStarted(runner.uiUrl());
+            events.sparkStarted(jobs.uiUrl());
             // One Spark job per plan: the whole sweep, or with early stopping one rung at a time.
             while (!plan.stages().isEmpty()) {
                 decisionsTold = tell(plan, decisionsTold, events);
-                SweepRunner.RunSummary summary = runner.run(sweep, results, plan.stages(), checkpointInterval,
-                        title(plan), log, progress);
+                SparkJobs.RunSummary summary = jobs.run(sweep, results, SweepPlan.of(sweep, plan,
+                        jobs.taskSlots()), checkpointInterval, title(plan), log, progress);
                 summary.reports().forEach(r -> reports.put(r.trialId(), r));
                 summary.reports().stream().filter(r -> r.status() != TrialStatus.PAUSED)
                         .forEach(r -> retry.remove(r.trialId()));
@@ -141,7 +150,7 @@ public final class SweepDriver {
             }
             tell(plan, decisionsTold, events);
         } finally {
-            runner.stop();
+            jobs.stop();
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanUp);
             } catch (IllegalStateException shuttingDown) {

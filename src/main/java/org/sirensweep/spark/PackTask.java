@@ -31,7 +31,7 @@ import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.TrialOutcome;
-import org.sirensweep.trial.TrialRunner;
+import org.sirensweep.trial.TrialEngine;
 
 /**
  * The body of a sweep's Spark task: runs the partition's one pack of {@link TrialStage}s (one trial, or several of
@@ -39,7 +39,7 @@ import org.sirensweep.trial.TrialRunner;
  * its stage ends the trial; a stage that pauses it at a rung leaves its checkpoint instead. A training that throws is retried by Spark while attempts remain and recorded as a {@code
  * failed} row by the last one, so every trial ends with exactly one row.
  */
-final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, TaskReport> {
+final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, TaskReport> {
     private static final long serialVersionUID = 1L;
 
     private final String sweep;
@@ -62,7 +62,7 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
      * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (tests with fake GPUs)
      * @param checkpointInterval training time between a trial's checkpoints (zero: none)
      */
-    TrialTask(String sweep, Location dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, List<Integer> localGpus,
+    PackTask(String sweep, Location dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, List<Integer> localGpus,
               boolean cpuWithGpus, Progress progress, Duration checkpointInterval) {
         this.sweep = sweep;
         this.dataset = dataset;
@@ -201,16 +201,16 @@ final class TrialTask implements FlatMapFunction<Iterator<List<TrialStage>>, Tas
         List<CheckpointFile> checkpoints = new ArrayList<>();
         List<Optional<TrialOutcome>> outcomes;
         try {
-            List<TrialRunner> runners = new ArrayList<>();
+            List<TrialEngine> runners = new ArrayList<>();
             for (TrialStage stage : pack) {
                 Trial trial = stage.trial();
-                TrialRunner runner = TrialRunner.prepare(trial.settings(), images.value().get(trial.settings().image()));
+                TrialEngine runner = TrialEngine.prepare(trial.settings(), images.value().get(trial.settings().image()));
                 runners.add(runner);
                 checkpoints.add(new CheckpointFile(ResultDataset.checkpointOf(dataset, trial.id()), checkpointInterval,
                         runner.fingerprint(), dataset.resolve(ResultDataset.QUARANTINE)));
             }
             TrialStage first = pack.get(0);
-            outcomes = TrialRunner.runPack(runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(),
+            outcomes = TrialEngine.runPack(runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(),
                     !first.commit(), gpu);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             progress.steps().add(-Arrays.stream(stepsCounted).sum()); // they will be taken again
