@@ -33,8 +33,14 @@ class NotebooksIT {
         assertEquals(0, exit, out.toString());
         assertTrue(out.toString().contains("(18 rows;"), out.toString());
 
-        Process python = new ProcessBuilder(TestPython.executable(), "notebooks/execute.py", dataset.toString(),
-                "--save-executed", "target/executed-notebooks").redirectErrorStream(true).start();
+        Process python = new ProcessBuilder(
+                        TestPython.executable(),
+                        "notebooks/execute.py",
+                        dataset.toString(),
+                        "--save-executed",
+                        "target/executed-notebooks")
+                .redirectErrorStream(true)
+                .start();
         String log = new String(python.getInputStream().readAllBytes());
         assertEquals(0, python.waitFor(), log);
         for (String notebook : new String[] {"batch_effect", "upscale", "sweep_overview"}) {

@@ -42,13 +42,29 @@ class SettingSchemaTest {
     @EnumSource(Setting.class)
     void aSettingReachesEveryPlaceThatListsSettings(Setting setting) throws Exception {
         List<String> values = twoValues(setting);
-        Map<String, String> base = new LinkedHashMap<>(Map.of("image", image("camera.png"), "resolution", "16",
-                "width", "8", "depth", "1", "epochs", "2", "batch_size", "64"));
+        Map<String, String> base = new LinkedHashMap<>(Map.of(
+                "image",
+                image("camera.png"),
+                "resolution",
+                "16",
+                "width",
+                "8",
+                "depth",
+                "1",
+                "epochs",
+                "2",
+                "batch_size",
+                "64"));
         base.remove(setting.key());
         Path file = dir.resolve("schema.yaml");
         StringBuilder yaml = new StringBuilder("name: schema\npack: 2\nsettings:\n");
-        base.forEach((k, v) -> yaml.append("  ").append(k).append(": ").append(v).append('\n'));
-        yaml.append("grid:\n  ").append(setting.key()).append(": [").append(String.join(", ", values)).append("]\n");
+        base.forEach(
+                (k, v) -> yaml.append("  ").append(k).append(": ").append(v).append('\n'));
+        yaml.append("grid:\n  ")
+                .append(setting.key())
+                .append(": [")
+                .append(String.join(", ", values))
+                .append("]\n");
         Files.writeString(file, yaml);
 
         Sweep sweep = SweepFile.read(file, 10);
@@ -58,7 +74,10 @@ class SettingSchemaTest {
         assertNotEquals(a.settings().get(setting), b.settings().get(setting), "the trials hold the two values");
         assertNotEquals(a.id(), b.id(), "the trial id changes with " + setting.key());
 
-        CommandLine.Model.OptionSpec option = SirenSweep.commandLine().getSubcommands().get("train").getCommandSpec()
+        CommandLine.Model.OptionSpec option = SirenSweep.commandLine()
+                .getSubcommands()
+                .get("train")
+                .getCommandSpec()
                 .findOption(setting.option());
         assertNotNull(option, "train has " + setting.option());
         assertEquals(!setting.isTraining(), option.hidden(), "only test settings are hidden from train's help");
@@ -69,24 +88,31 @@ class SettingSchemaTest {
         String fingerprintB = TrialEngine.prepare(b.settings()).fingerprint();
         assertEquals(setting.isTraining(), !fingerprintA.equals(fingerprintB), "the checkpoint fingerprint");
 
-        List<List<TrialStage>> packs = TrialPacks.form(sweep.trials().stream().map(TrialStage::whole).toList(), sweep,
-                new TaskSlots(false, 1));
+        List<List<TrialStage>> packs = TrialPacks.form(
+                sweep.trials().stream().map(TrialStage::whole).toList(), sweep, new TaskSlots(false, 1));
         boolean apart = setting.role() == Setting.Role.SHAPE || setting.role() == Setting.Role.IMAGE;
         assertEquals(apart ? 2 : 1, packs.size(), "packs keep trials of another shape apart, and only those");
         if (setting.role() == Setting.Role.MEMBER) { // what a pack's members may differ in, the engine allows too
-            assertEquals(a.settings().trainingConfig().packShape(), b.settings().trainingConfig().packShape());
+            assertEquals(
+                    a.settings().trainingConfig().packShape(),
+                    b.settings().trainingConfig().packShape());
             assertEquals(a.settings().sirenConfig(1), b.settings().sirenConfig(1));
         }
 
         // Drawn at random by its kind: a real-valued setting log-uniformly, an integer one by randint (the trials'
         // seed excepted: in a sample block, seed is the draws' own).
-        if (setting.isTraining() && setting != Setting.SEED && List.of(Setting.Kind.POSITIVE_REAL,
-                Setting.Kind.INTEGER, Setting.Kind.LONG).contains(setting.kind())) {
-            String draw = setting.kind() == Setting.Kind.POSITIVE_REAL ? "loguniform(" + values.get(0) + ", "
-                    + values.get(1) + ")" : "randint(" + values.get(0) + ", " + values.get(1) + ")";
+        if (setting.isTraining()
+                && setting != Setting.SEED
+                && List.of(Setting.Kind.POSITIVE_REAL, Setting.Kind.INTEGER, Setting.Kind.LONG)
+                        .contains(setting.kind())) {
+            String draw = setting.kind() == Setting.Kind.POSITIVE_REAL
+                    ? "loguniform(" + values.get(0) + ", " + values.get(1) + ")"
+                    : "randint(" + values.get(0) + ", " + values.get(1) + ")";
             Path sampled = dir.resolve("sampled.yaml");
-            Files.writeString(sampled, yaml.toString().replaceFirst("grid:\n.*\n", "") + "sample:\n  trials: 3\n  "
-                    + setting.key() + ": " + draw + "\n");
+            Files.writeString(
+                    sampled,
+                    yaml.toString().replaceFirst("grid:\n.*\n", "") + "sample:\n  trials: 3\n  " + setting.key() + ": "
+                            + draw + "\n");
             assertTrue(SweepFile.read(sampled, 10).trials().size() >= 1, "a sample block draws " + setting.key());
         }
     }

@@ -5,8 +5,7 @@ package org.sirensweep;
  * src/test/python/python-env} from the pinned requirements), or {@code python3} when a test runs outside Maven.
  */
 public final class TestPython {
-    private TestPython() {
-    }
+    private TestPython() {}
 
     /** The interpreter to start. */
     public static String executable() {

@@ -55,14 +55,16 @@ public final class GpuCheck {
     static final int CURVE_INTERVAL = 50;
     /** Recorded epochs besides every {@value #CURVE_INTERVAL}th: the early ones, before chaos amplifies rounding. */
     private static final List<Integer> EARLY = List.of(1, 2, 5, 10, 20);
+
     static final int EARLY_EPOCHS = 50;
     /** The GPU's largest relative difference from the CPU's loss over the first {@value #EARLY_EPOCHS} epochs. */
     static final double EARLY_TOLERANCE = 1e-3;
+
     static final int DEPTH = 3;
     static final double OMEGA0 = 30;
     private static final double LR = 1e-4;
-    private static final Supervision[] SUPERVISIONS = {Supervision.VANILLA, Supervision.GRADIENT,
-        Supervision.LAPLACIAN};
+    private static final Supervision[] SUPERVISIONS = {Supervision.VANILLA, Supervision.GRADIENT, Supervision.LAPLACIAN
+    };
     /** Exit status of a phase that cannot run here. */
     static final int CANNOT_RUN = 3;
 
@@ -74,9 +76,20 @@ public final class GpuCheck {
      * first is not timed; the trial at {@code small}², width {@code smallWidth}, {@code trialEpochs} epochs, also
      * rendered at {@code trialRender}².
      */
-    record Cases(String name, int small, int smallWidth, int correctnessEpochs, int large, int largeWidth,
-                 int speedEpochs, int speedRunEpochs, List<Integer> packs, int packBatch, int packEpochs,
-                 int trialEpochs, int trialRender) {
+    record Cases(
+            String name,
+            int small,
+            int smallWidth,
+            int correctnessEpochs,
+            int large,
+            int largeWidth,
+            int speedEpochs,
+            int speedRunEpochs,
+            List<Integer> packs,
+            int packBatch,
+            int packEpochs,
+            int trialEpochs,
+            int trialRender) {
         static Cases named(String name) {
             return switch (name) {
                 case "full" -> FULL;
@@ -119,8 +132,7 @@ public final class GpuCheck {
         }
     }
 
-    private GpuCheck() {
-    }
+    private GpuCheck() {}
 
     /**
      * {@code PHASE [--kit DIR] [--cases full|small]}: {@code libraries}, {@code correctness}, {@code trial}, {@code
@@ -142,14 +154,14 @@ public final class GpuCheck {
         PrintStream out = System.out;
         int status;
         try {
-            status = run(phase, kit, cases, options, (tf32, graphs) -> CudaDevice.open(firstGpu(), tf32, graphs),
-                    out);
+            status = run(phase, kit, cases, options, (tf32, graphs) -> CudaDevice.open(firstGpu(), tf32, graphs), out);
         } catch (CudaUnavailableException e) {
             out.println(JsonLine.of(phase).put("cannot_run", e.getMessage()));
             System.err.println("cannot run: " + e.getMessage());
             status = CANNOT_RUN;
         } catch (Exception | Error e) {
-            String line = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace('\n', ' ');
+            String line = e.getClass().getSimpleName() + ": "
+                    + String.valueOf(e.getMessage()).replace('\n', ' ');
             out.println(JsonLine.of(phase).put("error", line));
             System.err.println("failed: " + line);
             status = 1;
@@ -163,13 +175,20 @@ public final class GpuCheck {
             throws Exception {
         return switch (phase) {
             case "libraries" -> libraries(gpu, out);
-            case "correctness" -> correctness(kit.image(), reference(Files.readString(kit.losses(cases))),
-                    reference(Files.readString(kit.otherKernelLosses(cases))), cases, gpu, out);
+            case "correctness" ->
+                correctness(
+                        kit.image(),
+                        reference(Files.readString(kit.losses(cases))),
+                        reference(Files.readString(kit.otherKernelLosses(cases))),
+                        cases,
+                        gpu,
+                        out);
             case "trial" -> GpuTrialCheck.compare(kit.image(), kit.trial(cases), cases, gpu, out);
             case "speed" -> speed(kit.image(), cases, gpu, out);
             case "packs" -> packs(kit.image(), cases, gpu, out);
             case "record" -> {
-                Files.writeString(Path.of(options.getOrDefault("--out", kit.losses(cases).toString())),
+                Files.writeString(
+                        Path.of(options.getOrDefault("--out", kit.losses(cases).toString())),
                         recordOnCpu(kit.image(), cases));
                 yield 0;
             }
@@ -203,8 +222,11 @@ public final class GpuCheck {
     private static int libraries(Opener gpu, PrintStream out) {
         CudaLibraries libs = CudaLibraries.load();
         try (Device device = gpu.open(false, true)) {
-            out.println(JsonLine.of("libraries").put("libraries", libs.describe()).put("gpus", CudaDevice.gpus())
-                    .put("device", device.describe()).put("free_gib", device.freeMemory() / (double) (1L << 30)));
+            out.println(JsonLine.of("libraries")
+                    .put("libraries", libs.describe())
+                    .put("gpus", CudaDevice.gpus())
+                    .put("device", device.describe())
+                    .put("free_gib", device.freeMemory() / (double) (1L << 30)));
         }
         return 0;
     }
@@ -214,14 +236,21 @@ public final class GpuCheck {
         PixelImage image = TrainingImage.load(file, cases.small());
         StringBuilder json = new StringBuilder("{");
         for (Supervision s : SUPERVISIONS) {
-            TrainingConfig recorded = new TrainingConfig(s, cases.correctnessEpochs(), 0, false, LR, 0,
-                    CURVE_INTERVAL, TargetScales.SIREN_JAX, EARLY);
-            TrainingResult result = Trainer.train(Siren.initialise(network(image, cases.smallWidth()), 0,
-                    DataType.FLOAT), image, recorded, TrainingProgress.NONE);
+            TrainingConfig recorded = new TrainingConfig(
+                    s, cases.correctnessEpochs(), 0, false, LR, 0, CURVE_INTERVAL, TargetScales.SIREN_JAX, EARLY);
+            TrainingResult result = Trainer.train(
+                    Siren.initialise(network(image, cases.smallWidth()), 0, DataType.FLOAT),
+                    image,
+                    recorded,
+                    TrainingProgress.NONE);
             List<String> points = new ArrayList<>();
             result.curve().forEach(c -> points.add(String.format(Locale.ROOT, "\"%d\": %.17g", c.epoch(), c.loss())));
-            json.append(json.length() > 1 ? ", " : "").append('"').append(s.id()).append("\": {")
-                    .append(String.join(", ", points)).append('}');
+            json.append(json.length() > 1 ? ", " : "")
+                    .append('"')
+                    .append(s.id())
+                    .append("\": {")
+                    .append(String.join(", ", points))
+                    .append('}');
         }
         return json.append("}\n").toString();
     }
@@ -245,20 +274,32 @@ public final class GpuCheck {
      * Each supervision's losses against the CPU's, trained with graphs and then without: a line each, the second
      * saying whether both ways gave the same bits. A way that fails is a line with its error; the other still runs.
      */
-    static int correctness(Path file, Map<String, Map<Integer, Double>> reference,
-                           Map<String, Map<Integer, Double>> otherKernels, Cases cases, Opener gpu, PrintStream out)
+    static int correctness(
+            Path file,
+            Map<String, Map<Integer, Double>> reference,
+            Map<String, Map<Integer, Double>> otherKernels,
+            Cases cases,
+            Opener gpu,
+            PrintStream out)
             throws ImageFormatException {
         PixelImage image = TrainingImage.load(file, cases.small());
         int status = 0;
         for (Supervision s : SUPERVISIONS) {
             double[] withGraphs = null;
             for (boolean graphs : new boolean[] {true, false}) {
-                JsonLine line = JsonLine.of("correctness").put("supervision", s.id()).put("graphs", graphs);
+                JsonLine line =
+                        JsonLine.of("correctness").put("supervision", s.id()).put("graphs", graphs);
                 try (Device device = gpu.open(false, graphs)) {
                     SirenConfig net = network(image, cases.smallWidth());
-                    double[] losses = Trainer.trainOnDevice(device, net, List.of(Siren.initialFloats(net, 0)),
-                            List.of(config(s, cases.correctnessEpochs(), 0, 0)), image, cases.correctnessEpochs(),
-                            CURVE_INTERVAL).epochLosses()[0];
+                    double[] losses = Trainer.trainOnDevice(
+                                    device,
+                                    net,
+                                    List.of(Siren.initialFloats(net, 0)),
+                                    List.of(config(s, cases.correctnessEpochs(), 0, 0)),
+                                    image,
+                                    cases.correctnessEpochs(),
+                                    CURVE_INTERVAL)
+                            .epochLosses()[0];
                     boolean pass = compare(losses, reference.get(s.id()), otherKernels.get(s.id()), line);
                     if (graphs) {
                         withGraphs = losses;
@@ -279,8 +320,8 @@ public final class GpuCheck {
     }
 
     /** Puts a training's losses against the CPU's into {@code line}; whether the early ones are close enough. */
-    private static boolean compare(double[] losses, Map<Integer, Double> cpu, Map<Integer, Double> otherCpu,
-                                   JsonLine line) {
+    private static boolean compare(
+            double[] losses, Map<Integer, Double> cpu, Map<Integer, Double> otherCpu, JsonLine line) {
         double early = 0;
         double all = 0;
         double cpus = 0;
@@ -297,8 +338,11 @@ public final class GpuCheck {
             rows.add(List.of(epoch, expected, other, gpuLoss));
         }
         boolean pass = early <= EARLY_TOLERANCE;
-        line.put("early_difference", early).put("pass", pass).put("max_difference", all)
-                .put("cpu_kernels_max_difference", cpus).put("epoch_cpu_cpu2_gpu", rows);
+        line.put("early_difference", early)
+                .put("pass", pass)
+                .put("max_difference", all)
+                .put("cpu_kernels_max_difference", cpus)
+                .put("epoch_cpu_cpu2_gpu", rows);
         return pass;
     }
 
@@ -309,10 +353,17 @@ public final class GpuCheck {
             try (Device device = gpu.open(precision.equals("tf32"), true)) {
                 for (Supervision s : SUPERVISIONS) {
                     SirenConfig net = network(image, cases.largeWidth());
-                    Trainer.DeviceTraining run = Trainer.trainOnDevice(device, net,
-                            List.of(Siren.initialFloats(net, 0)), List.of(config(s, cases.speedEpochs(), 0, 0)),
-                            image, cases.speedEpochs(), cases.speedRunEpochs());
-                    out.println(JsonLine.of("speed").put("supervision", s.id()).put("precision", precision)
+                    Trainer.DeviceTraining run = Trainer.trainOnDevice(
+                            device,
+                            net,
+                            List.of(Siren.initialFloats(net, 0)),
+                            List.of(config(s, cases.speedEpochs(), 0, 0)),
+                            image,
+                            cases.speedEpochs(),
+                            cases.speedRunEpochs());
+                    out.println(JsonLine.of("speed")
+                            .put("supervision", s.id())
+                            .put("precision", precision)
                             .put("ms_per_step", run.millisPerStep())
                             .put("final_loss", run.epochLosses()[0][cases.speedEpochs() - 1]));
                 }
@@ -335,9 +386,11 @@ public final class GpuCheck {
                         configs.add(config(s, cases.packEpochs(), cases.packBatch(), p));
                     }
                     // One epoch a run: the first records the graph, the others are timed.
-                    Trainer.DeviceTraining run = Trainer.trainOnDevice(device, net, initial, configs, small,
-                            cases.packEpochs(), 1);
-                    out.println(JsonLine.of("pack").put("supervision", s.id()).put("k", k)
+                    Trainer.DeviceTraining run =
+                            Trainer.trainOnDevice(device, net, initial, configs, small, cases.packEpochs(), 1);
+                    out.println(JsonLine.of("pack")
+                            .put("supervision", s.id())
+                            .put("k", k)
                             .put("ms_per_step", run.millisPerStep())
                             .put("trial_steps_per_second", k * 1000 / run.millisPerStep()));
                 }

@@ -17,16 +17,15 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.sirensweep.cuda.Device;
 import org.sirensweep.image.ImageFormatException;
-import org.sirensweep.image.PixelImage;
 import org.sirensweep.image.PngCodec;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.trial.Setting;
+import org.sirensweep.trial.TrialEngine;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
-import org.sirensweep.trial.TrialEngine;
 import org.sirensweep.trial.TrialSettings;
 import org.sirensweep.trial.UpscaleScore;
 
@@ -46,23 +45,42 @@ final class GpuTrialCheck {
     private static final String OUTCOME = "outcome.txt";
     private static final String WEIGHTS = "params.npz";
 
-    private GpuTrialCheck() {
-    }
+    private GpuTrialCheck() {}
 
     /** The trial of {@code cases}: the camera at the small size and width, Laplacian, also rendered larger. */
     static TrialSettings settings(Path image, GpuCheck.Cases cases) {
-        return new TrialSettings(Map.of(Setting.IMAGE, image.toAbsolutePath().toString(), Setting.RESOLUTION,
-                cases.small(), Setting.SUPERVISION, "laplacian", Setting.EPOCHS, cases.trialEpochs(),
-                Setting.DEPTH, GpuCheck.DEPTH, Setting.WIDTH, cases.smallWidth(), Setting.OMEGA0, GpuCheck.OMEGA0),
-                Math.max(1, cases.trialEpochs() / 4), List.of(cases.trialRender()), List.of());
+        return new TrialSettings(
+                Map.of(
+                        Setting.IMAGE,
+                        image.toAbsolutePath().toString(),
+                        Setting.RESOLUTION,
+                        cases.small(),
+                        Setting.SUPERVISION,
+                        "laplacian",
+                        Setting.EPOCHS,
+                        cases.trialEpochs(),
+                        Setting.DEPTH,
+                        GpuCheck.DEPTH,
+                        Setting.WIDTH,
+                        cases.smallWidth(),
+                        Setting.OMEGA0,
+                        GpuCheck.OMEGA0),
+                Math.max(1, cases.trialEpochs() / 4),
+                List.of(cases.trialRender()),
+                List.of());
     }
 
     /** Trains the trial on the CPU engine and writes what it gave into {@code folder}. */
     static void record(Path image, Path folder, GpuCheck.Cases cases) throws IOException, ImageFormatException {
         TrialOutcome cpu = TrialEngine.prepare(settings(image, cases)).run(1, TrainingProgress.NONE);
         Files.createDirectories(folder);
-        Files.writeString(folder.resolve(OUTCOME), String.join("\n", values(cpu).entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).toList()) + "\n");
+        Files.writeString(
+                folder.resolve(OUTCOME),
+                String.join(
+                                "\n",
+                                values(cpu).entrySet().stream()
+                                        .map(e -> e.getKey() + " " + e.getValue())
+                                        .toList()) + "\n");
         for (TrialImage picture : cpu.images()) {
             Files.write(folder.resolve(name(picture)), picture.png());
         }
@@ -79,16 +97,19 @@ final class GpuTrialCheck {
         }
         TrialOutcome outcome;
         try (Device device = gpu.open(false, true)) {
-            outcome = TrialEngine.prepare(settings(image, cases)).run(1, TrainingProgress.NONE, Checkpoints.NONE,
-                    device);
+            outcome =
+                    TrialEngine.prepare(settings(image, cases)).run(1, TrainingProgress.NONE, Checkpoints.NONE, device);
         }
         Map<String, String> ours = values(outcome);
         boolean statusSame = ours.get("status").equals(cpu.get("status"));
         double values = 0;
         for (Map.Entry<String, String> e : cpu.entrySet()) {
             if (!e.getKey().equals("status")) {
-                values = Math.max(values, relative(Double.parseDouble(e.getValue()),
-                        Double.parseDouble(ours.getOrDefault(e.getKey(), "NaN"))));
+                values = Math.max(
+                        values,
+                        relative(
+                                Double.parseDouble(e.getValue()),
+                                Double.parseDouble(ours.getOrDefault(e.getKey(), "NaN"))));
             }
         }
         List<Object> pictures = new ArrayList<>();
@@ -100,7 +121,8 @@ final class GpuTrialCheck {
                 picturesPass = false;
                 continue;
             }
-            double[] a = PngCodec.decode(Files.readAllBytes(recorded), recorded.toString()).samples();
+            double[] a = PngCodec.decode(Files.readAllBytes(recorded), recorded.toString())
+                    .samples();
             double[] b = PngCodec.decode(picture.png(), name(picture)).samples();
             int levels = 0;
             int differing = 0;
@@ -111,22 +133,33 @@ final class GpuTrialCheck {
             }
             double fraction = a.length == b.length ? differing / (double) a.length : 1;
             picturesPass &= a.length == b.length && levels <= MAX_LEVELS && fraction <= MAX_DIFFERING;
-            pictures.add(JsonLine.object().put("picture", name(picture)).put("max_levels", levels)
+            pictures.add(JsonLine.object()
+                    .put("picture", name(picture))
+                    .put("max_levels", levels)
                     .put("differing", fraction));
         }
         double weights = weightDifference(Files.readAllBytes(folder.resolve(WEIGHTS)), outcome.weightsNpz());
-        boolean pass = statusSame && values <= TOLERANCE && picturesPass && weights <= TOLERANCE
+        boolean pass = statusSame
+                && values <= TOLERANCE
+                && picturesPass
+                && weights <= TOLERANCE
                 && outcome.images().size() == countPictures(folder);
-        out.println(JsonLine.of("trial").put("supervision", "laplacian").put("device", outcome.device())
-                .put("status", ours.get("status")).put("cpu_status", cpu.get("status"))
-                .put("values_max_difference", values).put("weights_max_difference", weights)
-                .put("pictures", pictures).put("pass", pass));
+        out.println(JsonLine.of("trial")
+                .put("supervision", "laplacian")
+                .put("device", outcome.device())
+                .put("status", ours.get("status"))
+                .put("cpu_status", cpu.get("status"))
+                .put("values_max_difference", values)
+                .put("weights_max_difference", weights)
+                .put("pictures", pictures)
+                .put("pass", pass));
         return pass ? 0 : 1;
     }
 
     private static long countPictures(Path folder) throws IOException {
         try (var files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".png")).count();
+            return files.filter(f -> f.getFileName().toString().endsWith(".png"))
+                    .count();
         }
     }
 
@@ -196,7 +229,10 @@ final class GpuTrialCheck {
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(npz))) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 byte[] npy = zip.readAllBytes();
-                int headerLength = ByteBuffer.wrap(npy, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
+                int headerLength = ByteBuffer.wrap(npy, 8, 2)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getShort()
+                        & 0xffff;
                 String header = new String(npy, 10, headerLength, StandardCharsets.US_ASCII);
                 if (header.contains("'<f4'")) {
                     ByteBuffer data = ByteBuffer.wrap(npy, 10 + headerLength, npy.length - 10 - headerLength)

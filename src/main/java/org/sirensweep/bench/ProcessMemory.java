@@ -17,8 +17,7 @@ public final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     /** Resident set size in bytes, or -1. */
     public static long residentBytes() {

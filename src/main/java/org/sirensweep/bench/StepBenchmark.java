@@ -24,8 +24,7 @@ import org.sirensweep.train.TrainingResult;
  * network shape, alone or in a pack of networks trained side by side, and the memory they take.
  */
 public final class StepBenchmark {
-    private StepBenchmark() {
-    }
+    private StepBenchmark() {}
 
     /**
      * What one measurement ran.
@@ -39,8 +38,8 @@ public final class StepBenchmark {
                 throw new IllegalArgumentException("a pack holds at least one network, got " + pack);
             }
             if (batchSize < 0 || (long) batchSize > (long) resolution * resolution) {
-                throw new IllegalArgumentException("batch size must be 0 (full batch) or at most " + resolution * resolution
-                        + " at resolution " + resolution + ", got " + batchSize);
+                throw new IllegalArgumentException("batch size must be 0 (full batch) or at most "
+                        + resolution * resolution + " at resolution " + resolution + ", got " + batchSize);
             }
         }
 
@@ -62,8 +61,16 @@ public final class StepBenchmark {
      * @param endRssBytes     resident set after the last step (the training's buffers still held)
      * @param steps           steps run, warm-up included
      */
-    public record Result(Case benchCase, double msPerStep, double gflopsPerStep, long peakRssBytes, long peakHeapBytes,
-                         long workspaceBytes, long earlyRssBytes, long endRssBytes, long steps) {
+    public record Result(
+            Case benchCase,
+            double msPerStep,
+            double gflopsPerStep,
+            long peakRssBytes,
+            long peakHeapBytes,
+            long workspaceBytes,
+            long earlyRssBytes,
+            long endRssBytes,
+            long steps) {
         /** Achieved matmul rate. */
         public double gflopsPerSecond() {
             return gflopsPerStep / (msPerStep / 1e3);
@@ -84,9 +91,12 @@ public final class StepBenchmark {
 
         /** A case's step time over vanilla's at its resolution, or null where vanilla was not measured. */
         public Double costVsVanilla(Result r) {
-            return results.stream().filter(v -> v.benchCase().supervision() == Supervision.VANILLA
+            return results.stream()
+                    .filter(v -> v.benchCase().supervision() == Supervision.VANILLA
                             && v.benchCase().resolution() == r.benchCase().resolution())
-                    .findFirst().map(v -> r.msPerStep() / v.msPerStep()).orElse(null);
+                    .findFirst()
+                    .map(v -> r.msPerStep() / v.msPerStep())
+                    .orElse(null);
         }
     }
 
@@ -95,8 +105,8 @@ public final class StepBenchmark {
      * training image at each resolution; one line to {@code log} as each starts. A case too large for this machine
      * throws {@link org.sirensweep.train.InsufficientMemoryException}.
      */
-    public static Measurements measure(List<Case> cases, Map<Integer, PixelImage> images, int steps,
-                                       double warmUpSeconds, PrintWriter log) {
+    public static Measurements measure(
+            List<Case> cases, Map<Integer, PixelImage> images, int steps, double warmUpSeconds, PrintWriter log) {
         Map<Integer, GemmCeiling> ceilings = new LinkedHashMap<>();
         List<Result> results = new ArrayList<>();
         for (Case c : cases) {
@@ -105,9 +115,16 @@ public final class StepBenchmark {
                 log.flush();
                 return GemmCeiling.measure(rows, c.width(), 5);
             });
-            log.printf("bench: %s at %d², width %d, depth %d, %s%s: %gs warm-up, %d steps%n", c.supervision().id(),
-                    c.resolution(), c.width(), c.depth(), Batches.describe(c.batchSize()),
-                    c.pack() == 1 ? "" : ", packs of " + c.pack(), warmUpSeconds, steps + Trainer.WARM_UP_STEPS);
+            log.printf(
+                    "bench: %s at %d², width %d, depth %d, %s%s: %gs warm-up, %d steps%n",
+                    c.supervision().id(),
+                    c.resolution(),
+                    c.width(),
+                    c.depth(),
+                    Batches.describe(c.batchSize()),
+                    c.pack() == 1 ? "" : ", packs of " + c.pack(),
+                    warmUpSeconds,
+                    steps + Trainer.WARM_UP_STEPS);
             log.flush();
             results.add(run(images.get(c.resolution()), c, steps, (long) (warmUpSeconds * 1e9)));
         }
@@ -122,8 +139,8 @@ public final class StepBenchmark {
      */
     public static Result run(PixelImage image, Case c, int steps, long warmUpNanos) {
         if (image.height() != c.resolution() || image.width() != c.resolution()) {
-            throw new IllegalArgumentException("image is " + image.height() + "x" + image.width() + ", case wants "
-                    + c.resolution());
+            throw new IllegalArgumentException(
+                    "image is " + image.height() + "x" + image.width() + ", case wants " + c.resolution());
         }
         long warmUpEnd = System.nanoTime() + warmUpNanos;
         for (long warmUpSteps = 1, left = warmUpNanos; left > 0; left = warmUpEnd - System.nanoTime()) {
@@ -149,10 +166,17 @@ public final class StepBenchmark {
         };
         TrainingResult result = train(image, c, steps, memory);
         SirenConfig config = config(image, c);
-        return new Result(c, result.msPerStep(), StepFlops.of(config, c.supervision(), c.rows()) / 1e9,
-                ProcessMemory.peakResidentBytes(), ProcessMemory.peakHeapBytes(),
-                Workspace.bytesNeeded(config, Derivatives.of(c.supervision()), c.rows(), DataType.FLOAT, true,
-                        c.pack()), rss[0], rss[1], result.steps());
+        return new Result(
+                c,
+                result.msPerStep(),
+                StepFlops.of(config, c.supervision(), c.rows()) / 1e9,
+                ProcessMemory.peakResidentBytes(),
+                ProcessMemory.peakHeapBytes(),
+                Workspace.bytesNeeded(
+                        config, Derivatives.of(c.supervision()), c.rows(), DataType.FLOAT, true, c.pack()),
+                rss[0],
+                rss[1],
+                result.steps());
     }
 
     /** One training of the case, at least {@code steps} steps past the trainer's warm-up: its first member's result. */
@@ -163,8 +187,11 @@ public final class StepBenchmark {
         TrainingConfig training = new TrainingConfig(c.supervision(), epochs, c.batchSize(), false, 1e-4, 0, epochs);
         List<Trainer.Member> members = new ArrayList<>();
         for (int p = 0; p < c.pack(); p++) {
-            members.add(new Trainer.Member(Siren.initialise(config(image, c), p, DataType.FLOAT), training,
-                    p == 0 ? progress : TrainingProgress.NONE, Checkpoints.NONE));
+            members.add(new Trainer.Member(
+                    Siren.initialise(config(image, c), p, DataType.FLOAT),
+                    training,
+                    p == 0 ? progress : TrainingProgress.NONE,
+                    Checkpoints.NONE));
         }
         return Trainer.trainPack(members, image, epochs).get(0);
     }

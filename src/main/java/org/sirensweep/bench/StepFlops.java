@@ -11,8 +11,7 @@ import org.sirensweep.model.SirenConfig;
  * Laplacian. Elementwise work (sin, cos, products) is not counted: it is what keeps a step below the matmul ceiling.
  */
 public final class StepFlops {
-    private StepFlops() {
-    }
+    private StepFlops() {}
 
     /** Floating-point operations of the matrix products of one step on {@code points} points. */
     public static double of(SirenConfig config, Supervision supervision, long points) {

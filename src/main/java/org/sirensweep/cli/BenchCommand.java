@@ -30,7 +30,10 @@ import picocli.CommandLine.Spec;
  * trial's shapes, then per resolution and supervision type the median step time, the matmul rate it achieves, its
  * cost relative to vanilla and the memory it took.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Measure training-step speed and memory on this machine (table, or --json).")
 public final class BenchCommand implements Callable<Integer> {
     private static final double MB = 1024 * 1024;
@@ -40,30 +43,61 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--image", defaultValue = "data/camera.png", description = "PNG to fit. Default: ${DEFAULT-VALUE}.")
     Path image;
-    @Option(names = "--resolution", split = ",", defaultValue = "256,64",
+
+    @Option(
+            names = "--resolution",
+            split = ",",
+            defaultValue = "256,64",
             description = "Training resolutions (square side, px). Default: ${DEFAULT-VALUE}.")
     List<Integer> resolutions;
-    @Option(names = "--supervision", split = ",", defaultValue = "vanilla,gradient,laplacian",
+
+    @Option(
+            names = "--supervision",
+            split = ",",
+            defaultValue = "vanilla,gradient,laplacian",
             description = "Supervision types. Default: ${DEFAULT-VALUE}.")
     List<String> supervisions;
+
     @Option(names = "--width", defaultValue = "256", description = "Units per sine layer. Default: ${DEFAULT-VALUE}.")
     int width;
-    @Option(names = "--depth", defaultValue = "3", description = "Hidden sine layers after the first. Default: ${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--depth",
+            defaultValue = "3",
+            description = "Hidden sine layers after the first. Default: ${DEFAULT-VALUE}.")
     int depth;
-    @Option(names = "--batch-size", defaultValue = "0", description = "Points per step; 0 = full batch. Default: ${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "0",
+            description = "Points per step; 0 = full batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
-    @Option(names = "--pack", defaultValue = "1", description = "Networks trained side by side in one step (a pack "
-            + "of trials); times are then per network. Default: ${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--pack",
+            defaultValue = "1",
+            description = "Networks trained side by side in one step (a pack "
+                    + "of trials); times are then per network. Default: ${DEFAULT-VALUE}.")
     int pack;
-    @Option(names = "--steps", defaultValue = "10",
-            description = "Measured steps per case, after " + Trainer.WARM_UP_STEPS + " warm-up steps. Default: ${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--steps",
+            defaultValue = "10",
+            description = "Measured steps per case, after " + Trainer.WARM_UP_STEPS
+                    + " warm-up steps. Default: ${DEFAULT-VALUE}.")
     int steps;
-    @Option(names = "--warm-up", defaultValue = "2", description = "Seconds of untimed training of each case before "
-            + "its timed one, so that the JIT has compiled the step (small steps need thousands). Default: "
-            + "${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "2",
+            description = "Seconds of untimed training of each case before "
+                    + "its timed one, so that the JIT has compiled the step (small steps need thousands). Default: "
+                    + "${DEFAULT-VALUE}.")
     double warmUpSeconds;
+
     @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
     boolean json;
+
     @Mixin
     ThreadsOption threads;
 
@@ -131,65 +165,105 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("measured_steps", steps);
         report.put("warm_up_seconds", warmUpSeconds);
         report.put("pack", pack);
-        report.put("ceilings", measured.ceilings().entrySet().stream().map(e -> {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("points", e.getKey());
-            c.put("width", width);
-            c.put("forward_gflops", e.getValue().forward());
-            c.put("weight_gradient_gflops", e.getValue().weightGradient());
-            c.put("input_adjoint_gflops", e.getValue().inputAdjoint());
-            c.put("combined_gflops", e.getValue().combined());
-            return c;
-        }).toList());
-        report.put("steps", measured.results().stream().map(r -> {
-            StepBenchmark.Case c = r.benchCase();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("supervision", c.supervision().id());
-            row.put("resolution", c.resolution());
-            row.put("width", c.width());
-            row.put("depth", c.depth());
-            row.put("batch_size", c.batchSize());
-            row.put("ms_per_step", r.msPerStep());
-            row.put("gflop_per_step", r.gflopsPerStep());
-            row.put("gflops", r.gflopsPerSecond());
-            row.put("fraction_of_ceiling", measured.fractionOfCeiling(r));
-            row.put("cost_vs_vanilla", measured.costVsVanilla(r));
-            row.put("peak_rss_mb", r.peakRssBytes() / MB);
-            row.put("peak_heap_mb", r.peakHeapBytes() / MB);
-            row.put("workspace_mb", r.workspaceBytes() / MB);
-            row.put("rss_early_mb", r.earlyRssBytes() / MB);
-            row.put("rss_end_mb", r.endRssBytes() / MB);
-            row.put("steps_run", r.steps());
-            return row;
-        }).toList());
+        report.put(
+                "ceilings",
+                measured.ceilings().entrySet().stream()
+                        .map(e -> {
+                            Map<String, Object> c = new LinkedHashMap<>();
+                            c.put("points", e.getKey());
+                            c.put("width", width);
+                            c.put("forward_gflops", e.getValue().forward());
+                            c.put("weight_gradient_gflops", e.getValue().weightGradient());
+                            c.put("input_adjoint_gflops", e.getValue().inputAdjoint());
+                            c.put("combined_gflops", e.getValue().combined());
+                            return c;
+                        })
+                        .toList());
+        report.put(
+                "steps",
+                measured.results().stream()
+                        .map(r -> {
+                            StepBenchmark.Case c = r.benchCase();
+                            Map<String, Object> row = new LinkedHashMap<>();
+                            row.put("supervision", c.supervision().id());
+                            row.put("resolution", c.resolution());
+                            row.put("width", c.width());
+                            row.put("depth", c.depth());
+                            row.put("batch_size", c.batchSize());
+                            row.put("ms_per_step", r.msPerStep());
+                            row.put("gflop_per_step", r.gflopsPerStep());
+                            row.put("gflops", r.gflopsPerSecond());
+                            row.put("fraction_of_ceiling", measured.fractionOfCeiling(r));
+                            row.put("cost_vs_vanilla", measured.costVsVanilla(r));
+                            row.put("peak_rss_mb", r.peakRssBytes() / MB);
+                            row.put("peak_heap_mb", r.peakHeapBytes() / MB);
+                            row.put("workspace_mb", r.workspaceBytes() / MB);
+                            row.put("rss_early_mb", r.earlyRssBytes() / MB);
+                            row.put("rss_end_mb", r.endRssBytes() / MB);
+                            row.put("steps_run", r.steps());
+                            return row;
+                        })
+                        .toList());
         return report;
     }
 
     private void printTable(PrintWriter out, StepBenchmark.Measurements measured) {
         Map<String, Object> machine = Machine.describe();
-        out.printf("machine: %s cores, %s, Java %s, %s (%s), %s ND4J threads%n", machine.get("cores"), machine.get("os"),
-                machine.get("java"), machine.get("nd4j_backend"), machine.get("blas"), machine.get("nd4j_threads"));
-        out.printf("sine activation: %s; OpenBLAS core type: %s; OpenMP wait policy: %s%n",
+        out.printf(
+                "machine: %s cores, %s, Java %s, %s (%s), %s ND4J threads%n",
+                machine.get("cores"),
+                machine.get("os"),
+                machine.get("java"),
+                machine.get("nd4j_backend"),
+                machine.get("blas"),
+                machine.get("nd4j_threads"));
+        out.printf(
+                "sine activation: %s; OpenBLAS core type: %s; OpenMP wait policy: %s%n",
                 SineActivation.forType(DataType.FLOAT).describe(), openBlasCoreType(), ompWaitPolicy());
-        out.printf("network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps, each case after "
-                + "%gs of untimed training%n", width, depth, Batches.describe(batchSize), image,
-                steps, Trainer.WARM_UP_STEPS, warmUpSeconds);
-        out.printf(pack == 1 ? "one network per step%n%n" : "packs of %d networks per step: times are per network "
-                + "(the pack's step time / %d), GFLOP per network%n%n", pack, pack);
+        out.printf(
+                "network: width %d, depth %d, %s; %s; median of %d steps after %d warm-up steps, each case after "
+                        + "%gs of untimed training%n",
+                width, depth, Batches.describe(batchSize), image, steps, Trainer.WARM_UP_STEPS, warmUpSeconds);
+        out.printf(
+                pack == 1
+                        ? "one network per step%n%n"
+                        : "packs of %d networks per step: times are per network "
+                                + "(the pack's step time / %d), GFLOP per network%n%n",
+                pack,
+                pack);
         out.println("sgemm ceiling (GFLOP/s, the step's products alone, hot caches)");
         out.printf("%10s %10s %10s %12s %10s%n", "points", "forward", "dW=hᵀdu", "dh=du·Wᵀ", "combined");
-        measured.ceilings().forEach((points, c) -> out.printf("%10d %10.1f %10.1f %12.1f %10.1f%n", points, c.forward(),
-                c.weightGradient(), c.inputAdjoint(), c.combined()));
+        measured.ceilings()
+                .forEach((points, c) -> out.printf(
+                        "%10d %10.1f %10.1f %12.1f %10.1f%n",
+                        points, c.forward(), c.weightGradient(), c.inputAdjoint(), c.combined()));
         out.println();
-        out.printf("%-10s %6s %10s %11s %9s %8s %8s %9s %9s %9s%n", "supervision", "res", "ms/step", "GFLOP/step",
-                "GFLOP/s", "ceiling", "×vanilla", "RSS MB", "heap MB", "work MB");
+        out.printf(
+                "%-10s %6s %10s %11s %9s %8s %8s %9s %9s %9s%n",
+                "supervision",
+                "res",
+                "ms/step",
+                "GFLOP/step",
+                "GFLOP/s",
+                "ceiling",
+                "×vanilla",
+                "RSS MB",
+                "heap MB",
+                "work MB");
         for (StepBenchmark.Result r : measured.results()) {
             StepBenchmark.Case c = r.benchCase();
             Double cost = measured.costVsVanilla(r);
-            out.printf("%-10s %6d %10.3f %11.4f %9.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n", c.supervision().id(),
-                    c.resolution(), r.msPerStep(), r.gflopsPerStep(), r.gflopsPerSecond(),
+            out.printf(
+                    "%-10s %6d %10.3f %11.4f %9.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n",
+                    c.supervision().id(),
+                    c.resolution(),
+                    r.msPerStep(),
+                    r.gflopsPerStep(),
+                    r.gflopsPerSecond(),
                     100 * measured.fractionOfCeiling(r),
-                    cost == null ? "-" : String.format("%.2f", cost), r.peakRssBytes() / MB, r.peakHeapBytes() / MB,
+                    cost == null ? "-" : String.format("%.2f", cost),
+                    r.peakRssBytes() / MB,
+                    r.peakHeapBytes() / MB,
                     r.workspaceBytes() / MB);
         }
     }
@@ -203,6 +277,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** How ND4J's idle OpenMP threads wait (the launcher makes them passive; spinning ones slow small steps). */
     private static String ompWaitPolicy() {
         String policy = System.getenv("OMP_WAIT_POLICY");
-        return policy == null || policy.isBlank() ? "OpenMP's default (spin, then sleep)" : policy + " (OMP_WAIT_POLICY)";
+        return policy == null || policy.isBlank()
+                ? "OpenMP's default (spin, then sleep)"
+                : policy + " (OMP_WAIT_POLICY)";
     }
 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
  * {@code siren-sweep compact}: one Parquet file of every row without its images and weights, which pandas, DuckDB
  * and Spark read in one go where a dataset of very many one-row files is slow to open.
  */
-@Command(name = "compact", mixinStandardHelpOptions = true,
+@Command(
+        name = "compact",
+        mixinStandardHelpOptions = true,
         description = "Write every row of a dataset, without images and weights, into one Parquet file.")
 public final class CompactCommand implements Callable<Integer> {
     @Spec
@@ -21,8 +23,12 @@ public final class CompactCommand implements Callable<Integer> {
 
     @Mixin
     DatasetParameter input;
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The Parquet file to write "
-            + "(replaced if it exists), e.g. runs/quickstart.parquet.")
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
+            description = "The Parquet file to write " + "(replaced if it exists), e.g. runs/quickstart.parquet.")
     String out;
 
     @Override
@@ -33,8 +39,10 @@ public final class CompactCommand implements Callable<Integer> {
         OutputFile.check(cli, "--out", file);
         long start = System.nanoTime();
         int rows = ResultTable.compact(dataset, file);
-        cli.getOut().printf("%s: %d rows without images and weights, %.2f MB, in %.1f s%n", file, rows,
-                file.length() / 1e6, (System.nanoTime() - start) / 1e9);
+        cli.getOut()
+                .printf(
+                        "%s: %d rows without images and weights, %.2f MB, in %.1f s%n",
+                        file, rows, file.length() / 1e6, (System.nanoTime() - start) / 1e9);
         cli.getOut().flush();
         return 0;
     }

@@ -11,9 +11,12 @@ import picocli.CommandLine.Parameters;
  * (a picocli mixin).
  */
 final class DatasetParameter {
-    @Parameters(index = "0", paramLabel = "DATASET", description = "A sweep's output folder, e.g. runs/quickstart "
-            + "or hdfs://namenode/runs/quickstart.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DATASET",
+            description = "A sweep's output folder, e.g. runs/quickstart " + "or hdfs://namenode/runs/quickstart.")
     String dataset;
+
     @Mixin
     StoreOptions store;
 
@@ -25,8 +28,10 @@ final class DatasetParameter {
                 throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " is not a folder");
             }
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(cli, "DATASET " + dataset + " cannot be reached: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new CommandLine.ParameterException(
+                    cli,
+                    "DATASET " + dataset + " cannot be reached: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
         return folder;
     }

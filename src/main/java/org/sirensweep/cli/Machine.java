@@ -7,8 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Facts about the machine a result was produced on, for result files. */
 final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     static Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -34,15 +34,16 @@ final class OutputFolder {
             throw new CommandLine.ParameterException(cli, option + " " + target + " is a file, not a folder");
         }
         if (isNonEmptyFolder(absolute) && !overwrite) {
-            throw new CommandLine.ParameterException(cli, option + " " + target
-                    + " already holds results (pass --overwrite to replace them)");
+            throw new CommandLine.ParameterException(
+                    cli, option + " " + target + " already holds results (pass --overwrite to replace them)");
         }
         Path parent = absolute.getParent();
         try {
             Files.createDirectories(parent);
             String prefix = "." + absolute.getFileName() + ".partial-";
             removeAbandoned(parent, prefix);
-            Path staging = Files.createTempDirectory(parent, prefix + ProcessHandle.current().pid() + "-");
+            Path staging = Files.createTempDirectory(
+                    parent, prefix + ProcessHandle.current().pid() + "-");
             return new OutputFolder(absolute, staging);
         } catch (IOException | SecurityException e) {
             throw new CommandLine.ParameterException(cli, option + " " + target + " cannot be written: " + e);
@@ -56,14 +57,19 @@ final class OutputFolder {
     private static void removeAbandoned(Path parent, String prefix) throws IOException {
         List<Path> abandoned;
         try (Stream<Path> siblings = Files.list(parent)) {
-            abandoned = siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).filter(p -> {
-                String owner = p.getFileName().toString().substring(prefix.length()).split("-", 2)[0];
-                try {
-                    return ProcessHandle.of(Long.parseLong(owner)).isEmpty();
-                } catch (NumberFormatException e) {
-                    return false; // not one of ours
-                }
-            }).toList();
+            abandoned = siblings.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .filter(p -> {
+                        String owner = p.getFileName()
+                                .toString()
+                                .substring(prefix.length())
+                                .split("-", 2)[0];
+                        try {
+                            return ProcessHandle.of(Long.parseLong(owner)).isEmpty();
+                        } catch (NumberFormatException e) {
+                            return false; // not one of ours
+                        }
+                    })
+                    .toList();
         }
         for (Path folder : abandoned) {
             delete(folder);
@@ -117,7 +123,8 @@ final class OutputFolder {
     /** Replaces the target folder with the staged one. */
     private void commit() throws IOException {
         if (Files.exists(target)) {
-            Path old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
+            Path old = target.resolveSibling("." + target.getFileName() + ".old-"
+                    + ProcessHandle.current().pid());
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             delete(old);

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 final class OutputOptions {
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
+
     @Option(names = "--overwrite", description = "Replace the output folder if it already holds results.")
     boolean overwrite;
 

@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code siren-sweep render}: draws a trained network (from its .npz weights) at any size. */
-@Command(name = "render", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "render",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Render trained weights (params.npz) as value, gradient and Laplacian PNGs at any size.")
 public final class RenderCommand implements Callable<Integer> {
     @Spec
@@ -26,8 +29,10 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--params", required = true, description = "Weights written by train (params.npz).")
     Path params;
+
     @Option(names = "--size", defaultValue = "512", description = "Square render size (px). Default: ${DEFAULT-VALUE}.")
     int size;
+
     @Mixin
     OutputOptions output;
 
@@ -35,9 +40,11 @@ public final class RenderCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
         if (size < 1 || size > TrialSettings.MAX_RENDER_SIZE) {
-            throw new CommandLine.ParameterException(cli, "--size must be between 1 and "
-                    + TrialSettings.MAX_RENDER_SIZE + ", got " + size + " (a fixed limit: an "
-                    + TrialSettings.MAX_RENDER_SIZE + "² render's planes already take 3 GB of heap)");
+            throw new CommandLine.ParameterException(
+                    cli,
+                    "--size must be between 1 and "
+                            + TrialSettings.MAX_RENDER_SIZE + ", got " + size + " (a fixed limit: an "
+                            + TrialSettings.MAX_RENDER_SIZE + "² render's planes already take 3 GB of heap)");
         }
         if (!Files.isRegularFile(params)) {
             throw new CommandLine.ParameterException(cli, "--params: weights file not found: " + params);
@@ -59,8 +66,15 @@ public final class RenderCommand implements Callable<Integer> {
             }
             return rendered;
         });
-        cli.getOut().printf("rendered %dx%d: %s in %s%n", size, size,
-                String.join(", ", images.stream().map(i -> i.kind() + ".png").toList()), folder.target());
+        cli.getOut()
+                .printf(
+                        "rendered %dx%d: %s in %s%n",
+                        size,
+                        size,
+                        String.join(
+                                ", ",
+                                images.stream().map(i -> i.kind() + ".png").toList()),
+                        folder.target());
         cli.getOut().flush();
         return 0;
     }

@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
  * {@code siren-sweep report}: a dataset's report page, one self-contained HTML file (table, parallel coordinates,
  * learning curves, gallery, analyses) that opens in any browser without a server or a network.
  */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Write a dataset's report: one self-contained HTML page of its trials, curves and pictures.")
 public final class ReportCommand implements Callable<Integer> {
     @Spec
@@ -23,13 +26,22 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Mixin
     DatasetParameter input;
-    @Option(names = "--out", paramLabel = "FILE", description = "The page to write (replaced if it exists; default: "
-            + "DATASET/" + ResultDataset.REPORT + ", which run keeps current while it works).")
+
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "The page to write (replaced if it exists; default: " + "DATASET/" + ResultDataset.REPORT
+                    + ", which run keeps current while it works).")
     String out;
-    @Option(names = "--images", defaultValue = "best", paramLabel = "all|best|none", description = "Pictures at full "
-            + "size: best (every trial's as thumbnails, the best " + "trials' at full size with their upscaled "
-            + "renders), all (every trial's at full size), none (no gallery; the smallest page). Default: "
-            + "${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--images",
+            defaultValue = "best",
+            paramLabel = "all|best|none",
+            description = "Pictures at full "
+                    + "size: best (every trial's as thumbnails, the best " + "trials' at full size with their upscaled "
+                    + "renders), all (every trial's at full size), none (no gallery; the smallest page). Default: "
+                    + "${DEFAULT-VALUE}.")
     String images;
 
     @Override
@@ -51,8 +63,10 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (ResultDataset.DatasetException e) {
             throw new CommandLine.ParameterException(cli, "DATASET " + e.getMessage());
         }
-        cli.getOut().printf("%s: %d trials, %.1f MB, in %.1f s%n", written.file(), written.trials(),
-                written.bytes() / 1e6, (System.nanoTime() - start) / 1e9);
+        cli.getOut()
+                .printf(
+                        "%s: %d trials, %.1f MB, in %.1f s%n",
+                        written.file(), written.trials(), written.bytes() / 1e6, (System.nanoTime() - start) / 1e9);
         cli.getOut().flush();
         return 0;
     }

@@ -14,8 +14,8 @@ import org.sirensweep.report.ImageSelection;
 import org.sirensweep.report.LiveReport;
 import org.sirensweep.spark.ClusterChecks;
 import org.sirensweep.spark.ExecutorMemory;
-import org.sirensweep.spark.SweepController;
 import org.sirensweep.spark.SparkJobs;
+import org.sirensweep.spark.SweepController;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
@@ -33,9 +33,14 @@ import picocli.CommandLine.Spec;
  * {@code siren-sweep run}: expands a sweep file into trials and runs those without a result yet on Spark, one trial per
  * task, each committing one Parquet row to the sweep's dataset folder.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a sweep on Spark (local mode unless spark-submit or --master gives a master).",
-                "Each trial writes one row to <output>/<trial id>.parquet; running again resumes."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run a sweep on Spark (local mode unless spark-submit or --master gives a master).",
+            "Each trial writes one row to <output>/<trial id>.parquet; running again resumes."
+        })
 public final class RunCommand implements Callable<Integer> {
     /** Exit code when some trials failed (their rows say why); the others are stored. */
     public static final int SOME_FAILED = 4;
@@ -48,36 +53,62 @@ public final class RunCommand implements Callable<Integer> {
     /** Checkpoint interval when neither the sweep file nor the command line sets one. */
     public static final double DEFAULT_CHECKPOINT_MINUTES = 5;
 
-    private static final java.util.regex.Pattern MASTER_URL = java.util.regex.Pattern.compile(
-            "local(\\[(\\d+|\\*)(,\\s*\\d+)?\\])?|(spark|k8s|mesos)://\\S+|yarn");
+    private static final java.util.regex.Pattern MASTER_URL =
+            java.util.regex.Pattern.compile("local(\\[(\\d+|\\*)(,\\s*\\d+)?\\])?|(spark|k8s|mesos)://\\S+|yarn");
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SWEEP_FILE", description = "The sweep file (YAML), e.g. sweeps/quickstart.yaml.")
+    @Parameters(
+            index = "0",
+            paramLabel = "SWEEP_FILE",
+            description = "The sweep file (YAML), e.g. sweeps/quickstart.yaml.")
     Path sweepFile;
-    @Option(names = "--output", paramLabel = "DIR", description = "Dataset folder (default: runs/<sweep name>): a "
-            + "path, or a URI such as hdfs://namenode/runs/x or s3a://bucket/runs/x. On a cluster every executor must "
-            + "reach it: a shared file system, HDFS or an object store.")
+
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            description = "Dataset folder (default: runs/<sweep name>): a "
+                    + "path, or a URI such as hdfs://namenode/runs/x or s3a://bucket/runs/x. On a cluster every executor must "
+                    + "reach it: a shared file system, HDFS or an object store.")
     String output;
+
     @Mixin
     StoreOptions store;
-    @Option(names = "--master", description = "Spark master URL, e.g. local[2] or spark://host:7077 (default: "
-            + "spark-submit's, else local[*], or one slot per GPU where this machine has GPUs and CUDA).")
+
+    @Option(
+            names = "--master",
+            description = "Spark master URL, e.g. local[2] or spark://host:7077 (default: "
+                    + "spark-submit's, else local[*], or one slot per GPU where this machine has GPUs and CUDA).")
     String master;
+
     @Option(names = "--dry-run", description = "Print the trials and the work they add up to, then exit.")
     boolean dryRun;
+
     @Option(names = "--retry-failed", description = "Also run again the trials whose row says failed (replacing it).")
     boolean retryFailed;
-    @Option(names = "--max-trials", defaultValue = "10000", description = "Refuse grids larger than this. Default: ${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--max-trials",
+            defaultValue = "10000",
+            description = "Refuse grids larger than this. Default: ${DEFAULT-VALUE}.")
     int maxTrials;
-    @Option(names = "--max-trial-memory", paramLabel = "SIZE", description = "Refuse trials whose buffers need more "
-            + "than this, e.g. 16g (default: in local mode this machine's memory; on a cluster, what "
-            + "spark.executor.memory and its overhead give each task).")
+
+    @Option(
+            names = "--max-trial-memory",
+            paramLabel = "SIZE",
+            description = "Refuse trials whose buffers need more "
+                    + "than this, e.g. 16g (default: in local mode this machine's memory; on a cluster, what "
+                    + "spark.executor.memory and its overhead give each task).")
     String maxTrialMemory;
-    @Option(names = "--checkpoint-minutes", paramLabel = "MINUTES", description = "Training minutes between a trial's "
-            + "checkpoints; 0 = none (default: the sweep file's checkpoint_minutes, else "
-            + DEFAULT_CHECKPOINT_MINUTES + "). A re-run or a retried task continues each trial from its checkpoint.")
+
+    @Option(
+            names = "--checkpoint-minutes",
+            paramLabel = "MINUTES",
+            description = "Training minutes between a trial's "
+                    + "checkpoints; 0 = none (default: the sweep file's checkpoint_minutes, else "
+                    + DEFAULT_CHECKPOINT_MINUTES
+                    + "). A re-run or a retried task continues each trial from its checkpoint.")
     Double checkpointMinutes;
 
     @Override
@@ -88,8 +119,10 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--max-trials must be at least 1, got " + maxTrials);
         }
         if (master != null && !MASTER_URL.matcher(master).matches()) {
-            throw new CommandLine.ParameterException(cli, "--master: '" + master + "' is not a Spark master URL "
-                    + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
+            throw new CommandLine.ParameterException(
+                    cli,
+                    "--master: '" + master + "' is not a Spark master URL "
+                            + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
         }
         Location given = output == null ? null : store.location(cli, "--output", output);
         ExecutorMemory memory;
@@ -121,17 +154,19 @@ public final class RunCommand implements Callable<Integer> {
             RunTables.printDryRun(sweep, SweepController.firstPlan(sweep, master), dataset, out);
             return 0;
         }
-        String unreachable = ClusterChecks.unreachableMaster(master != null ? master
-                : System.getProperty("spark.master"));
+        String unreachable =
+                ClusterChecks.unreachableMaster(master != null ? master : System.getProperty("spark.master"));
         if (unreachable != null) {
             throw new CommandLine.ParameterException(cli, "--master: " + unreachable);
         }
-        try (ResultDataset results = ResultDataset.open(dataset, sweep.name(),
-                sweepFile.toAbsolutePath().normalize().toString())) {
-            Duration interval = checkpointInterval != null ? checkpointInterval : CheckpointFile.interval(
-                    sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES);
-            LiveReport report = new LiveReport(sweep, results.folder(), ImageSelection.BEST, REPORT_REFRESH,
-                    System.err);
+        try (ResultDataset results = ResultDataset.open(
+                dataset, sweep.name(), sweepFile.toAbsolutePath().normalize().toString())) {
+            Duration interval = checkpointInterval != null
+                    ? checkpointInterval
+                    : CheckpointFile.interval(
+                            sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES);
+            LiveReport report =
+                    new LiveReport(sweep, results.folder(), ImageSelection.BEST, REPORT_REFRESH, System.err);
             try {
                 return run(sweep, results, interval, report, out);
             } finally {
@@ -142,15 +177,21 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, LiveReport report,
-                    PrintWriter out) throws IOException {
+    private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, LiveReport report, PrintWriter out)
+            throws IOException {
         List<String> warnings = new ArrayList<>();
         SweepController controller = SweepController.prepare(sweep, results, retryFailed, warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
-        out.printf("sweep %s: %d trials, %d already in %s, %d to run%s%n", sweep.name(), sweep.trials().size(),
-                controller.alreadyDone(), results.folder(), sweep.trials().size() - controller.alreadyDone(),
-                sweep.earlyStopping() == null ? "" : " with successive halving (" + RunTables.describe(sweep.earlyStopping())
-                        + ")");
+        out.printf(
+                "sweep %s: %d trials, %d already in %s, %d to run%s%n",
+                sweep.name(),
+                sweep.trials().size(),
+                controller.alreadyDone(),
+                results.folder(),
+                sweep.trials().size() - controller.alreadyDone(),
+                sweep.earlyStopping() == null
+                        ? ""
+                        : " with successive halving (" + RunTables.describe(sweep.earlyStopping()) + ")");
         out.printf("report: %s (open it in a browser; it follows the run)%n", report.file());
         out.flush();
         SweepController.Outcome outcome;
@@ -164,8 +205,9 @@ public final class RunCommand implements Callable<Integer> {
 
                 @Override
                 public void decided(Scheduler.Decision d) {
-                    out.printf("rung at epoch %d: %d trials reached it, %d go on, %d stop there%n", d.epoch(),
-                            d.reached(), d.promoted(), d.reached() - d.promoted());
+                    out.printf(
+                            "rung at epoch %d: %d trials reached it, %d go on, %d stop there%n",
+                            d.epoch(), d.reached(), d.promoted(), d.reached() - d.promoted());
                     out.flush();
                 }
             });

@@ -19,25 +19,36 @@ import org.sirensweep.train.TrialStatus;
 
 /** What {@code run} prints of a sweep: its trials before, their results after, and what halving saved. */
 final class RunTables {
-    private RunTables() {
-    }
+    private RunTables() {}
 
     /** What {@code run --dry-run} prints: the trials, the first job's packs, and the work in all. */
     static void printDryRun(Sweep sweep, SweepPlan first, Location dataset, PrintWriter out) {
         printTrials(sweep, out);
-        out.printf("%d Spark tasks for the first %d trials (%s)%n", first.packs().size(), first.stages(),
-                first.packSizes().stream().anyMatch(size -> size > 1) ? "packs of " + first.packSizes().stream()
-                        .map(String::valueOf).collect(Collectors.joining(", ")) + " trials trained side by side; "
-                        + "the largest pack needs " + Memory.describe(first.largestPackBytes(sweep))
+        out.printf(
+                "%d Spark tasks for the first %d trials (%s)%n",
+                first.packs().size(),
+                first.stages(),
+                first.packSizes().stream().anyMatch(size -> size > 1)
+                        ? "packs of "
+                                + first.packSizes().stream()
+                                        .map(String::valueOf)
+                                        .collect(Collectors.joining(", ")) + " trials trained side by side; "
+                                + "the largest pack needs " + Memory.describe(first.largestPackBytes(sweep))
                         : "one trial each");
         if (sweep.earlyStopping() == null) {
-            out.printf("sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n", sweep.name(),
-                    sweep.trials().size(), sweep.totalSteps(), dataset);
+            out.printf(
+                    "sweep %s: %d trials, %,d optimiser steps in all; results would go to %s%n",
+                    sweep.name(), sweep.trials().size(), sweep.totalSteps(), dataset);
         } else {
-            out.printf("sweep %s: %d trials with successive halving (%s): about %,d optimiser steps if none "
-                    + "diverges, against %,d for the full grid; results would go to %s%n", sweep.name(),
-                    sweep.trials().size(), describe(sweep.earlyStopping()),
-                    Scheduler.of(sweep).expectedSteps(), sweep.totalSteps(), dataset);
+            out.printf(
+                    "sweep %s: %d trials with successive halving (%s): about %,d optimiser steps if none "
+                            + "diverges, against %,d for the full grid; results would go to %s%n",
+                    sweep.name(),
+                    sweep.trials().size(),
+                    describe(sweep.earlyStopping()),
+                    Scheduler.of(sweep).expectedSteps(),
+                    sweep.totalSteps(),
+                    dataset);
         }
         out.flush();
     }
@@ -46,15 +57,16 @@ final class RunTables {
     static String howToRead(Location dataset) {
         String folder = dataset.toString();
         return switch (dataset.scheme()) {
-            case "file" -> "pandas.read_parquet(\"" + folder + "\"), spark.read.parquet, or DuckDB '" + folder
-                    + "/*.parquet'";
+            case "file" ->
+                "pandas.read_parquet(\"" + folder + "\"), spark.read.parquet, or DuckDB '" + folder + "/*.parquet'";
             case "s3a" -> {
                 String s3 = "s3" + folder.substring("s3a".length());
                 yield "spark.read.parquet(\"" + folder + "\"), pandas.read_parquet(\"" + s3 + "\") with s3fs, or "
                         + "DuckDB '" + s3 + "/*.parquet' with httpfs";
             }
-            default -> "spark.read.parquet(\"" + folder + "\"), or pandas.read_parquet(\"" + folder
-                    + "\") where pyarrow reaches " + dataset.scheme() + ":";
+            default ->
+                "spark.read.parquet(\"" + folder + "\"), or pandas.read_parquet(\"" + folder
+                        + "\") where pyarrow reaches " + dataset.scheme() + ":";
         };
     }
 
@@ -62,15 +74,27 @@ final class RunTables {
      * The run's last lines: where the rows and the report are and how to read them, and what is missing or failed;
      * the exit code that goes with them ({@link RunCommand#INCOMPLETE}, {@link RunCommand#SOME_FAILED} or 0).
      */
-    static int printEnding(Sweep sweep, Location folder, Map<String, ResultDataset.Row> rows, Location report,
-                           String jobError, PrintWriter out) {
-        long failed = rows.values().stream().filter(r -> r.status() == TrialStatus.FAILED).count();
-        long missing = sweep.trials().stream().filter(t -> !rows.containsKey(t.id())).count();
+    static int printEnding(
+            Sweep sweep,
+            Location folder,
+            Map<String, ResultDataset.Row> rows,
+            Location report,
+            String jobError,
+            PrintWriter out) {
+        long failed = rows.values().stream()
+                .filter(r -> r.status() == TrialStatus.FAILED)
+                .count();
+        long missing =
+                sweep.trials().stream().filter(t -> !rows.containsKey(t.id())).count();
         out.printf("results: %s (%d rows; %s)%n", folder, rows.size(), howToRead(folder));
         out.printf("report: %s%n", report);
         if (jobError != null || missing > 0) {
-            out.printf("incomplete: %d of %d trials have their rows, %d have none%s; run the same command again to "
-                    + "resume%n", sweep.trials().size() - missing, sweep.trials().size(), missing,
+            out.printf(
+                    "incomplete: %d of %d trials have their rows, %d have none%s; run the same command again to "
+                            + "resume%n",
+                    sweep.trials().size() - missing,
+                    sweep.trials().size(),
+                    missing,
                     jobError == null ? "" : " (" + jobError + ")");
             out.flush();
             return RunCommand.INCOMPLETE;
@@ -91,10 +115,13 @@ final class RunTables {
 
     /** The optimiser steps the trials took (to their last curve sample), against the full grid's. */
     static void printSaving(Sweep sweep, Map<String, Scheduler.Standing> standings, PrintWriter out) {
-        long taken = standings.values().stream().filter(st -> !st.curve().isEmpty())
-                .mapToLong(st -> st.curve().get(st.curve().size() - 1).step()).sum();
-        out.printf("successive halving: %,d optimiser steps taken, %.0f%% of the %,d the full grid takes%n", taken,
-                100.0 * taken / sweep.totalSteps(), sweep.totalSteps());
+        long taken = standings.values().stream()
+                .filter(st -> !st.curve().isEmpty())
+                .mapToLong(st -> st.curve().get(st.curve().size() - 1).step())
+                .sum();
+        out.printf(
+                "successive halving: %,d optimiser steps taken, %.0f%% of the %,d the full grid takes%n",
+                taken, 100.0 * taken / sweep.totalSteps(), sweep.totalSteps());
     }
 
     /** The trials, each with the settings the sweep varies, its steps and its planned memory. */
@@ -114,8 +141,8 @@ final class RunTables {
     }
 
     /** The trials with their status and measures (from this run's reports; rows of an earlier run say so). */
-    static void printResults(Sweep sweep, Map<String, ResultDataset.Row> rows, Map<String, TaskReport> reports,
-                                     PrintWriter out) {
+    static void printResults(
+            Sweep sweep, Map<String, ResultDataset.Row> rows, Map<String, TaskReport> reports, PrintWriter out) {
         List<String> header = new ArrayList<>(List.of("trial_id"));
         header.addAll(sweep.gridKeys());
         header.addAll(List.of("status", "psnr", "psnr_fit", "grad_err", "lap_err", "seconds"));
@@ -128,7 +155,10 @@ final class RunTables {
             row.add(stored == null ? "missing" : stored.status().id());
             Measures m = report == null ? null : report.measures();
             row.add(report == null ? (stored == null ? "" : "(earlier run)") : String.format("%.2f", m.psnr()));
-            row.add(m == null ? "" : String.format("%.2f", m.determined(t.settings().supervision())));
+            row.add(
+                    m == null
+                            ? ""
+                            : String.format("%.2f", m.determined(t.settings().supervision())));
             row.add(m == null ? "" : String.format("%.3f", m.gradientError()));
             row.add(m == null ? "" : String.format("%.3f", m.laplacianError()));
             row.add(report == null ? "" : String.format("%.1f", report.seconds()));
@@ -143,7 +173,8 @@ final class RunTables {
             return String.valueOf(value);
         }
         java.math.BigDecimal exact = java.math.BigDecimal.valueOf(d).stripTrailingZeros();
-        return (exact.precision() > 6 ? exact.round(new java.math.MathContext(4)) : exact).stripTrailingZeros()
+        return (exact.precision() > 6 ? exact.round(new java.math.MathContext(4)) : exact)
+                .stripTrailingZeros()
                 .toPlainString();
     }
 }

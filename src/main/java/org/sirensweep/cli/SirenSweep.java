@@ -21,18 +21,32 @@ import picocli.CommandLine.ScopeType;
  * anything else that goes wrong (a file that cannot be written, a failure of Spark) gives one line and exit code
  * {@value #FAILED}, its stack trace appended to {@link #errorLog()} (and printed too with {@code --verbose}).
  */
-@Command(name = "siren-sweep", mixinStandardHelpOptions = true, version = "siren-sweep 0.1.0",
+@Command(
+        name = "siren-sweep",
+        mixinStandardHelpOptions = true,
+        version = "siren-sweep 0.1.0",
         description = "SIREN trainings and hyperparameter sweeps.",
-        subcommands = {RunCommand.class, VerifyCommand.class, ReportCommand.class, BestCommand.class,
-                CompactCommand.class, TrainCommand.class, RenderCommand.class, BenchCommand.class})
+        subcommands = {
+            RunCommand.class,
+            VerifyCommand.class,
+            ReportCommand.class,
+            BestCommand.class,
+            CompactCommand.class,
+            TrainCommand.class,
+            RenderCommand.class,
+            BenchCommand.class
+        })
 public final class SirenSweep {
     /** Exit code for invalid input (arguments, files). */
     public static final int BAD_INPUT = 2;
     /** Exit code for an error that is not the input's: one line, the trace in the error log. */
     public static final int FAILED = 1;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On an error, print its stack trace too "
-            + "(it always goes to the error log named in the error's line).")
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace too "
+                    + "(it always goes to the error log named in the error's line).")
     boolean verbose;
 
     public static void main(String[] args) {
@@ -77,8 +91,9 @@ public final class SirenSweep {
 
     /** Where the stack traces of errors go: a file in the temporary folder, one per process. */
     static Path errorLog() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "siren-sweep-error-" + ProcessHandle.current().pid()
-                + ".log");
+        return Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "siren-sweep-error-" + ProcessHandle.current().pid() + ".log");
     }
 
     /** Appends the trace to the error log; " (stack trace: FILE)", or "" where the log cannot be written. */
@@ -86,8 +101,8 @@ public final class SirenSweep {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
         try {
-            Files.writeString(errorLog(), Instant.now() + "\n" + trace, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Files.writeString(
+                    errorLog(), Instant.now() + "\n" + trace, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return " (stack trace: " + errorLog() + ")";
         } catch (IOException | RuntimeException unwritable) {
             return "";
@@ -98,8 +113,7 @@ public final class SirenSweep {
     static String describe(Throwable e) {
         Throwable shown = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
         StringBuilder text = new StringBuilder(words(shown));
-        for (Throwable cause = shown.getCause(); cause != null && cause != cause.getCause();
-             cause = cause.getCause()) {
+        for (Throwable cause = shown.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             String more = words(cause);
             if (!text.toString().contains(more)) {
                 text.append(" (").append(more).append(')');
@@ -116,10 +130,12 @@ public final class SirenSweep {
             return "permission denied: " + f.getFile();
         }
         if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
+            return f.getFile() + ": "
+                    + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
         }
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName()
+        return message == null || message.isBlank()
+                ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + message;
     }
 }

@@ -14,18 +14,23 @@ import picocli.CommandLine.Option;
  * settings as spark-submit takes them, over the {@code spark.hadoop.*} system properties spark-submit sets.
  */
 final class StoreOptions {
-    @Option(names = "--conf", paramLabel = "spark.hadoop.KEY=VALUE", description = "A setting of the stores datasets "
-            + "live in, as spark-submit takes it, e.g. spark.hadoop.fs.s3a.endpoint=http://minio:9000; repeatable. "
-            + "spark-submit's own --conf spark.hadoop.* settings apply too.")
+    @Option(
+            names = "--conf",
+            paramLabel = "spark.hadoop.KEY=VALUE",
+            description = "A setting of the stores datasets "
+                    + "live in, as spark-submit takes it, e.g. spark.hadoop.fs.s3a.endpoint=http://minio:9000; repeatable. "
+                    + "spark-submit's own --conf spark.hadoop.* settings apply too.")
     Map<String, String> conf = new LinkedHashMap<>();
 
     /** The settings; one line of bad input for a key that is not a {@code spark.hadoop.} one. */
     FileSettings settings(CommandLine cli) {
         for (String key : conf.keySet()) {
             if (!key.startsWith(FileSettings.PREFIX)) {
-                throw new CommandLine.ParameterException(cli, "--conf " + key + ": only " + FileSettings.PREFIX
-                        + "* settings are taken here (the stores' Hadoop settings); give other Spark settings to "
-                        + "spark-submit");
+                throw new CommandLine.ParameterException(
+                        cli,
+                        "--conf " + key + ": only " + FileSettings.PREFIX
+                                + "* settings are taken here (the stores' Hadoop settings); give other Spark settings to "
+                                + "spark-submit");
             }
         }
         return FileSettings.fromSystemProperties().with(conf);
@@ -40,15 +45,16 @@ final class StoreOptions {
         try {
             location = Location.of(text, settings(cli));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, option + " " + text + " is not a path or URI: "
-                    + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    cli, option + " " + text + " is not a path or URI: " + e.getMessage());
         }
         try {
             location.checkScheme();
         } catch (IOException e) {
             String why = e.getMessage();
-            throw new CommandLine.ParameterException(cli, option + " " + text
-                    + (why.startsWith("no file system") ? ": " : " cannot be reached: ") + why);
+            throw new CommandLine.ParameterException(
+                    cli,
+                    option + " " + text + (why.startsWith("no file system") ? ": " : " cannot be reached: ") + why);
         }
         return location;
     }

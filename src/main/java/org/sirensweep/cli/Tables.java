@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Plain-text tables for the terminal: columns padded to their widest cell, two spaces apart. */
 final class Tables {
-    private Tables() {
-    }
+    private Tables() {}
 
     static void print(List<String> header, List<List<String>> rows, PrintWriter out) {
         int[] widths = header.stream().mapToInt(String::length).toArray();

@@ -38,9 +38,9 @@ import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
 import org.sirensweep.trial.Setting;
+import org.sirensweep.trial.TrialEngine;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
-import org.sirensweep.trial.TrialEngine;
 import org.sirensweep.trial.TrialSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,7 +49,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code siren-sweep train}: fits one SIREN to one image and writes its weights, pictures and a result.json. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Train one SIREN on an image; writes params.npz, result.json and PNG renders to --out.")
 public final class TrainCommand implements Callable<Integer> {
     /** Exit code of a training whose loss became NaN/Inf (its results are still written). */
@@ -58,19 +61,38 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--curve-interval", defaultValue = "0", description = "Epochs between learning-curve samples; 0 = about 50 samples.")
+    @Option(
+            names = "--curve-interval",
+            defaultValue = "0",
+            description = "Epochs between learning-curve samples; 0 = about 50 samples.")
     int curveInterval;
-    @Option(names = "--render-size", split = ",", description = "Extra render sizes (px), e.g. 512 for the upscale test.")
+
+    @Option(
+            names = "--render-size",
+            split = ",",
+            description = "Extra render sizes (px), e.g. 512 for the upscale test.")
     List<Integer> renderSizes = new ArrayList<>();
-    @Option(names = "--checkpoint-minutes", defaultValue = "5", paramLabel = "MINUTES", description = "Training minutes "
-            + "between checkpoints, kept beside --out as .<name>.checkpoint until the results are written: the same "
-            + "command run again after a kill or Ctrl-C continues from it. 0 = none. Default: ${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--checkpoint-minutes",
+            defaultValue = "5",
+            paramLabel = "MINUTES",
+            description =
+                    "Training minutes "
+                            + "between checkpoints, kept beside --out as .<name>.checkpoint until the results are written: the same "
+                            + "command run again after a kill or Ctrl-C continues from it. 0 = none. Default: ${DEFAULT-VALUE}.")
     double checkpointMinutes;
-    @Option(names = "--gpu", paramLabel = "N", description = "Train on this node's GPU N (PCI bus order, as "
-            + "nvidia-smi numbers them) through its CUDA 12 or 13 install, instead of the CPU.")
+
+    @Option(
+            names = "--gpu",
+            paramLabel = "N",
+            description = "Train on this node's GPU N (PCI bus order, as "
+                    + "nvidia-smi numbers them) through its CUDA 12 or 13 install, instead of the CPU.")
     Integer gpu;
+
     @Mixin
     ThreadsOption threads;
+
     @Mixin
     OutputOptions output;
 
@@ -83,15 +105,20 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static void declareSettings(CommandLine.Model.CommandSpec spec) {
         for (Setting setting : Setting.values()) {
-            String help = Character.toUpperCase(setting.help().charAt(0)) + setting.help().substring(1)
-                    + (setting.defaultValue() == null || setting.kind() == Setting.Kind.BOOLEAN ? "."
-                    : ". Default: " + setting.defaultValue() + ".");
+            String help = Character.toUpperCase(setting.help().charAt(0))
+                    + setting.help().substring(1)
+                    + (setting.defaultValue() == null || setting.kind() == Setting.Kind.BOOLEAN
+                            ? "."
+                            : ". Default: " + setting.defaultValue() + ".");
             CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(setting.option())
-                    .description(help).required(setting.required()).hidden(!setting.isTraining());
+                    .description(help)
+                    .required(setting.required())
+                    .hidden(!setting.isTraining());
             if (setting.kind() == Setting.Kind.BOOLEAN) {
                 option.type(boolean.class).arity("0");
             } else {
-                option.type(String.class).paramLabel(setting.kind().type().getSimpleName().toUpperCase(Locale.ROOT));
+                option.type(String.class)
+                        .paramLabel(setting.kind().type().getSimpleName().toUpperCase(Locale.ROOT));
             }
             spec.addOption(option.build());
         }
@@ -142,7 +169,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path target = folder.target();
         CheckpointFile checkpoints = new CheckpointFile(
                 Location.local(target.resolveSibling("." + target.getFileName() + CheckpointFile.SUFFIX)),
-                checkpointInterval, runner.fingerprint(), Location.local(target.getParent()));
+                checkpointInterval,
+                runner.fingerprint(),
+                Location.local(target.getParent()));
         if (checkpoints.file().isFile()) {
             System.err.println("continuing from the checkpoint " + checkpoints.file());
         }
@@ -151,10 +180,14 @@ public final class TrainCommand implements Callable<Integer> {
             TrialOutcome trained;
             try {
                 if (System.console() != null) {
-                    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(settings.supervision().id())
+                    try (ProgressBar bar = new ProgressBarBuilder()
+                            .setTaskName(settings.supervision().id())
                             .setInitialMax(1)
-                            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                            .showSpeed().build()) {
+                            .setStyle(ProgressBarStyle.ASCII)
+                            .setUpdateIntervalMillis(500)
+                            .continuousUpdate()
+                            .showSpeed()
+                            .build()) {
                         trained = runner.run(1, progressBar(bar), checkpoints, device);
                     }
                 } else {
@@ -232,8 +265,9 @@ public final class TrainCommand implements Callable<Integer> {
 
             @Override
             public void curve(CurvePoint point) {
-                bar.setExtraMessage(String.format(" loss %.3g  PSNR %.2f dB (fitted %.2f)", point.loss(),
-                        point.measures().psnr(), point.measures().determined(settings.supervision())));
+                bar.setExtraMessage(String.format(
+                        " loss %.3g  PSNR %.2f dB (fitted %.2f)",
+                        point.loss(), point.measures().psnr(), point.measures().determined(settings.supervision())));
             }
         };
     }
@@ -257,11 +291,20 @@ public final class TrainCommand implements Callable<Integer> {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long taken = steps[0] - Math.max(steps[2], 0);
                 String eta = taken > 0 ? ", ETA " + Math.round(seconds / taken * (steps[1] - steps[0])) + " s" : "";
-                log.printf("%s: step %d/%d (epoch %d), loss %.4g, PSNR %.2f dB (fitted %.2f), gradient error "
-                        + "%.3f, Laplacian error %.3f, %.0f s%s%n", settings.supervision().id(), point.step(), steps[1],
-                        point.epoch(), point.loss(), point.measures().psnr(),
-                        point.measures().determined(settings.supervision()), point.measures().gradientError(),
-                        point.measures().laplacianError(), seconds, eta);
+                log.printf(
+                        "%s: step %d/%d (epoch %d), loss %.4g, PSNR %.2f dB (fitted %.2f), gradient error "
+                                + "%.3f, Laplacian error %.3f, %.0f s%s%n",
+                        settings.supervision().id(),
+                        point.step(),
+                        steps[1],
+                        point.epoch(),
+                        point.loss(),
+                        point.measures().psnr(),
+                        point.measures().determined(settings.supervision()),
+                        point.measures().gradientError(),
+                        point.measures().laplacianError(),
+                        seconds,
+                        eta);
                 log.flush();
             }
         };
@@ -289,23 +332,31 @@ public final class TrainCommand implements Callable<Integer> {
         report.put("resumed_from_step", outcome.resumedFromStep());
         report.put("final_loss", finite(outcome.finalLoss()));
         report.putAll(measures(outcome.measures(), s.supervision()));
-        report.put("curve", outcome.curve().stream().map(p -> {
-            Map<String, Object> point = new LinkedHashMap<>();
-            point.put("step", p.step());
-            point.put("epoch", p.epoch());
-            point.put("loss", finite(p.loss()));
-            point.putAll(measures(p.measures(), s.supervision()));
-            point.put("seconds", p.seconds());
-            return point;
-        }).toList());
-        report.put("upscale", outcome.upscale().stream().map(u -> {
-            Map<String, Object> score = new LinkedHashMap<>();
-            score.put("size", u.size());
-            score.put("method", u.method());
-            score.put("psnr", finite(u.psnr()));
-            score.put("ssim", finite(u.ssim()));
-            return score;
-        }).toList());
+        report.put(
+                "curve",
+                outcome.curve().stream()
+                        .map(p -> {
+                            Map<String, Object> point = new LinkedHashMap<>();
+                            point.put("step", p.step());
+                            point.put("epoch", p.epoch());
+                            point.put("loss", finite(p.loss()));
+                            point.putAll(measures(p.measures(), s.supervision()));
+                            point.put("seconds", p.seconds());
+                            return point;
+                        })
+                        .toList());
+        report.put(
+                "upscale",
+                outcome.upscale().stream()
+                        .map(u -> {
+                            Map<String, Object> score = new LinkedHashMap<>();
+                            score.put("size", u.size());
+                            score.put("method", u.method());
+                            score.put("psnr", finite(u.psnr()));
+                            score.put("ssim", finite(u.ssim()));
+                            return score;
+                        })
+                        .toList());
         Map<String, Object> timings = new LinkedHashMap<>();
         timings.put("setup_s", outcome.timings().setupSeconds());
         timings.put("train_s", outcome.timings().trainSeconds());
@@ -338,7 +389,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        return new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     }
 }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code siren-sweep verify}: checks a sweep's dataset folder and prints what it holds and anything wrong. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
         description = "Check a dataset: one whole row per trial, the documented schema, statuses, decodable images, "
                 + "no leftovers; with --against, also that every trial both datasets hold has the same results, bit "
                 + "for bit. Exit code 0 when clean (and the same), 1 when problems or differences were found.")
@@ -29,11 +31,16 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
     DatasetParameter input;
+
     @Option(names = "--threads", description = "Rows checked at once (default: one per core).")
     Integer threads;
-    @Option(names = "--against", paramLabel = "DATASET", description = "Another dataset of the same trials (a re-run, "
-            + "another build or machine): compare every trial both hold, all of its row but timings, hosts and "
-            + "versions.")
+
+    @Option(
+            names = "--against",
+            paramLabel = "DATASET",
+            description = "Another dataset of the same trials (a re-run, "
+                    + "another build or machine): compare every trial both hold, all of its row but timings, hosts and "
+                    + "versions.")
     String against;
 
     @Override
@@ -46,17 +53,27 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         Location other = against == null ? null : input.store.location(cli, "--against", against);
         if (other != null && !isDataset(other)) {
-            throw new CommandLine.ParameterException(cli, "--against: " + against + " is not a siren-sweep dataset "
-                    + "(a folder with " + ResultDataset.MARKER + ")");
+            throw new CommandLine.ParameterException(
+                    cli,
+                    "--against: " + against + " is not a siren-sweep dataset " + "(a folder with "
+                            + ResultDataset.MARKER + ")");
         }
         DatasetCheck.Report report = DatasetCheck.of(dataset, workers, progressLine(System.err));
         PrintWriter out = cli.getOut();
-        String statuses = report.rowsByStatus().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+        String statuses = report.rowsByStatus().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
-        out.printf("%s (sweep '%s'): %d rows (%s), %d images decoded, %d problems%n", dataset, report.sweep(),
-                report.rows(), statuses.isEmpty() ? "none" : statuses, report.images(), report.problems().size());
+        out.printf(
+                "%s (sweep '%s'): %d rows (%s), %d images decoded, %d problems%n",
+                dataset,
+                report.sweep(),
+                report.rows(),
+                statuses.isEmpty() ? "none" : statuses,
+                report.images(),
+                report.problems().size());
         if (!report.resumable().isEmpty()) {
-            out.printf("%d unfinished trials have checkpoints; running the sweep again continues them:%n",
+            out.printf(
+                    "%d unfinished trials have checkpoints; running the sweep again continues them:%n",
                     report.resumable().size());
             report.resumable().forEach(line -> out.println("  " + line));
         }
@@ -77,9 +94,15 @@ public final class VerifyCommand implements Callable<Integer> {
     /** Prints how the trials of {@code dataset} compare with those of {@code against}; whether all are the same. */
     private boolean compare(Location dataset, Location against, PrintWriter out) throws IOException {
         DatasetComparison.Report comparison = DatasetComparison.of(dataset, against);
-        out.printf("against %s: %d trials in both, %d the same bit for bit (all but timings, hosts and versions), "
-                + "%d differ; %d only here, %d only there%n", against, comparison.inBoth(), comparison.same(),
-                comparison.differing().size(), comparison.onlyHere().size(), comparison.onlyThere().size());
+        out.printf(
+                "against %s: %d trials in both, %d the same bit for bit (all but timings, hosts and versions), "
+                        + "%d differ; %d only here, %d only there%n",
+                against,
+                comparison.inBoth(),
+                comparison.same(),
+                comparison.differing().size(),
+                comparison.onlyHere().size(),
+                comparison.onlyThere().size());
         comparison.differing().forEach(line -> out.println("differs: " + line));
         return comparison.differing().isEmpty();
     }

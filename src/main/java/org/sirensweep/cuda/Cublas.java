@@ -13,6 +13,7 @@ import com.sun.jna.ptr.PointerByReference;
 final class Cublas implements AutoCloseable {
     /** {@code CUBLAS_OP_N}, {@code CUBLAS_OP_T}. */
     private static final int NO_TRANS = 0;
+
     private static final int TRANS = 1;
     /** {@code CUBLAS_DEFAULT_MATH}: float32 products (TF32 only when asked for). */
     private static final int DEFAULT_MATH = 0;
@@ -51,16 +52,49 @@ final class Cublas implements AutoCloseable {
      * on (strides in elements; one call whatever the count). m × n is c's shape, k the inner dimension; lda, ldb, ldc
      * the column strides.
      */
-    void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, long a, int lda, long strideA, long b,
-              int ldb, long strideB, boolean accumulate, long c, int ldc, long strideC, int count) {
+    void gemm(
+            boolean transposeA,
+            boolean transposeB,
+            int m,
+            int n,
+            int k,
+            long a,
+            int lda,
+            long strideA,
+            long b,
+            int ldb,
+            long strideB,
+            boolean accumulate,
+            long c,
+            int ldc,
+            long strideC,
+            int count) {
         int ta = transposeA ? TRANS : NO_TRANS;
         int tb = transposeB ? TRANS : NO_TRANS;
         Memory beta = accumulate ? one : zero;
         if (count == 1) {
             check("cublasSgemm_v2", handle, ta, tb, m, n, k, one, a, lda, b, ldb, beta, c, ldc);
         } else {
-            check("cublasSgemmStridedBatched", handle, ta, tb, m, n, k, one, a, lda, strideA, b, ldb, strideB, beta, c,
-                    ldc, strideC, count);
+            check(
+                    "cublasSgemmStridedBatched",
+                    handle,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    one,
+                    a,
+                    lda,
+                    strideA,
+                    b,
+                    ldb,
+                    strideB,
+                    beta,
+                    c,
+                    ldc,
+                    strideC,
+                    count);
         }
     }
 
@@ -79,7 +113,8 @@ final class Cublas implements AutoCloseable {
         int status = library.getFunction(name).invokeInt(arguments);
         if (status != 0) {
             Pointer text = library.getFunction("cublasGetStatusString").invokePointer(new Object[] {status});
-            throw new CudaException(name + " failed: " + (text == null ? "cuBLAS status " + status : text.getString(0)));
+            throw new CudaException(
+                    name + " failed: " + (text == null ? "cuBLAS status " + status : text.getString(0)));
         }
     }
 }

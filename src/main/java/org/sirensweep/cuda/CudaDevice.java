@@ -27,6 +27,7 @@ public final class CudaDevice implements Device {
     static final int THREADS = 256;
     /** Compiled kernel images, by target architecture: NVRTC runs once per process and architecture. */
     private static final Map<Nvrtc.Target, byte[]> IMAGES = new HashMap<>();
+
     private static CudaLibraries libraries;
 
     private final CudaDriver driver;
@@ -43,8 +44,7 @@ public final class CudaDevice implements Device {
     private final String description;
 
     /** A kernel of the loaded module: the driver's handle and its declaration. */
-    private record Function(Pointer handle, Kernel kernel) {
-    }
+    private record Function(Pointer handle, Kernel kernel) {}
 
     /**
      * Opens GPU {@code gpu} (nvidia-smi's number) with float32 products, or TF32 tensor-core products if {@code
@@ -67,7 +67,8 @@ public final class CudaDevice implements Device {
 
     /** Whether a {@value #GRAPHS_VARIABLE} value leaves graphs on: anything but {@code off}, {@code 0}, {@code false}. */
     static boolean graphsWanted(String value) {
-        return value == null || !List.of("off", "0", "false", "no").contains(value.strip().toLowerCase(Locale.ROOT));
+        return value == null
+                || !List.of("off", "0", "false", "no").contains(value.strip().toLowerCase(Locale.ROOT));
     }
 
     /** The node's CUDA libraries, loaded and the driver initialised once per process. */
@@ -128,9 +129,17 @@ public final class CudaDevice implements Device {
             workspace = driver.allocate(Cublas.WORKSPACE_BYTES);
             handle = new Cublas(libs.cublas(), openedStream, workspace, tf32);
             maxBlocks = 32 * driver.attribute(device, CudaDriver.MULTIPROCESSOR_COUNT);
-            description = String.format(Locale.ROOT, "%s (GPU %d, sm_%d%d, PCI %s, %s products, %s, CUDA %d)",
-                    driver.name(device), gpu, major, minor, driver.pciBusId(device), tf32 ? "TF32" : "float32",
-                    graphs ? "graphs" : "no graphs", libs.cudaMajor());
+            description = String.format(
+                    Locale.ROOT,
+                    "%s (GPU %d, sm_%d%d, PCI %s, %s products, %s, CUDA %d)",
+                    driver.name(device),
+                    gpu,
+                    major,
+                    minor,
+                    driver.pciBusId(device),
+                    tf32 ? "TF32" : "float32",
+                    graphs ? "graphs" : "no graphs",
+                    libs.cudaMajor());
         } catch (RuntimeException e) {
             release(e, handle, workspace, openedStream, openedModule, openedContext);
             throw e;
@@ -147,8 +156,8 @@ public final class CudaDevice implements Device {
      * handle, the workspace, the stream, the module and the context reference (null or 0: not made). A failure is
      * added to {@code failure} if there is one, else thrown after the rest is released.
      */
-    private void release(RuntimeException failure, Cublas handle, long workspace, Pointer stream, Pointer module,
-                         Pointer context) {
+    private void release(
+            RuntimeException failure, Cublas handle, long workspace, Pointer stream, Pointer module, Pointer context) {
         RuntimeException first = failure;
         List<Runnable> steps = List.of(
                 () -> {
@@ -195,8 +204,8 @@ public final class CudaDevice implements Device {
     /** The kernels for {@code target}, compiled once per process. */
     private static byte[] image(Nvrtc nvrtc, Nvrtc.Target target) {
         synchronized (IMAGES) {
-            return IMAGES.computeIfAbsent(target, t -> nvrtc.compile(KernelSource.text(), "kernels.cu", t,
-                    KernelSource.OPTIONS));
+            return IMAGES.computeIfAbsent(
+                    target, t -> nvrtc.compile(KernelSource.text(), "kernels.cu", t, KernelSource.OPTIONS));
         }
     }
 
@@ -306,11 +315,26 @@ public final class CudaDevice implements Device {
     }
 
     @Override
-    public void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, long a, int lda, long strideA, long b,
-                     int ldb, long strideB, boolean accumulate, long c, int ldc, long strideC, int count) {
+    public void gemm(
+            boolean transposeA,
+            boolean transposeB,
+            int m,
+            int n,
+            int k,
+            long a,
+            int lda,
+            long strideA,
+            long b,
+            int ldb,
+            long strideB,
+            boolean accumulate,
+            long c,
+            int ldc,
+            long strideC,
+            int count) {
         driver.setCurrent(context);
-        cublas.gemm(transposeA, transposeB, m, n, k, a, lda, strideA, b, ldb, strideB, accumulate, c, ldc, strideC,
-                count);
+        cublas.gemm(
+                transposeA, transposeB, m, n, k, a, lda, strideA, b, ldb, strideB, accumulate, c, ldc, strideC, count);
     }
 
     @Override
@@ -323,8 +347,7 @@ public final class CudaDevice implements Device {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
         driver.setCurrent(context);

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 public final class CudaDriver {
     /** {@code CU_DEVICE_ATTRIBUTE_*} values used here. */
     static final int MULTIPROCESSOR_COUNT = 16;
+
     static final int PCI_BUS_ID = 33;
     static final int PCI_DEVICE_ID = 34;
     static final int PCI_DOMAIN_ID = 50;

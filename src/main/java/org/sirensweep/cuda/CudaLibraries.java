@@ -27,14 +27,22 @@ import java.util.Locale;
  * @param cudaMajor     the CUDA major version of NVRTC and cuBLAS (12 or 13)
  * @param found         where each came from, for reports
  */
-public record CudaLibraries(NativeLibrary driver, int driverVersion, Nvrtc nvrtc, NativeLibrary cublasLt,
-                            NativeLibrary cublas, NativeLibrary nvml, int cudaMajor, List<String> found) {
+public record CudaLibraries(
+        NativeLibrary driver,
+        int driverVersion,
+        Nvrtc nvrtc,
+        NativeLibrary cublasLt,
+        NativeLibrary cublas,
+        NativeLibrary nvml,
+        int cudaMajor,
+        List<String> found) {
     /** The variable naming folders to look in first, e.g. a pip install's {@code .../nvidia/cu13/lib}. */
     public static final String FOLDERS_VARIABLE = "SIREN_SWEEP_CUDA_LIBS";
     /** CUDA major versions whose NVRTC and cuBLAS are bound, newest first. */
     static final int[] CUDA_MAJORS = {13, 12};
-    private static final List<Path> DEFAULT_FOLDERS = List.of(Path.of("/usr/local/cuda/lib64"),
-            Path.of("/usr/local/cuda/targets/x86_64-linux/lib"));
+
+    private static final List<Path> DEFAULT_FOLDERS =
+            List.of(Path.of("/usr/local/cuda/lib64"), Path.of("/usr/local/cuda/targets/x86_64-linux/lib"));
 
     /** The libraries, looked for where the type's description says, with the folders of the environment. */
     public static CudaLibraries load() {
@@ -84,7 +92,14 @@ public record CudaLibraries(NativeLibrary driver, int driverVersion, Nvrtc nvrtc
             NativeLibrary cublas = cublasLt == null ? null : search.find("libcublas.so." + major);
             if (cublas != null) {
                 NativeLibrary nvml = search.find("libnvidia-ml.so.1");
-                return new CudaLibraries(driver, driverVersion, new Nvrtc(nvrtc), cublasLt, cublas, nvml, major,
+                return new CudaLibraries(
+                        driver,
+                        driverVersion,
+                        new Nvrtc(nvrtc),
+                        cublasLt,
+                        cublas,
+                        nvml,
+                        major,
                         List.copyOf(search.found));
             }
         }
@@ -154,7 +169,8 @@ public record CudaLibraries(NativeLibrary driver, int driverVersion, Nvrtc nvrtc
                         found.add(file.toString());
                         return library;
                     } catch (UnsatisfiedLinkError e) {
-                        unloadable.add(file + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                        unloadable.add(
+                                file + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
                     }
                 }
             }
@@ -168,11 +184,17 @@ public record CudaLibraries(NativeLibrary driver, int driverVersion, Nvrtc nvrtc
 
         String where() {
             List<String> places = new ArrayList<>();
-            places.add(folders.isEmpty() ? FOLDERS_VARIABLE + " (unset)" : FOLDERS_VARIABLE + "=" + String.join(":",
-                    folders.stream().map(Path::toString).toList()));
+            places.add(
+                    folders.isEmpty()
+                            ? FOLDERS_VARIABLE + " (unset)"
+                            : FOLDERS_VARIABLE + "="
+                                    + String.join(
+                                            ":",
+                                            folders.stream().map(Path::toString).toList()));
             if (systemToo) {
                 places.add("the system's library path");
-                places.add(String.join(", ", DEFAULT_FOLDERS.stream().map(Path::toString).toList()));
+                places.add(String.join(
+                        ", ", DEFAULT_FOLDERS.stream().map(Path::toString).toList()));
             }
             return "(looked in " + String.join("; ", places) + ")";
         }
@@ -180,7 +202,12 @@ public record CudaLibraries(NativeLibrary driver, int driverVersion, Nvrtc nvrtc
 
     /** A line for reports: the driver's CUDA, the toolkit's major version and where each library came from. */
     public String describe() {
-        return String.format(Locale.ROOT, "driver for CUDA %d.%d, CUDA %d libraries: %s", driverVersion / 1000,
-                driverVersion % 1000 / 10, cudaMajor, String.join(", ", found));
+        return String.format(
+                Locale.ROOT,
+                "driver for CUDA %d.%d, CUDA %d libraries: %s",
+                driverVersion / 1000,
+                driverVersion % 1000 / 10,
+                cudaMajor,
+                String.join(", ", found));
     }
 }

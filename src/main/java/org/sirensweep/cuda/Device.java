@@ -40,8 +40,23 @@ public interface Device extends AutoCloseable {
      * i-th at {@code a + i · strideA} and so on (strides in elements): {@code m × n} results, inner dimension k, column
      * strides lda, ldb, ldc. One product per triple, or one batched call.
      */
-    void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, long a, int lda, long strideA, long b, int ldb,
-              long strideB, boolean accumulate, long c, int ldc, long strideC, int count);
+    void gemm(
+            boolean transposeA,
+            boolean transposeB,
+            int m,
+            int n,
+            int k,
+            long a,
+            int lda,
+            long strideA,
+            long b,
+            int ldb,
+            long strideB,
+            boolean accumulate,
+            long c,
+            int ldc,
+            long strideC,
+            int count);
 
     /**
      * Records what {@code work} launches (kernels and products, no copies) as a graph, without running it; a device

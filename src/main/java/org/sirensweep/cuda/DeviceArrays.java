@@ -17,14 +17,18 @@ public final class DeviceArrays extends PassArrays<DeviceMatrix> implements Auto
     private final boolean backward;
 
     /** Arrays for batches of up to {@code capacity} points of each of {@code pack} networks of {@code config}. */
-    public static DeviceArrays allocate(Device device, SirenConfig config, Derivatives derivatives, int capacity,
-                                        boolean backward, int pack) {
+    public static DeviceArrays allocate(
+            Device device, SirenConfig config, Derivatives derivatives, int capacity, boolean backward, int pack) {
         if (config.inputs() != 2) {
-            throw new IllegalArgumentException("the GPU kernels take networks of two input coordinates, not "
-                    + config.inputs());
+            throw new IllegalArgumentException(
+                    "the GPU kernels take networks of two input coordinates, not " + config.inputs());
         }
-        return new DeviceArrays(new DeviceAllocator(device, capacity, capacity, pack, config.inputs(),
-                new ArrayList<>(), new ArrayList<>()), config, derivatives, backward);
+        return new DeviceArrays(
+                new DeviceAllocator(
+                        device, capacity, capacity, pack, config.inputs(), new ArrayList<>(), new ArrayList<>()),
+                config,
+                derivatives,
+                backward);
     }
 
     private DeviceArrays(DeviceAllocator allocator, SirenConfig config, Derivatives derivatives, boolean backward) {
@@ -39,8 +43,11 @@ public final class DeviceArrays extends PassArrays<DeviceMatrix> implements Auto
             return this;
         }
         DeviceAllocator a = allocator;
-        return new DeviceArrays(new DeviceAllocator(a.device, rows, a.capacity, a.pack, a.inputs, a.memory,
-                a.constants), config(), derivatives(), backward);
+        return new DeviceArrays(
+                new DeviceAllocator(a.device, rows, a.capacity, a.pack, a.inputs, a.memory, a.constants),
+                config(),
+                derivatives(),
+                backward);
     }
 
     /** The most points the memory holds. */
@@ -68,8 +75,8 @@ public final class DeviceArrays extends PassArrays<DeviceMatrix> implements Auto
         private final List<Long> constants;
         private int next;
 
-        DeviceAllocator(Device device, int rows, int capacity, int pack, int inputs, List<Long> memory,
-                        List<Long> constants) {
+        DeviceAllocator(
+                Device device, int rows, int capacity, int pack, int inputs, List<Long> memory, List<Long> constants) {
             if (rows < 1 || rows > capacity) {
                 throw new IllegalArgumentException("batch of " + rows + " points does not fit arrays of " + capacity);
             }
@@ -95,8 +102,14 @@ public final class DeviceArrays extends PassArrays<DeviceMatrix> implements Auto
         @Override
         public DeviceMatrix inputTangent(int axis) {
             long address = constant((long) rows * pack * inputs);
-            device.launch("fill_slices", (long) pack * rows, (long) pack, (long) rows, (long) rows * inputs,
-                    address + (long) Float.BYTES * axis * rows, 1f);
+            device.launch(
+                    "fill_slices",
+                    (long) pack * rows,
+                    (long) pack,
+                    (long) rows,
+                    (long) rows * inputs,
+                    address + (long) Float.BYTES * axis * rows,
+                    1f);
             return new DeviceMatrix(address, rows, pack * inputs);
         }
 

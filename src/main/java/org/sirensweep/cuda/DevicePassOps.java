@@ -47,8 +47,23 @@ public final class DevicePassOps implements PassOps<DeviceMatrix> {
         int rows = ws.rows();
         int fanIn = config.fanIn(layer);
         int fanOut = config.fanOut(layer);
-        device.gemm(false, false, rows, fanOut, fanIn, in.address(), rows, (long) rows * fanIn,
-                weights(parameters, layer), fanIn, stride, false, out.address(), rows, (long) rows * fanOut, pack);
+        device.gemm(
+                false,
+                false,
+                rows,
+                fanOut,
+                fanIn,
+                in.address(),
+                rows,
+                (long) rows * fanIn,
+                weights(parameters, layer),
+                fanIn,
+                stride,
+                false,
+                out.address(),
+                rows,
+                (long) rows * fanOut,
+                pack);
     }
 
     @Override
@@ -56,8 +71,23 @@ public final class DevicePassOps implements PassOps<DeviceMatrix> {
         int rows = ws.rows();
         int fanIn = config.fanIn(layer);
         int fanOut = config.fanOut(layer);
-        device.gemm(false, true, rows, fanIn, fanOut, adjoint.address(), rows, (long) rows * fanOut,
-                weights(parameters, layer), fanIn, stride, false, out.address(), rows, (long) rows * fanIn, pack);
+        device.gemm(
+                false,
+                true,
+                rows,
+                fanIn,
+                fanOut,
+                adjoint.address(),
+                rows,
+                (long) rows * fanOut,
+                weights(parameters, layer),
+                fanIn,
+                stride,
+                false,
+                out.address(),
+                rows,
+                (long) rows * fanIn,
+                pack);
     }
 
     @Override
@@ -65,36 +95,83 @@ public final class DevicePassOps implements PassOps<DeviceMatrix> {
         int rows = ws.rows();
         int fanIn = config.fanIn(layer);
         int fanOut = config.fanOut(layer);
-        device.gemm(true, false, fanIn, fanOut, rows, in.address(), rows, (long) rows * fanIn, adjoint.address(), rows,
-                (long) rows * fanOut, accumulate, weights(gradients, layer), fanIn, stride, pack);
+        device.gemm(
+                true,
+                false,
+                fanIn,
+                fanOut,
+                rows,
+                in.address(),
+                rows,
+                (long) rows * fanIn,
+                adjoint.address(),
+                rows,
+                (long) rows * fanOut,
+                accumulate,
+                weights(gradients, layer),
+                fanIn,
+                stride,
+                pack);
     }
 
     @Override
     public void biasGradient(DeviceMatrix adjoint, int layer) {
         int rows = ws.rows();
         int fanOut = config.fanOut(layer);
-        device.gemm(true, false, 1, fanOut, rows, ws.ones().address(), rows, 0, adjoint.address(), rows,
-                (long) rows * fanOut, false, bias(gradients, layer), 1, stride, pack);
+        device.gemm(
+                true,
+                false,
+                1,
+                fanOut,
+                rows,
+                ws.ones().address(),
+                rows,
+                0,
+                adjoint.address(),
+                rows,
+                (long) rows * fanOut,
+                false,
+                bias(gradients, layer),
+                1,
+                stride,
+                pack);
     }
 
     @Override
     public void zeroBiasGradient(int layer) {
         int fanOut = config.fanOut(layer);
-        device.launch("fill_slices", (long) pack * fanOut, (long) pack, (long) fanOut, stride, bias(gradients, layer),
-                0f);
+        device.launch(
+                "fill_slices", (long) pack * fanOut, (long) pack, (long) fanOut, stride, bias(gradients, layer), 0f);
     }
 
     @Override
     public void activate(int layer, DeviceMatrix sine, DeviceMatrix cosine) {
-        device.launch("sine_activation", (long) sine.rows() * sine.columns(), (long) ws.rows(),
-                (long) config.fanOut(layer), (long) pack, sine.address(), cosine.address(), parameters,
-                config.biasOffset(layer), stride, (float) config.omega0());
+        device.launch(
+                "sine_activation",
+                (long) sine.rows() * sine.columns(),
+                (long) ws.rows(),
+                (long) config.fanOut(layer),
+                (long) pack,
+                sine.address(),
+                cosine.address(),
+                parameters,
+                config.biasOffset(layer),
+                stride,
+                (float) config.omega0());
     }
 
     @Override
     public void addBias(int layer, DeviceMatrix out) {
-        device.launch("add_bias", (long) out.rows() * out.columns(), (long) ws.rows(), (long) config.fanOut(layer),
-                (long) pack, out.address(), parameters, config.biasOffset(layer), stride);
+        device.launch(
+                "add_bias",
+                (long) out.rows() * out.columns(),
+                (long) ws.rows(),
+                (long) config.fanOut(layer),
+                (long) pack,
+                out.address(),
+                parameters,
+                config.biasOffset(layer),
+                stride);
     }
 
     @Override
@@ -106,25 +183,48 @@ public final class DevicePassOps implements PassOps<DeviceMatrix> {
         }
         DeviceMatrix c = ws.cosine(k);
         long n = (long) c.rows() * c.columns();
-        device.launch("streams_forward", n, n, c.address(), ws.sine(k).address(),
-                lap ? address(ws.preLaplacian(k)) : 0L, ws.preTangent(k, 0).address(), ws.preTangent(k, 1).address(),
-                ws.tangent(k, 0).address(), ws.tangent(k, 1).address(), lap ? ws.laplacian(k).address() : 0L,
-                grad ? 1 : 0, lap ? 1 : 0, (float) -(config.omega0() * config.omega0()));
+        device.launch(
+                "streams_forward",
+                n,
+                n,
+                c.address(),
+                ws.sine(k).address(),
+                lap ? address(ws.preLaplacian(k)) : 0L,
+                ws.preTangent(k, 0).address(),
+                ws.preTangent(k, 1).address(),
+                ws.tangent(k, 0).address(),
+                ws.tangent(k, 1).address(),
+                lap ? ws.laplacian(k).address() : 0L,
+                grad ? 1 : 0,
+                lap ? 1 : 0,
+                (float) -(config.omega0() * config.omega0()));
     }
 
     @Override
-    public void streamsBackward(int k, DeviceMatrix[] up, boolean valueActive, boolean tangentsActive,
-                                boolean laplacianActive) {
+    public void streamsBackward(
+            int k, DeviceMatrix[] up, boolean valueActive, boolean tangentsActive, boolean laplacianActive) {
         boolean streams = tangentsActive || laplacianActive;
         double omega2 = config.omega0() * config.omega0();
         DeviceMatrix c = ws.cosine(k);
         long n = (long) c.rows() * c.columns();
-        device.launch("streams_backward", n, n, c.address(), ws.sine(k).address(),
-                laplacianActive && ws.derivatives().laplacian() ? address(ws.preLaplacian(k)) : 0L, up[0].address(),
-                laplacianActive ? up[3].address() : 0L, streams ? ws.preTangent(k, 0).address() : 0L,
-                streams ? ws.preTangent(k, 1).address() : 0L, streams ? up[1].address() : 0L,
-                streams ? up[2].address() : 0L, valueActive ? 1 : 0, tangentsActive ? 1 : 0, laplacianActive ? 1 : 0,
-                (float) -omega2, (float) (-2 * omega2));
+        device.launch(
+                "streams_backward",
+                n,
+                n,
+                c.address(),
+                ws.sine(k).address(),
+                laplacianActive && ws.derivatives().laplacian() ? address(ws.preLaplacian(k)) : 0L,
+                up[0].address(),
+                laplacianActive ? up[3].address() : 0L,
+                streams ? ws.preTangent(k, 0).address() : 0L,
+                streams ? ws.preTangent(k, 1).address() : 0L,
+                streams ? up[1].address() : 0L,
+                streams ? up[2].address() : 0L,
+                valueActive ? 1 : 0,
+                tangentsActive ? 1 : 0,
+                laplacianActive ? 1 : 0,
+                (float) -omega2,
+                (float) (-2 * omega2));
     }
 
     /** A matrix's address, 0 for none (the first layer's absent incoming Laplacian). */

@@ -25,9 +25,12 @@ record GpuNumbering(Map<Integer, Integer> cudaDevices, List<PciAddress> node) {
         Map<PciAddress, Integer> seen = new TreeMap<>(); // CUDA's devices by address, in PCI bus order
         for (int ordinal = 0; ordinal < driver.deviceCount(); ordinal++) {
             int device = driver.device(ordinal);
-            seen.put(new PciAddress(driver.attribute(device, CudaDriver.PCI_DOMAIN_ID),
-                    driver.attribute(device, CudaDriver.PCI_BUS_ID),
-                    driver.attribute(device, CudaDriver.PCI_DEVICE_ID)), device);
+            seen.put(
+                    new PciAddress(
+                            driver.attribute(device, CudaDriver.PCI_DOMAIN_ID),
+                            driver.attribute(device, CudaDriver.PCI_BUS_ID),
+                            driver.attribute(device, CudaDriver.PCI_DEVICE_ID)),
+                    device);
         }
         List<PciAddress> node = null;
         if (nvml != null) {
@@ -65,8 +68,9 @@ record GpuNumbering(Map<Integer, Integer> cudaDevices, List<PciAddress> node) {
         if (device != null) {
             return device;
         }
-        String usable = usable().isEmpty() ? "none" : usable().stream().map(String::valueOf)
-                .collect(Collectors.joining(", "));
+        String usable = usable().isEmpty()
+                ? "none"
+                : usable().stream().map(String::valueOf).collect(Collectors.joining(", "));
         String visible = System.getenv(VISIBLE_VARIABLE);
         String hiding = visible == null ? "" : " (" + VISIBLE_VARIABLE + "=" + visible + ")";
         if (node != null && gpu >= 0 && gpu < node.size()) {

@@ -16,8 +16,7 @@ record Kernel(String name, List<Parameter> parameters) {
     private static final Pattern DECLARATION = Pattern.compile("(?m)^KERNEL\\s+(\\w+)\\s*\\(([^)]*)\\)");
 
     /** A parameter's C type, as written ({@code const float*}), and what a launch passes for it. */
-    record Parameter(String type, Kind kind) {
-    }
+    record Parameter(String type, Kind kind) {}
 
     /** The Java value a launch passes for a parameter, and the bytes it fills (of its 8-byte slot). */
     enum Kind {
@@ -68,8 +67,9 @@ record Kernel(String name, List<Parameter> parameters) {
             case "int" -> Kind.INT;
             case "float" -> Kind.FLOAT;
             case "double" -> Kind.DOUBLE;
-            default -> throw new IllegalStateException("kernel " + kernel + " has a parameter of type '" + type
-                    + "', which no launch passes (long long, int, float, double or a pointer)");
+            default ->
+                throw new IllegalStateException("kernel " + kernel + " has a parameter of type '" + type
+                        + "', which no launch passes (long long, int, float, double or a pointer)");
         };
     }
 }

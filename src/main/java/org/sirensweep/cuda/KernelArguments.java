@@ -26,8 +26,8 @@ final class KernelArguments {
     static KernelArguments pack(Kernel kernel, Object... arguments) {
         List<Kernel.Parameter> parameters = kernel.parameters();
         if (arguments.length != parameters.size()) {
-            throw new IllegalArgumentException("kernel " + kernel.name() + " takes " + parameters.size()
-                    + " arguments, got " + arguments.length);
+            throw new IllegalArgumentException(
+                    "kernel " + kernel.name() + " takes " + parameters.size() + " arguments, got " + arguments.length);
         }
         int count = Math.max(1, parameters.size());
         long values = (long) Native.POINTER_SIZE * count;
@@ -38,8 +38,10 @@ final class KernelArguments {
             Object argument = arguments[i];
             if (argument == null || argument.getClass() != parameter.kind().javaType()) {
                 throw new IllegalArgumentException("kernel " + kernel.name() + ": argument " + i + " ("
-                        + parameter.type() + ") must be given as " + parameter.kind().javaType().getSimpleName()
-                        + ", not " + (argument == null ? "null" : argument.getClass().getSimpleName()));
+                        + parameter.type() + ") must be given as "
+                        + parameter.kind().javaType().getSimpleName()
+                        + ", not "
+                        + (argument == null ? "null" : argument.getClass().getSimpleName()));
             }
             long slot = values + (long) SLOT * i;
             switch (parameter.kind()) {

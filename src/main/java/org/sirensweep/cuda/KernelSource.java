@@ -14,6 +14,7 @@ import java.util.List;
 final class KernelSource {
     /** The kernels' source, on the class path. */
     static final String RESOURCE = "org/sirensweep/cuda/kernels.cu";
+
     static final String PRELUDE = """
             #define KERNEL extern "C" __global__ void
             #define DEVICE static __device__ __forceinline__
@@ -25,11 +26,11 @@ final class KernelSource {
             """;
     /** The kernels the file declares (each {@code KERNEL name(...)}), looked up once when a device loads them. */
     static final List<Kernel> KERNELS = Kernel.declaredIn(file());
-    static final List<String> OPTIONS = List.of("--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false",
-            "--std=c++17", "-default-device");
 
-    private KernelSource() {
-    }
+    static final List<String> OPTIONS = List.of(
+            "--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false", "--std=c++17", "-default-device");
+
+    private KernelSource() {}
 
     /** Prelude and kernels, as one compilation unit. */
     static String text() {

@@ -16,6 +16,7 @@ import java.util.List;
 final class Nvml {
     /** {@code sizeof(nvmlPciInfo_t)}: busIdLegacy[16], five unsigned ints, busId[32]. */
     private static final int PCI_INFO_BYTES = 68;
+
     private static final int DOMAIN_OFFSET = 16;
     private static final int BUS_OFFSET = 20;
     private static final int DEVICE_OFFSET = 24;
@@ -39,8 +40,8 @@ final class Nvml {
                 Memory info = new Memory(PCI_INFO_BYTES);
                 info.clear();
                 check("nvmlDeviceGetPciInfo_v3", device.getValue(), info);
-                gpus.add(new PciAddress(info.getInt(DOMAIN_OFFSET), info.getInt(BUS_OFFSET),
-                        info.getInt(DEVICE_OFFSET)));
+                gpus.add(new PciAddress(
+                        info.getInt(DOMAIN_OFFSET), info.getInt(BUS_OFFSET), info.getInt(DEVICE_OFFSET)));
             }
             return gpus;
         } finally {

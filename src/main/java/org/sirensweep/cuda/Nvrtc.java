@@ -30,8 +30,11 @@ final class Nvrtc {
     Nvrtc(NativeLibrary library) {
         this.library = library;
         File file = library.getFile();
-        File[] files = file == null ? null : file.getParentFile().listFiles(
-                (folder, name) -> name.startsWith("libnvrtc-builtins.so.") && !name.contains(".alt."));
+        File[] files = file == null
+                ? null
+                : file.getParentFile()
+                        .listFiles(
+                                (folder, name) -> name.startsWith("libnvrtc-builtins.so.") && !name.contains(".alt."));
         for (File builtin : files == null ? new File[0] : files) {
             builtins.add(NativeLibrary.getInstance(builtin.getPath()));
         }
@@ -78,8 +81,9 @@ final class Nvrtc {
             }
         }
         if (best < 0) {
-            throw new CudaUnavailableException("this NVRTC compiles for architectures " + supported + ", none of them "
-                    + "at or below the GPU's " + major + "." + minor + ": use the CUDA toolkit libraries that match it");
+            throw new CudaUnavailableException(
+                    "this NVRTC compiles for architectures " + supported + ", none of them " + "at or below the GPU's "
+                            + major + "." + minor + ": use the CUDA toolkit libraries that match it");
         }
         return new Target(best, false);
     }
@@ -91,8 +95,9 @@ final class Nvrtc {
         try {
             List<String> all = new ArrayList<>(options);
             all.add(target.option());
-            int result = library.getFunction("nvrtcCompileProgram").invokeInt(new Object[] {program.getValue(),
-                    all.size(), new StringArray(all.toArray(new String[0]))});
+            int result = library.getFunction("nvrtcCompileProgram")
+                    .invokeInt(
+                            new Object[] {program.getValue(), all.size(), new StringArray(all.toArray(new String[0]))});
             if (result != 0) {
                 throw new CudaException("NVRTC could not compile " + name + " (" + error(result) + "): "
                         + log(program.getValue()).strip().replace('\n', ' '));

@@ -6,7 +6,8 @@ import java.util.Locale;
 /** Where a GPU sits on the PCI bus: what NVML and CUDA both say of it, and so what ties their numberings together. */
 record PciAddress(int domain, int bus, int device) implements Comparable<PciAddress> {
     private static final Comparator<PciAddress> ORDER = Comparator.comparingInt(PciAddress::domain)
-            .thenComparingInt(PciAddress::bus).thenComparingInt(PciAddress::device);
+            .thenComparingInt(PciAddress::bus)
+            .thenComparingInt(PciAddress::device);
 
     @Override
     public int compareTo(PciAddress other) {

@@ -84,7 +84,8 @@ public final class Location implements Serializable {
 
     /** A local file or folder. */
     public static Location local(java.nio.file.Path path, FileSettings settings) {
-        return new Location(new Path("file", null, path.toAbsolutePath().normalize().toString()).toUri(), settings);
+        return new Location(
+                new Path("file", null, path.toAbsolutePath().normalize().toString()).toUri(), settings);
     }
 
     /** A local file or folder with no settings (local files need none). */
@@ -170,9 +171,12 @@ public final class Location implements Serializable {
             // A connector named by Hadoop's defaults but absent, or missing a jar of its own; an unknown host.
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof ClassNotFoundException || e instanceof LinkageError) {
-                throw new IOException("no file system for scheme '" + scheme() + "': its connector ("
-                        + cause.getClass().getSimpleName() + ": " + firstLine(cause) + ") is not on the classpath, or "
-                        + "not all of it", e);
+                throw new IOException(
+                        "no file system for scheme '" + scheme() + "': its connector ("
+                                + cause.getClass().getSimpleName() + ": " + firstLine(cause)
+                                + ") is not on the classpath, or "
+                                + "not all of it",
+                        e);
             }
             throw new IOException(cause.getClass().getSimpleName() + ": " + firstLine(cause), e);
         }
@@ -228,8 +232,8 @@ public final class Location implements Serializable {
         }
         List<Entry> entries = new ArrayList<>();
         for (FileStatus s : statuses) {
-            entries.add(new Entry(resolve(s.getPath().getName()), s.getLen(), s.getModificationTime(),
-                    s.isDirectory()));
+            entries.add(
+                    new Entry(resolve(s.getPath().getName()), s.getLen(), s.getModificationTime(), s.isDirectory()));
         }
         entries.sort(Comparator.comparing(Entry::name));
         return entries;
@@ -261,8 +265,13 @@ public final class Location implements Serializable {
         FileSystem fs = fileSystem();
         if (PUBLISH_ON_CLOSE.contains(scheme())) {
             // Performance mode: no probes that this key is not a folder (our names never are one).
-            upload((FSDataOutputStream) fs.createFile(path()).overwrite(true).opt(CREATE_PERFORMANCE, true).build(),
-                    bytes, false);
+            upload(
+                    (FSDataOutputStream) fs.createFile(path())
+                            .overwrite(true)
+                            .opt(CREATE_PERFORMANCE, true)
+                            .build(),
+                    bytes,
+                    false);
             return;
         }
         try {
@@ -289,7 +298,10 @@ public final class Location implements Serializable {
         }
         FSDataOutputStream out;
         try {
-            out = (FSDataOutputStream) fs.createFile(path()).overwrite(false).recursive().opt(CONDITIONAL_CREATE, true)
+            out = (FSDataOutputStream) fs.createFile(path())
+                    .overwrite(false)
+                    .recursive()
+                    .opt(CONDITIONAL_CREATE, true)
                     .build();
         } catch (FileAlreadyExistsException e) {
             return false;

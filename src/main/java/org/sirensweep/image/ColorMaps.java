@@ -9,11 +9,11 @@ import java.util.Arrays;
  */
 public final class ColorMaps {
     /** ColorBrewer's 11-class RdBu, the anchors of matplotlib's "RdBu" (red for low, blue for high). */
-    private static final int[] RD_BU = {0x67001f, 0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7, 0xd1e5f0,
-            0x92c5de, 0x4393c3, 0x2166ac, 0x053061};
+    private static final int[] RD_BU = {
+        0x67001f, 0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7, 0xd1e5f0, 0x92c5de, 0x4393c3, 0x2166ac, 0x053061
+    };
 
-    private ColorMaps() {
-    }
+    private ColorMaps() {}
 
     /**
      * A gradient field as HSV: hue is the direction ({@code atan2(d/dcolumn, d/drow)}), brightness the magnitude

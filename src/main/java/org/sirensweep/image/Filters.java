@@ -5,8 +5,7 @@ package org.sirensweep.image;
  * (the edge sample is repeated: d c b a | a b c d | d c b a).
  */
 public final class Filters {
-    private Filters() {
-    }
+    private Filters() {}
 
     /**
      * 2-D Sobel along {@code axis} (0 = rows, 1 = columns): the central difference [-1, 0, 1] along it, smoothed by
@@ -21,10 +20,14 @@ public final class Filters {
                     double smooth = k == 0 ? 2 : 1;
                     if (axis == 0) {
                         int cc = reflect(c + k, width);
-                        sum += smooth * (plane[reflect(r + 1, height) * width + cc] - plane[reflect(r - 1, height) * width + cc]);
+                        sum += smooth
+                                * (plane[reflect(r + 1, height) * width + cc]
+                                        - plane[reflect(r - 1, height) * width + cc]);
                     } else {
                         int rr = reflect(r + k, height);
-                        sum += smooth * (plane[rr * width + reflect(c + 1, width)] - plane[rr * width + reflect(c - 1, width)]);
+                        sum += smooth
+                                * (plane[rr * width + reflect(c + 1, width)]
+                                        - plane[rr * width + reflect(c - 1, width)]);
                     }
                 }
                 out[r * width + c] = sum;
@@ -39,8 +42,11 @@ public final class Filters {
         for (int r = 0; r < height; r++) {
             for (int c = 0; c < width; c++) {
                 double centre = plane[r * width + c];
-                out[r * width + c] = plane[reflect(r - 1, height) * width + c] + plane[reflect(r + 1, height) * width + c]
-                        + plane[r * width + reflect(c - 1, width)] + plane[r * width + reflect(c + 1, width)] - 4 * centre;
+                out[r * width + c] = plane[reflect(r - 1, height) * width + c]
+                        + plane[reflect(r + 1, height) * width + c]
+                        + plane[r * width + reflect(c - 1, width)]
+                        + plane[r * width + reflect(c + 1, width)]
+                        - 4 * centre;
             }
         }
         return out;

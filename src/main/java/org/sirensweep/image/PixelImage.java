@@ -16,7 +16,8 @@ public record PixelImage(int height, int width, int channels, double[] samples) 
             throw new IllegalArgumentException("an image has 1 (gray) or 3 (RGB) channels, got " + channels);
         }
         if (samples.length != (long) height * width * channels) {
-            throw new IllegalArgumentException("expected " + height * width * channels + " samples, got " + samples.length);
+            throw new IllegalArgumentException(
+                    "expected " + height * width * channels + " samples, got " + samples.length);
         }
     }
 
@@ -52,8 +53,11 @@ public record PixelImage(int height, int width, int channels, double[] samples) 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PixelImage other && height == other.height && width == other.width
-                && channels == other.channels && Arrays.equals(samples, other.samples);
+        return o instanceof PixelImage other
+                && height == other.height
+                && width == other.width
+                && channels == other.channels
+                && Arrays.equals(samples, other.samples);
     }
 
     @Override

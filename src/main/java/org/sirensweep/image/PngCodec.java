@@ -21,8 +21,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class PngCodec {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    private PngCodec() {
-    }
+    private PngCodec() {}
 
     /** Reads a PNG; 16-bit samples are scaled to [0, 1] like 8-bit ones, an alpha channel is dropped. */
     public static PixelImage read(Path file) throws ImageFormatException {
@@ -45,7 +44,7 @@ public final class PngCodec {
         BufferedImage image;
         // A memory-cached stream: ImageIO's default caches every stream in a temporary file.
         try (InputStream in = new java.io.ByteArrayInputStream(bytes);
-             ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
+                ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
             ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
             try {
                 reader.setInput(stream, true, true);
@@ -63,7 +62,8 @@ public final class PngCodec {
         int height = image.getHeight();
         int width = image.getWidth();
         int colourComponents = image.getColorModel().getNumColorComponents();
-        boolean indexed = image.getType() == BufferedImage.TYPE_BYTE_INDEXED || image.getType() == BufferedImage.TYPE_BYTE_BINARY;
+        boolean indexed =
+                image.getType() == BufferedImage.TYPE_BYTE_INDEXED || image.getType() == BufferedImage.TYPE_BYTE_BINARY;
         if (colourComponents == 1 && !indexed) {
             Raster raster = image.getRaster();
             double max = (1 << raster.getSampleModel().getSampleSize(0)) - 1;
@@ -98,8 +98,12 @@ public final class PngCodec {
                 if (image.channels() == 1) {
                     out.getRaster().setSample(c, r, 0, toLevel(image.get(r, c, 0)));
                 } else {
-                    out.setRGB(c, r, toLevel(image.get(r, c, 0)) << 16 | toLevel(image.get(r, c, 1)) << 8
-                            | toLevel(image.get(r, c, 2)));
+                    out.setRGB(
+                            c,
+                            r,
+                            toLevel(image.get(r, c, 0)) << 16
+                                    | toLevel(image.get(r, c, 1)) << 8
+                                    | toLevel(image.get(r, c, 2)));
                 }
             }
         }

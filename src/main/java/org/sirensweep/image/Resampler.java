@@ -6,8 +6,7 @@ package org.sirensweep.image;
  * overlap), horizontal pass first, each pass rounded to 8-bit levels. Nearest neighbour samples pixel centres.
  */
 public final class Resampler {
-    private Resampler() {
-    }
+    private Resampler() {}
 
     public static PixelImage resize(PixelImage image, int height, int width, ResampleFilter filter) {
         if (height < 1 || width < 1) {
@@ -35,8 +34,8 @@ public final class Resampler {
     }
 
     /** One 1-D pass along columns ({@code horizontal}) or rows, producing rounded 8-bit levels. */
-    private static double[] pass(double[] in, int h, int w, int channels, int outSize, ResampleFilter filter,
-                                 boolean horizontal) {
+    private static double[] pass(
+            double[] in, int h, int w, int channels, int outSize, ResampleFilter filter, boolean horizontal) {
         int inSize = horizontal ? w : h;
         Kernel[] kernels = kernels(inSize, outSize, filter);
         int outH = horizontal ? h : outSize;
@@ -59,8 +58,7 @@ public final class Resampler {
         return out;
     }
 
-    private record Kernel(int first, double[] weights) {
-    }
+    private record Kernel(int first, double[] weights) {}
 
     private static Kernel[] kernels(int inSize, int outSize, ResampleFilter filter) {
         double scale = (double) inSize / outSize;

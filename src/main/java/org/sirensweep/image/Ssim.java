@@ -10,8 +10,7 @@ public final class Ssim {
     private static final double K1 = 0.01;
     private static final double K2 = 0.03;
 
-    private Ssim() {
-    }
+    private Ssim() {}
 
     /** SSIM of two images of equal shape with samples in [0, 1]. */
     public static double of(PixelImage a, PixelImage b) {

@@ -14,8 +14,8 @@ public record TargetScales(double gradient, double laplacian) {
 
     public TargetScales {
         if (!(gradient > 0) || !(laplacian > 0) || Double.isInfinite(gradient) || Double.isInfinite(laplacian)) {
-            throw new IllegalArgumentException("target scales must be positive numbers, got " + gradient + " and "
-                    + laplacian);
+            throw new IllegalArgumentException(
+                    "target scales must be positive numbers, got " + gradient + " and " + laplacian);
         }
     }
 

@@ -7,8 +7,7 @@ public final class TrainingImage {
     /** The training downsample: anti-aliased, as the reference runs (Pillow's LANCZOS). */
     public static final ResampleFilter DOWNSAMPLE = ResampleFilter.LANCZOS;
 
-    private TrainingImage() {
-    }
+    private TrainingImage() {}
 
     /**
      * Reads {@code file} and resizes it to {@code resolution × resolution} with {@link #DOWNSAMPLE} (as Siren-Jax,

@@ -17,8 +17,15 @@ package org.sirensweep.image;
  * @param gradients   {@code [axis][channel][point]}, or null
  * @param laplacians  {@code [channel][point]}, or null
  */
-public record TrainingTargets(Supervision supervision, int height, int width, int channels, double[] coordinates,
-                              double[][] values, double[][][] gradients, double[][] laplacians) {
+public record TrainingTargets(
+        Supervision supervision,
+        int height,
+        int width,
+        int channels,
+        double[] coordinates,
+        double[][] values,
+        double[][][] gradients,
+        double[][] laplacians) {
 
     /** scipy's Sobel on the (H, W, 1) array smooths the size-1 channel axis by [1, 2, 1]: a factor of 4. */
     public static final double SOBEL_CHANNEL_AXIS_FACTOR = 4;

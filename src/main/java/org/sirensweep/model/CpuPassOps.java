@@ -36,7 +36,13 @@ final class CpuPassOps implements PassOps<INDArray> {
     @Override
     public void weightGradient(INDArray in, INDArray adjoint, int layer, boolean accumulate) {
         for (int p = 0; p < nets.length; p++) {
-            Products.gemm(ws.block(in, p), ws.block(adjoint, p), gradients[p].weight(layer), true, false, 1,
+            Products.gemm(
+                    ws.block(in, p),
+                    ws.block(adjoint, p),
+                    gradients[p].weight(layer),
+                    true,
+                    false,
+                    1,
                     accumulate ? 1 : 0);
         }
     }
@@ -75,8 +81,8 @@ final class CpuPassOps implements PassOps<INDArray> {
     }
 
     @Override
-    public void streamsBackward(int k, INDArray[] up, boolean valueActive, boolean tangentsActive,
-                                boolean laplacianActive) {
+    public void streamsBackward(
+            int k, INDArray[] up, boolean valueActive, boolean tangentsActive, boolean laplacianActive) {
         ws.arithmetic.backward(ws, k, up, valueActive, tangentsActive, laplacianActive);
     }
 }

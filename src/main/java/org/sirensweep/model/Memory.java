@@ -5,8 +5,7 @@ package org.sirensweep.model;
  * 100000 at 512²) must come out as "far too large", never as an overflowed, small or negative number.
  */
 public final class Memory {
-    private Memory() {
-    }
+    private Memory() {}
 
     /** a + b for non-negative sizes, or {@code Long.MAX_VALUE}. */
     public static long sum(long a, long b) {

@@ -9,8 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Nd4jSineActivation implements SineActivation {
     static final Nd4jSineActivation INSTANCE = new Nd4jSineActivation();
 
-    private Nd4jSineActivation() {
-    }
+    private Nd4jSineActivation() {}
 
     @Override
     public void apply(INDArray sine, INDArray bias, double omega, INDArray cosine) {

@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Nd4jStreamArithmetic implements StreamArithmetic {
     static final Nd4jStreamArithmetic INSTANCE = new Nd4jStreamArithmetic();
 
-    private Nd4jStreamArithmetic() {
-    }
+    private Nd4jStreamArithmetic() {}
 
     @Override
     public void forward(Workspace ws, int k) {
@@ -100,8 +99,8 @@ final class Nd4jStreamArithmetic implements StreamArithmetic {
     }
 
     /** target (+)= x ⊙ y; returns true (the target now holds a value). */
-    private static boolean accumulateProduct(INDArray x, INDArray y, INDArray target, boolean targetSet,
-                                             INDArray scratch) {
+    private static boolean accumulateProduct(
+            INDArray x, INDArray y, INDArray target, boolean targetSet, INDArray scratch) {
         if (targetSet) {
             x.mul(y, scratch);
             target.addi(scratch);

@@ -26,8 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J's codec writes them, so that a network saved on a GPU needs no ND4J), read back by ND4J's codec.
  */
 public final class NpzWeights {
-    private NpzWeights() {
-    }
+    private NpzWeights() {}
 
     /** The zip entries' time stamp: the earliest a zip can hold, not the time of writing. */
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
@@ -71,10 +70,13 @@ public final class NpzWeights {
     private static byte[] npy(String descr, String shape, ByteBuffer data) {
         String dictionary = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
         int prefix = 10; // magic (6), version (2), header length (2)
-        int headerLength = -Math.floorDiv(-(prefix + dictionary.length() + 1), HEADER_ALIGNMENT) * HEADER_ALIGNMENT
-                - prefix;
+        int headerLength =
+                -Math.floorDiv(-(prefix + dictionary.length() + 1), HEADER_ALIGNMENT) * HEADER_ALIGNMENT - prefix;
         ByteBuffer file = littleEndian(prefix + headerLength + data.capacity());
-        file.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        file.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) 1)
+                .put((byte) 0);
         file.putShort((short) headerLength);
         file.put((dictionary + " ".repeat(headerLength - dictionary.length() - 1) + "\n")
                 .getBytes(StandardCharsets.US_ASCII));
@@ -94,14 +96,18 @@ public final class NpzWeights {
     public static void write(Siren network, Path file) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(temp, toBytes(network));
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads an archive written by {@link #write} (or by NumPy with the same keys) as a float32 network. */
     public static Siren read(Path file) throws IOException {
         Map<String, INDArray> arrays = new HashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 String name = e.getName().replaceFirst("\\.npy$", "");
                 arrays.put(name, Nd4j.createNpyFromByteArray(zip.readAllBytes()));
@@ -118,14 +124,21 @@ public final class NpzWeights {
         }
         INDArray w0 = arrays.get("w0");
         int width = (int) w0.size(1);
-        SirenConfig config = new SirenConfig((int) w0.size(0), (int) arrays.get("w" + (layers - 1)).size(1), width,
-                layers - 2, arrays.get("omega0").getDouble(0));
+        SirenConfig config = new SirenConfig(
+                (int) w0.size(0),
+                (int) arrays.get("w" + (layers - 1)).size(1),
+                width,
+                layers - 2,
+                arrays.get("omega0").getDouble(0));
         INDArray flat = Nd4j.create(DataType.FLOAT, new long[] {1, config.parameterCount()}, 'f');
         ParameterViews views = new ParameterViews(config, flat);
         for (int k = 0; k < layers; k++) {
             INDArray w = arrays.get("w" + k);
             INDArray b = arrays.get("b" + k);
-            if (b == null || w.rank() != 2 || w.size(0) != config.fanIn(k) || w.size(1) != config.fanOut(k)
+            if (b == null
+                    || w.rank() != 2
+                    || w.size(0) != config.fanIn(k)
+                    || w.size(1) != config.fanOut(k)
                     || b.length() != config.fanOut(k)) {
                 throw new IOException("weights file " + file + ": layer " + k + " has inconsistent shapes");
             }

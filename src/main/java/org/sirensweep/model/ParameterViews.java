@@ -15,7 +15,8 @@ public final class ParameterViews {
 
     public ParameterViews(SirenConfig config, INDArray flat) {
         if (flat.length() != config.parameterCount()) {
-            throw new IllegalArgumentException("expected " + config.parameterCount() + " parameters, got " + flat.length());
+            throw new IllegalArgumentException(
+                    "expected " + config.parameterCount() + " parameters, got " + flat.length());
         }
         this.flat = flat;
         int layers = config.layers();
@@ -24,10 +25,20 @@ public final class ParameterViews {
         for (int k = 0; k < layers; k++) {
             long fanIn = config.fanIn(k);
             long fanOut = config.fanOut(k);
-            weights[k] = Nd4j.create(flat.data(), new long[] {fanIn, fanOut}, new long[] {1, fanIn},
-                    flat.offset() + config.weightOffset(k), 'f', flat.dataType());
-            biases[k] = Nd4j.create(flat.data(), new long[] {1, fanOut}, new long[] {1, 1},
-                    flat.offset() + config.biasOffset(k), 'f', flat.dataType());
+            weights[k] = Nd4j.create(
+                    flat.data(),
+                    new long[] {fanIn, fanOut},
+                    new long[] {1, fanIn},
+                    flat.offset() + config.weightOffset(k),
+                    'f',
+                    flat.dataType());
+            biases[k] = Nd4j.create(
+                    flat.data(),
+                    new long[] {1, fanOut},
+                    new long[] {1, 1},
+                    flat.offset() + config.biasOffset(k),
+                    'f',
+                    flat.dataType());
         }
     }
 

@@ -41,6 +41,7 @@ public abstract class PassArrays<M> {
 
     /** Adjoints of the loss with respect to the outputs, written by the loss. */
     final M outputAdjoint;
+
     final M[] outputGradientAdjoint;
     final M outputLaplacianAdjoint;
 
@@ -48,11 +49,13 @@ public abstract class PassArrays<M> {
     final M[][] adjoint;
     /** Scratch arrays of the CPU's op-by-op stream arithmetic ({@link Nd4jStreamArithmetic}). */
     final M scratch0;
+
     final M scratch1;
     final M scratch2;
 
     /** Targets of the current batch, filled by the trainer: values, per-axis gradients, Laplacians. */
     final M targetValues;
+
     final M[] targetGradient;
     final M targetLaplacian;
 
@@ -72,8 +75,14 @@ public abstract class PassArrays<M> {
      * Lays the arrays out for {@code rows} points of {@code pack} networks of {@code config}, carrying {@code
      * derivatives}, with the reverse pass's arrays if {@code backward}, each taken from {@code allocator}.
      */
-    protected PassArrays(Class<M> type, SirenConfig config, Derivatives derivatives, int rows, boolean backward,
-                         int pack, Allocator<M> allocator) {
+    protected PassArrays(
+            Class<M> type,
+            SirenConfig config,
+            Derivatives derivatives,
+            int rows,
+            boolean backward,
+            int pack,
+            Allocator<M> allocator) {
         if (pack < 1) {
             throw new IllegalArgumentException("a pack holds at least one network, got " + pack);
         }

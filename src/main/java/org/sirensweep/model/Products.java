@@ -23,18 +23,35 @@ public final class Products {
     private static final MethodHandle SGEMM = handle("cblas_sgemm", float.class, FloatPointer.class);
     private static final MethodHandle DGEMM = handle("cblas_dgemm", double.class, DoublePointer.class);
 
-    private Products() {
-    }
+    private Products() {}
 
     /** OpenBLAS's gemm for one precision, or null where the CPU backend's binding is not on the class path. */
     private static MethodHandle handle(String name, Class<?> scalar, Class<?> pointer) {
         try {
             Class<?> openblas = Class.forName("org.bytedeco.openblas.global.openblas_nolapack");
-            if (!Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT).contains("cpu")) {
+            if (!Nd4j.getBackend()
+                    .getClass()
+                    .getSimpleName()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("cpu")) {
                 return null;
             }
-            MethodType type = MethodType.methodType(void.class, int.class, int.class, int.class, int.class, int.class,
-                    int.class, scalar, pointer, int.class, pointer, int.class, scalar, pointer, int.class);
+            MethodType type = MethodType.methodType(
+                    void.class,
+                    int.class,
+                    int.class,
+                    int.class,
+                    int.class,
+                    int.class,
+                    int.class,
+                    scalar,
+                    pointer,
+                    int.class,
+                    pointer,
+                    int.class,
+                    scalar,
+                    pointer,
+                    int.class);
             return MethodHandles.publicLookup().findStatic(openblas, name, type);
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
@@ -47,11 +64,15 @@ public final class Products {
     }
 
     /** {@code c = alpha · op(a) · op(b) + beta · c}, op transposing when asked. */
-    public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
-                            double alpha, double beta) {
+    public static void gemm(
+            INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
         DataType type = c.dataType();
         MethodHandle direct = type == DataType.FLOAT ? SGEMM : type == DataType.DOUBLE ? DGEMM : null;
-        if (direct == null || a.dataType() != type || b.dataType() != type || !columnMajor(a) || !columnMajor(b)
+        if (direct == null
+                || a.dataType() != type
+                || b.dataType() != type
+                || !columnMajor(a)
+                || !columnMajor(b)
                 || !columnMajor(c)) {
             Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
             return;
@@ -59,23 +80,49 @@ public final class Products {
         int m = (int) c.rows();
         int n = (int) c.columns();
         int k = (int) (transposeA ? a.rows() : a.columns());
-        if ((transposeA ? a.columns() : a.rows()) != m || (transposeB ? b.rows() : b.columns()) != n
+        if ((transposeA ? a.columns() : a.rows()) != m
+                || (transposeB ? b.rows() : b.columns()) != n
                 || (transposeB ? b.columns() : b.rows()) != k) {
-            throw new IllegalArgumentException("shapes " + java.util.Arrays.toString(a.shape()) + (transposeA ? "ᵀ" : "")
-                    + " × " + java.util.Arrays.toString(b.shape()) + (transposeB ? "ᵀ" : "") + " into "
-                    + java.util.Arrays.toString(c.shape()));
+            throw new IllegalArgumentException(
+                    "shapes " + java.util.Arrays.toString(a.shape()) + (transposeA ? "ᵀ" : "")
+                            + " × " + java.util.Arrays.toString(b.shape()) + (transposeB ? "ᵀ" : "") + " into "
+                            + java.util.Arrays.toString(c.shape()));
         }
         int ta = transposeA ? TRANS : NO_TRANS;
         int tb = transposeB ? TRANS : NO_TRANS;
         try {
             if (type == DataType.FLOAT) {
-                SGEMM.invokeExact(COL_MAJOR, ta, tb, m, n, k, (float) alpha, new FloatPointer(a.data().addressPointer()),
-                        leading(a), new FloatPointer(b.data().addressPointer()), leading(b), (float) beta,
-                        new FloatPointer(c.data().addressPointer()), leading(c));
+                SGEMM.invokeExact(
+                        COL_MAJOR,
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        (float) alpha,
+                        new FloatPointer(a.data().addressPointer()),
+                        leading(a),
+                        new FloatPointer(b.data().addressPointer()),
+                        leading(b),
+                        (float) beta,
+                        new FloatPointer(c.data().addressPointer()),
+                        leading(c));
             } else {
-                DGEMM.invokeExact(COL_MAJOR, ta, tb, m, n, k, alpha, new DoublePointer(a.data().addressPointer()),
-                        leading(a), new DoublePointer(b.data().addressPointer()), leading(b), beta,
-                        new DoublePointer(c.data().addressPointer()), leading(c));
+                DGEMM.invokeExact(
+                        COL_MAJOR,
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        alpha,
+                        new DoublePointer(a.data().addressPointer()),
+                        leading(a),
+                        new DoublePointer(b.data().addressPointer()),
+                        leading(b),
+                        beta,
+                        new DoublePointer(c.data().addressPointer()),
+                        leading(c));
             }
         } catch (RuntimeException | Error e) {
             throw e;
@@ -86,7 +133,10 @@ public final class Products {
 
     /** A rank-2 array whose columns are contiguous (f-order, possibly a view with a larger column stride). */
     private static boolean columnMajor(INDArray x) {
-        return x.rank() == 2 && x.stride(0) == 1 && x.stride(1) >= Math.max(1, x.rows()) && x.rows() <= Integer.MAX_VALUE
+        return x.rank() == 2
+                && x.stride(0) == 1
+                && x.stride(1) >= Math.max(1, x.rows())
+                && x.rows() <= Integer.MAX_VALUE
                 && x.columns() <= Integer.MAX_VALUE;
     }
 

@@ -10,8 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class ScalarSineActivation implements SineActivation {
     static final ScalarSineActivation INSTANCE = new ScalarSineActivation();
 
-    private ScalarSineActivation() {
-    }
+    private ScalarSineActivation() {}
 
     @Override
     public void apply(INDArray sine, INDArray bias, double omega, INDArray cosine) {

@@ -24,19 +24,21 @@ final class SinCosPolynomial {
     static final float ROUNDER = 12582912f;
     /** π/2 = PIO2_HI + PIO2_MID + PIO2_LO; the first two have 8 and 9 significant bits. */
     static final float PIO2_HI = 1.5703125f;
+
     static final float PIO2_MID = 4.837512969970703125e-4f;
     static final float PIO2_LO = 7.54978995489188216e-8f;
     /** Cephes' sinf polynomial: sin r ≈ r + r·z·(S1 + z·(S2 + z·S3)), z = r². */
     static final float S1 = -1.6666654611e-1f;
+
     static final float S2 = 8.3321608736e-3f;
     static final float S3 = -1.9515295891e-4f;
     /** Cephes' cosf polynomial: cos r ≈ 1 - z/2 + z²·(C1 + z·(C2 + z·C3)). */
     static final float C1 = 4.166664568298827e-2f;
+
     static final float C2 = -1.388731625493765e-3f;
     static final float C3 = 2.443315711809948e-5f;
 
-    private SinCosPolynomial() {
-    }
+    private SinCosPolynomial() {}
 
     /** sin u. */
     static float sin(float u) {

@@ -24,7 +24,8 @@ public interface SineActivation {
     /** The implementation for arrays of {@code type} in this JVM (see the type's description). */
     static SineActivation forType(DataType type) {
         String forced = System.getProperty("sirensweep.sine", "").toLowerCase(Locale.ROOT);
-        boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean vectorModule =
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         if (forced.equals("nd4j") || type != DataType.FLOAT) {
             return Nd4jSineActivation.INSTANCE;
         }

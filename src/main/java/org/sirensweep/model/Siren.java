@@ -18,6 +18,7 @@ public final class Siren {
     private final SirenConfig config;
     /** The parameters, until {@link #views} first runs; null after. */
     private float[] floats;
+
     private ParameterViews parameters;
 
     private Siren(SirenConfig config, INDArray flat) {
@@ -27,8 +28,8 @@ public final class Siren {
 
     private Siren(SirenConfig config, float[] floats) {
         if (floats.length != config.parameterCount()) {
-            throw new IllegalArgumentException("expected " + config.parameterCount() + " parameters, got "
-                    + floats.length);
+            throw new IllegalArgumentException(
+                    "expected " + config.parameterCount() + " parameters, got " + floats.length);
         }
         this.config = config;
         this.floats = floats;
@@ -79,7 +80,8 @@ public final class Siren {
 
     /** A network over a copy of the given flat parameter vector. */
     public static Siren of(SirenConfig config, INDArray flatParameters) {
-        return new Siren(config, flatParameters.reshape(1, flatParameters.length()).dup('f'));
+        return new Siren(
+                config, flatParameters.reshape(1, flatParameters.length()).dup('f'));
     }
 
     /** A float32 network over a copy of the given flat parameters (the layout {@link SirenConfig#weightOffset} says). */
@@ -116,13 +118,16 @@ public final class Siren {
     /** Sets the flat parameters to {@code values} (the network is updated in place, whichever way it holds them). */
     public void assignFloats(float[] values) {
         if (values.length != config.parameterCount()) {
-            throw new IllegalArgumentException("expected " + config.parameterCount() + " parameters, got "
-                    + values.length);
+            throw new IllegalArgumentException(
+                    "expected " + config.parameterCount() + " parameters, got " + values.length);
         }
         if (parameters == null) {
             floats = values.clone();
         } else {
-            parameters.flat().assign(Nd4j.createFromArray(values).reshape(parameters.flat().shape()));
+            parameters
+                    .flat()
+                    .assign(Nd4j.createFromArray(values)
+                            .reshape(parameters.flat().shape()));
         }
     }
 

@@ -27,13 +27,16 @@ public record SirenConfig(int inputs, int outputs, int width, int depth, double 
             throw new IllegalArgumentException("omega0 must be a positive number, got " + omega0);
         }
         // The fields are not set yet in a compact constructor: count from the arguments.
-        long parameters = Memory.sum(Memory.sum(Memory.product(inputs + 1L, width),
-                Memory.product(depth, Memory.product(width + 1L, width))), Memory.product(width + 1L, outputs));
+        long parameters = Memory.sum(
+                Memory.sum(
+                        Memory.product(inputs + 1L, width), Memory.product(depth, Memory.product(width + 1L, width))),
+                Memory.product(width + 1L, outputs));
         if (parameters > MAX_PARAMETERS) {
-            throw new IllegalArgumentException(String.format("width %d and depth %d make %,d parameters (%s for them, "
-                    + "their gradient and Adam's moments alone); at most %,d fit one Java array, a fixed limit: use a smaller "
-                    + "width or depth", width, depth, parameters,
-                    Memory.describe(Memory.product(parameters, 16)), MAX_PARAMETERS));
+            throw new IllegalArgumentException(String.format(
+                    "width %d and depth %d make %,d parameters (%s for them, "
+                            + "their gradient and Adam's moments alone); at most %,d fit one Java array, a fixed limit: use a smaller "
+                            + "width or depth",
+                    width, depth, parameters, Memory.describe(Memory.product(parameters, 16)), MAX_PARAMETERS));
         }
     }
 

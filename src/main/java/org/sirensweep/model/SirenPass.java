@@ -32,8 +32,7 @@ package org.sirensweep.model;
  * order, and a backend's {@link PassOps} computes them (the CPU's on a {@link Workspace}, a GPU's on device memory).
  */
 public final class SirenPass {
-    private SirenPass() {
-    }
+    private SirenPass() {}
 
     /** Fills the workspace's value (and derivative streams, as it was built for) for its input coordinates. */
     public static void forward(Siren net, Workspace ws) {
@@ -179,6 +178,5 @@ public final class SirenPass {
     }
 
     /** Which output adjoints a loss sets. */
-    public record OutputAdjoints(boolean value, boolean gradient, boolean laplacian) {
-    }
+    public record OutputAdjoints(boolean value, boolean gradient, boolean laplacian) {}
 }

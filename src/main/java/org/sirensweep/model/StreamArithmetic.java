@@ -28,13 +28,13 @@ interface StreamArithmetic {
      * the value's, {@code da_i} in the tangents' (if tangents or the Laplacian are active), {@code dm} in the
      * Laplacian's (if it is active).
      */
-    void backward(Workspace ws, int k, INDArray[] up, boolean valueActive, boolean tangentsActive,
-                  boolean laplacianActive);
+    void backward(
+            Workspace ws, int k, INDArray[] up, boolean valueActive, boolean tangentsActive, boolean laplacianActive);
 
     /** The implementation for arrays of {@code type} in this JVM (see the type's description). */
     static StreamArithmetic forType(DataType type) {
-        boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        return type == DataType.FLOAT && vectorModule ? VectorStreamArithmetic.INSTANCE
-                : Nd4jStreamArithmetic.INSTANCE;
+        boolean vectorModule =
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return type == DataType.FLOAT && vectorModule ? VectorStreamArithmetic.INSTANCE : Nd4jStreamArithmetic.INSTANCE;
     }
 }

@@ -23,13 +23,12 @@ import org.sirensweep.image.Supervision;
 public final class SupervisedLoss {
     public static final double COMBINED_GRADIENT_WEIGHT = 10;
 
-    private SupervisedLoss() {
-    }
+    private SupervisedLoss() {}
 
     /** The output adjoints a supervision type sets. */
     public static SirenPass.OutputAdjoints adjoints(Supervision supervision) {
-        return new SirenPass.OutputAdjoints(supervision.needsValues(), supervision.needsGradient(),
-                supervision.needsLaplacian());
+        return new SirenPass.OutputAdjoints(
+                supervision.needsValues(), supervision.needsGradient(), supervision.needsLaplacian());
     }
 
     /** Computes the loss of the workspace's outputs against its targets, and writes the output adjoints. */
@@ -61,8 +60,7 @@ public final class SupervisedLoss {
      * target)} takes, and its slot among the sums of squares {@link #combine} reads (0 the values, 1 + i the
      * gradient's axis i, 1 + inputs the Laplacian).
      */
-    public record Term<M>(int slot, M output, M target, M adjoint, double adjointScale) {
-    }
+    public record Term<M>(int slot, M output, M target, M adjoint, double adjointScale) {}
 
     /** The number of term slots for a network of {@code config}. */
     public static int slots(SirenConfig config) {
@@ -85,13 +83,21 @@ public final class SupervisedLoss {
         if (supervision.needsGradient()) {
             double weight = gradientWeight(supervision);
             for (int i = 0; i < ws.config.inputs(); i++) {
-                terms.add(new Term<>(1 + i, ws.outputGradient[i], ws.targetGradient[i], ws.outputGradientAdjoint[i],
+                terms.add(new Term<>(
+                        1 + i,
+                        ws.outputGradient[i],
+                        ws.targetGradient[i],
+                        ws.outputGradientAdjoint[i],
                         weight * 2 / b));
             }
         }
         if (supervision.needsLaplacian()) {
-            terms.add(new Term<>(1 + ws.config.inputs(), ws.outputLaplacian, ws.targetLaplacian,
-                    ws.outputLaplacianAdjoint, 2 / (b * c)));
+            terms.add(new Term<>(
+                    1 + ws.config.inputs(),
+                    ws.outputLaplacian,
+                    ws.targetLaplacian,
+                    ws.outputLaplacianAdjoint,
+                    2 / (b * c)));
         }
         return terms;
     }
@@ -125,8 +131,7 @@ public final class SupervisedLoss {
      * adjoint} for all. The sums are taken here in double, in a fixed order (ND4J's norm costs about 70 µs a call,
      * as much as a small batch's whole forward pass).
      */
-    private static double[] squaredError(Workspace ws, INDArray out, INDArray target, INDArray adjoint,
-                                         double scale) {
+    private static double[] squaredError(Workspace ws, INDArray out, INDArray target, INDArray adjoint, double scale) {
         out.sub(target, adjoint);
         double[] sums = new double[ws.pack];
         for (int p = 0; p < ws.pack; p++) {

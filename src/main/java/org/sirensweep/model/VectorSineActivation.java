@@ -35,8 +35,7 @@ final class VectorSineActivation implements SineActivation {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int SIGN_SHIFT = 30;
 
-    private VectorSineActivation() {
-    }
+    private VectorSineActivation() {}
 
     @Override
     public void apply(INDArray sine, INDArray bias, double omega, INDArray cosine) {
@@ -61,7 +60,13 @@ final class VectorSineActivation implements SineActivation {
                 activate(s, sBase + r * Float.BYTES, c, cBase + r * Float.BYTES, b, w, null);
             }
             if (vectorRows < rows) {
-                activate(s, sBase + vectorRows * Float.BYTES, c, cBase + vectorRows * Float.BYTES, b, w,
+                activate(
+                        s,
+                        sBase + vectorRows * Float.BYTES,
+                        c,
+                        cBase + vectorRows * Float.BYTES,
+                        b,
+                        w,
                         SPECIES.indexInRange(vectorRows, rows));
             }
         }
@@ -72,26 +77,34 @@ final class VectorSineActivation implements SineActivation {
      * lane as {@link SinCosPolynomial#sin} and {@link SinCosPolynomial#cos}. {@code tail} masks the column's last,
      * short vector ({@code null}: all lanes).
      */
-    private static void activate(ByteBuffer s, int sAt, ByteBuffer c, int cAt, float b, float w,
-                                 VectorMask<Float> tail) {
-        FloatVector p = tail == null ? FloatVector.fromByteBuffer(SPECIES, s, sAt, ORDER)
+    private static void activate(
+            ByteBuffer s, int sAt, ByteBuffer c, int cAt, float b, float w, VectorMask<Float> tail) {
+        FloatVector p = tail == null
+                ? FloatVector.fromByteBuffer(SPECIES, s, sAt, ORDER)
                 : FloatVector.fromByteBuffer(SPECIES, s, sAt, ORDER, tail);
         FloatVector u = p.add(b).mul(w);
         FloatVector shifted = u.mul(TWO_OVER_PI).add(ROUNDER);
         IntVector q = (IntVector) shifted.reinterpretAsInts();
         FloatVector quadrants = shifted.sub(ROUNDER);
-        FloatVector r = u.sub(quadrants.mul(PIO2_HI)).sub(quadrants.mul(PIO2_MID)).sub(quadrants.mul(PIO2_LO));
+        FloatVector r =
+                u.sub(quadrants.mul(PIO2_HI)).sub(quadrants.mul(PIO2_MID)).sub(quadrants.mul(PIO2_LO));
         FloatVector z = r.mul(r);
         FloatVector sinR = z.mul(S3).add(S2).mul(z).add(S1).mul(z).mul(r).add(r);
-        FloatVector cosR = z.mul(C3).add(C2).mul(z).add(C1).mul(z).mul(z).sub(z.mul(0.5f)).add(1f);
+        FloatVector cosR =
+                z.mul(C3).add(C2).mul(z).add(C1).mul(z).mul(z).sub(z.mul(0.5f)).add(1f);
         // Odd quadrants swap sin and cos; bit 1 of q (of q + 1 for cos) negates, by flipping the sign bit.
         VectorMask<Float> odd = q.and(1).compare(VectorOperators.NE, 0).cast(SPECIES);
         IntVector sinSign = q.and(2).lanewise(VectorOperators.LSHL, SIGN_SHIFT);
         IntVector cosSign = q.add(1).and(2).lanewise(VectorOperators.LSHL, SIGN_SHIFT);
-        FloatVector sin = (FloatVector) sinR.blend(cosR, odd).reinterpretAsInts()
-                .lanewise(VectorOperators.XOR, sinSign).reinterpretAsFloats();
-        FloatVector cos = ((FloatVector) cosR.blend(sinR, odd).reinterpretAsInts()
-                .lanewise(VectorOperators.XOR, cosSign).reinterpretAsFloats()).mul(w);
+        FloatVector sin = (FloatVector) sinR.blend(cosR, odd)
+                .reinterpretAsInts()
+                .lanewise(VectorOperators.XOR, sinSign)
+                .reinterpretAsFloats();
+        FloatVector cos = ((FloatVector) cosR.blend(sinR, odd)
+                        .reinterpretAsInts()
+                        .lanewise(VectorOperators.XOR, cosSign)
+                        .reinterpretAsFloats())
+                .mul(w);
         if (tail == null) {
             cos.intoByteBuffer(c, cAt, ORDER);
             sin.intoByteBuffer(s, sAt, ORDER);
@@ -107,8 +120,12 @@ final class VectorSineActivation implements SineActivation {
      * at {@code offset()} there (a pack's per-trial blocks are such views).
      */
     static ByteBuffer floatBlock(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.rank() != 2 || a.ordering() != 'f' || a.stride(0) != 1
-                || a.stride(1) != a.rows() || (a.offset() + a.length()) * Float.BYTES > Integer.MAX_VALUE) {
+        if (a.dataType() != DataType.FLOAT
+                || a.rank() != 2
+                || a.ordering() != 'f'
+                || a.stride(0) != 1
+                || a.stride(1) != a.rows()
+                || (a.offset() + a.length()) * Float.BYTES > Integer.MAX_VALUE) {
             return null;
         }
         ByteBuffer memory = a.data().asNio();

@@ -20,8 +20,7 @@ final class VectorStreamArithmetic implements StreamArithmetic {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private VectorStreamArithmetic() {
-    }
+    private VectorStreamArithmetic() {}
 
     /** One array's memory and the byte index of its first element there. */
     private record Stream(ByteBuffer memory, int start) {
@@ -32,7 +31,8 @@ final class VectorStreamArithmetic implements StreamArithmetic {
 
         FloatVector load(int element, VectorMask<Float> tail) {
             int at = start + element * Float.BYTES;
-            return tail == null ? FloatVector.fromByteBuffer(SPECIES, memory, at, ORDER)
+            return tail == null
+                    ? FloatVector.fromByteBuffer(SPECIES, memory, at, ORDER)
                     : FloatVector.fromByteBuffer(SPECIES, memory, at, ORDER, tail);
         }
 
@@ -95,8 +95,8 @@ final class VectorStreamArithmetic implements StreamArithmetic {
     }
 
     /** {@link #forward} on the vector at element {@code e} ({@code tail}: the lanes in range, null for all). */
-    private static void forwardAt(Stream[] streams, int n, boolean grad, boolean lap, float negOmega2, int e,
-                                  VectorMask<Float> tail) {
+    private static void forwardAt(
+            Stream[] streams, int n, boolean grad, boolean lap, float negOmega2, int e, VectorMask<Float> tail) {
         FloatVector cv = streams[0].load(e, tail);
         for (int i = 0; grad && i < n; i++) {
             streams[3 + n + i].store(cv.mul(streams[3 + i].load(e, tail)), e, tail);
@@ -142,14 +142,30 @@ final class VectorStreamArithmetic implements StreamArithmetic {
             backwardAt(streams, n, hActive, tActive, lActive, negOmega2, negTwoOmega2, e, null);
         }
         if (full < length) {
-            backwardAt(streams, n, hActive, tActive, lActive, negOmega2, negTwoOmega2, full,
+            backwardAt(
+                    streams,
+                    n,
+                    hActive,
+                    tActive,
+                    lActive,
+                    negOmega2,
+                    negTwoOmega2,
+                    full,
                     SPECIES.indexInRange(full, length));
         }
     }
 
     /** {@link #backward} on the vector at element {@code e} ({@code tail}: the lanes in range, null for all). */
-    private static void backwardAt(Stream[] streams, int n, boolean hActive, boolean tActive, boolean lActive,
-                                   float negOmega2, float negTwoOmega2, int e, VectorMask<Float> tail) {
+    private static void backwardAt(
+            Stream[] streams,
+            int n,
+            boolean hActive,
+            boolean tActive,
+            boolean lActive,
+            float negOmega2,
+            float negTwoOmega2,
+            int e,
+            VectorMask<Float> tail) {
         Stream dh = streams[3];
         Stream dl = streams[4];
         Stream m = streams[2];

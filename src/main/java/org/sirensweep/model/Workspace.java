@@ -24,6 +24,7 @@ public final class Workspace extends PassArrays<INDArray> implements AutoCloseab
     final SineActivation activation;
     /** How the derivative streams' elementwise arithmetic runs for this data type (see {@link StreamArithmetic}). */
     final StreamArithmetic arithmetic;
+
     private final int capacity;
     private final DataType dataType;
     private final List<DataBuffer> memory;
@@ -31,21 +32,24 @@ public final class Workspace extends PassArrays<INDArray> implements AutoCloseab
     private final Map<INDArray, INDArray[]> blocks;
 
     /** Allocates a workspace for batches of up to {@code capacity} points of one network. */
-    public static Workspace allocate(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
-                                     boolean backward) {
+    public static Workspace allocate(
+            SirenConfig config, Derivatives derivatives, int capacity, DataType dataType, boolean backward) {
         return allocate(config, derivatives, capacity, dataType, backward, 1);
     }
 
     /** Allocates a workspace for batches of up to {@code capacity} points of each of {@code pack} networks. */
-    public static Workspace allocate(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
-                                     boolean backward, int pack) {
-        return new Workspace(new Nd4jAllocator(capacity, capacity, pack, new ArrayList<>(), dataType, config.inputs()), config,
-                derivatives, backward);
+    public static Workspace allocate(
+            SirenConfig config, Derivatives derivatives, int capacity, DataType dataType, boolean backward, int pack) {
+        return new Workspace(
+                new Nd4jAllocator(capacity, capacity, pack, new ArrayList<>(), dataType, config.inputs()),
+                config,
+                derivatives,
+                backward);
     }
 
     /** {@link #bytesNeeded(SirenConfig, Derivatives, int, DataType, boolean, int)} for one network. */
-    public static long bytesNeeded(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
-                                   boolean backward) {
+    public static long bytesNeeded(
+            SirenConfig config, Derivatives derivatives, int capacity, DataType dataType, boolean backward) {
         return bytesNeeded(config, derivatives, capacity, dataType, backward, 1);
     }
 
@@ -54,8 +58,8 @@ public final class Workspace extends PassArrays<INDArray> implements AutoCloseab
      * allocating it (so a trial too large for the machine can be refused before it starts). Saturates at {@code
      * Long.MAX_VALUE} rather than overflowing.
      */
-    public static long bytesNeeded(SirenConfig config, Derivatives derivatives, int capacity, DataType dataType,
-                                   boolean backward, int pack) {
+    public static long bytesNeeded(
+            SirenConfig config, Derivatives derivatives, int capacity, DataType dataType, boolean backward, int pack) {
         return Memory.product(elementsNeeded(config, derivatives, capacity, backward, pack), dataType.width());
     }
 
@@ -63,12 +67,12 @@ public final class Workspace extends PassArrays<INDArray> implements AutoCloseab
      * The elements the arrays of {@link PassArrays} take on any backend for these arguments, the constants
      * included; saturating.
      */
-    public static long elementsNeeded(SirenConfig config, Derivatives derivatives, int capacity, boolean backward,
-                                      int pack) {
+    public static long elementsNeeded(
+            SirenConfig config, Derivatives derivatives, int capacity, boolean backward, int pack) {
         Planner planner = new Planner(capacity, pack);
         new Planned(planner, config, derivatives, capacity, backward, pack);
-        long constants = Memory.product(capacity, (long) pack * config.inputs()
-                * (derivatives.gradient() ? config.inputs() : 0) + 1);
+        long constants = Memory.product(
+                capacity, (long) pack * config.inputs() * (derivatives.gradient() ? config.inputs() : 0) + 1);
         return Memory.sum(planner.elements, constants);
     }
 
@@ -120,8 +124,8 @@ public final class Workspace extends PassArrays<INDArray> implements AutoCloseab
 
         Nd4jAllocator(int rows, int capacity, int pack, List<DataBuffer> memory, DataType dataType, int inputs) {
             if (rows < 1 || rows > capacity) {
-                throw new IllegalArgumentException("batch of " + rows + " points does not fit a workspace of "
-                        + capacity);
+                throw new IllegalArgumentException(
+                        "batch of " + rows + " points does not fit a workspace of " + capacity);
             }
             this.rows = rows;
             this.capacity = capacity;
@@ -170,8 +174,13 @@ public final class Workspace extends PassArrays<INDArray> implements AutoCloseab
             }
             INDArray[] views = new INDArray[pack];
             for (int p = 0; p < pack; p++) {
-                views[p] = Nd4j.create(array.data(), new long[] {rows, columns}, new long[] {1, rows},
-                        array.offset() + (long) p * columns * rows, 'f', array.dataType());
+                views[p] = Nd4j.create(
+                        array.data(),
+                        new long[] {rows, columns},
+                        new long[] {1, rows},
+                        array.offset() + (long) p * columns * rows,
+                        'f',
+                        array.dataType());
             }
             blocks.put(array, views);
         }
@@ -204,7 +213,10 @@ public final class Workspace extends PassArrays<INDArray> implements AutoCloseab
         if (rows == this.rows) {
             return this;
         }
-        return new Workspace(new Nd4jAllocator(rows, capacity, pack, memory, dataType, config.inputs()), config, derivatives,
+        return new Workspace(
+                new Nd4jAllocator(rows, capacity, pack, memory, dataType, config.inputs()),
+                config,
+                derivatives,
                 outputAdjoint != null);
     }
 

@@ -15,8 +15,7 @@ import org.sirensweep.store.ResultTable;
  * none). Kept between reads: a live report re-reads only the row files that are new or changed since the last read.
  */
 final class DatasetRows {
-    private record Cached(long modified, long size, ReportedTrial trial) {
-    }
+    private record Cached(long modified, long size, ReportedTrial trial) {}
 
     private final Location folder;
     private final Set<String> leftOut;
@@ -43,9 +42,15 @@ final class DatasetRows {
             }
         }
         try {
-            stale.entrySet().parallelStream().map(e -> Map.entry(e.getKey(), readOne(e.getValue().location())))
-                    .toList().forEach(e -> cache.put(e.getKey(), new Cached(stale.get(e.getKey()).modifiedMillis(),
-                            stale.get(e.getKey()).length(), e.getValue())));
+            stale.entrySet().parallelStream()
+                    .map(e -> Map.entry(e.getKey(), readOne(e.getValue().location())))
+                    .toList()
+                    .forEach(e -> cache.put(
+                            e.getKey(),
+                            new Cached(
+                                    stale.get(e.getKey()).modifiedMillis(),
+                                    stale.get(e.getKey()).length(),
+                                    e.getValue())));
         } catch (UncheckedIOException e) {
             throw new ResultDataset.DatasetException(e.getMessage());
         }

@@ -26,7 +26,7 @@ public enum ImageSelection {
                 return s;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not one of " + Arrays.stream(values())
-                .map(ImageSelection::id).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException("'" + text + "' is not one of "
+                + Arrays.stream(values()).map(ImageSelection::id).collect(Collectors.joining(", ")));
     }
 }

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
-import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.sweep.Trial;
 
 /**
@@ -30,13 +30,17 @@ public final class LiveReport implements Consumer<SweepProgress> {
     private long nextWrite = System.nanoTime();
     /** The time between writes now: {@code refresh}, or ten times the last write's duration if that is longer. */
     private Duration interval;
+
     private boolean warned;
 
     /** A live page for {@code sweep}'s run into dataset {@code folder}, reloading every {@code refresh}. */
     public LiveReport(Sweep sweep, Location folder, ImageSelection images, Duration refresh, PrintStream warnings) {
         this.out = folder.resolve(ResultDataset.REPORT);
-        this.context = new ReportModel.Context(sweep.name(), folder,
-                sweep.source().toAbsolutePath().normalize().toString(), images);
+        this.context = new ReportModel.Context(
+                sweep.name(),
+                folder,
+                sweep.source().toAbsolutePath().normalize().toString(),
+                images);
         this.settings = sweep.trials().stream().collect(Collectors.toMap(Trial::id, Trial::values));
         this.refresh = refresh;
         this.interval = refresh;
@@ -65,7 +69,8 @@ public final class LiveReport implements Consumer<SweepProgress> {
         long start = System.nanoTime();
         try {
             List<ReportedTrial> trials = rows.read();
-            ReportModel.Live live = progress == null ? null
+            ReportModel.Live live = progress == null
+                    ? null
                     : new ReportModel.Live(progress, settings, (int) Math.max(1, interval.toSeconds()));
             ReportPage.write(ReportModel.of(trials, context, live, store), out);
         } catch (IOException | ResultDataset.DatasetException | RuntimeException e) {

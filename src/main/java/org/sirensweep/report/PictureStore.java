@@ -53,8 +53,11 @@ final class PictureStore {
         try {
             PixelImage image = PngCodec.decode(picture.png(), picture.kind());
             int factor = (Math.max(image.width(), image.height()) + THUMBNAIL - 1) / THUMBNAIL;
-            return PngCodec.encode(Resampler.resize(image, Math.max(1, image.height() / factor),
-                    Math.max(1, image.width() / factor), ResampleFilter.BILINEAR));
+            return PngCodec.encode(Resampler.resize(
+                    image,
+                    Math.max(1, image.height() / factor),
+                    Math.max(1, image.width() / factor),
+                    ResampleFilter.BILINEAR));
         } catch (ImageFormatException e) {
             throw new IllegalStateException(picture.kind() + " picture: " + e.getMessage(), e);
         }

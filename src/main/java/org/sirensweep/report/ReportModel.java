@@ -18,9 +18,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
 import org.sirensweep.image.Supervision;
-import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.store.ResultTable;
 import org.sirensweep.sweep.SweepFile;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.TrialImage;
@@ -34,20 +34,46 @@ import org.sirensweep.trial.UpscaleScore;
  */
 final class ReportModel {
     /** The measures the page ranks and plots by, the first the default: PSNR of what the supervision determines. */
-    static final List<String> MEASURES = List.of("psnr_determined", "psnr", "psnr_affine", "psnr_harmonic",
-            "gradient_error", "laplacian_error", "final_loss", "train_s", "ms_per_step");
+    static final List<String> MEASURES = List.of(
+            "psnr_determined",
+            "psnr",
+            "psnr_affine",
+            "psnr_harmonic",
+            "gradient_error",
+            "laplacian_error",
+            "final_loss",
+            "train_s",
+            "ms_per_step");
     /** The curve's columns besides its epoch. */
-    static final List<String> CURVE_MEASURES = List.of("psnr_determined", "psnr", "psnr_affine", "psnr_harmonic",
-            "gradient_error", "laplacian_error", "loss", "seconds");
+    static final List<String> CURVE_MEASURES = List.of(
+            "psnr_determined",
+            "psnr",
+            "psnr_affine",
+            "psnr_harmonic",
+            "gradient_error",
+            "laplacian_error",
+            "loss",
+            "seconds");
     /** Trials per supervision whose pictures a {@link ImageSelection#BEST} report carries at full size. */
     static final int BEST_PER_SUPERVISION = 3;
-    private static final Set<String> ROW_DETAILS = Set.of("steps", "diverged_at_step", "resumed_from_step",
-            "setup_s", "render_s", "host", "executor_id", "device", "gpu", "attempt");
+
+    private static final Set<String> ROW_DETAILS = Set.of(
+            "steps",
+            "diverged_at_step",
+            "resumed_from_step",
+            "setup_s",
+            "render_s",
+            "host",
+            "executor_id",
+            "device",
+            "gpu",
+            "attempt");
     private static final java.math.MathContext PLOT_PRECISION = new java.math.MathContext(4);
     /** Varied settings with at most this many values get category axes. */
     private static final int FEW_VALUES = 8;
-    private static final List<String> VERSIONS = List.of("siren_sweep_version", "nd4j_version", "spark_version",
-            "java_version");
+
+    private static final List<String> VERSIONS =
+            List.of("siren_sweep_version", "nd4j_version", "spark_version", "java_version");
 
     /**
      * Where the page's data comes from besides the rows; {@code outline} is the sweep file's, null when it is gone.
@@ -59,13 +85,11 @@ final class ReportModel {
     }
 
     /** A run in progress: where its job stands, the settings of the trials it runs, and how often the page reloads. */
-    record Live(SweepProgress progress, Map<String, Map<String, Object>> runningSettings, int refreshSeconds) {
-    }
+    record Live(SweepProgress progress, Map<String, Map<String, Object>> runningSettings, int refreshSeconds) {}
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private ReportModel() {
-    }
+    private ReportModel() {}
 
     /** The page's data for {@code trials}; {@code live} is null once the sweep's run is over. */
     static ObjectNode of(List<ReportedTrial> trials, Context context, Live live, PictureStore store) {
@@ -75,8 +99,10 @@ final class ReportModel {
         page.put("description", outline == null ? "" : outline.description());
         page.put("dataset", context.dataset().toString());
         page.put("sweep_file", context.sweepFile());
-        page.put("command", "./siren-sweep run " + (context.sweepFile().isEmpty() ? "SWEEP_FILE" : context.sweepFile())
-                + " --output " + context.dataset());
+        page.put(
+                "command",
+                "./siren-sweep run " + (context.sweepFile().isEmpty() ? "SWEEP_FILE" : context.sweepFile())
+                        + " --output " + context.dataset());
         page.put("generated_at", Instant.now().toString());
         page.put("images", context.images().id());
         page.put("thumbnail", PictureStore.THUMBNAIL);
@@ -87,8 +113,10 @@ final class ReportModel {
         ObjectNode fixed = page.putObject("fixed");
         ArrayNode settings = page.putArray("varied");
         for (String setting : ResultTable.SETTINGS) {
-            Set<Object> values = trials.stream().map(t -> t.columns().get(setting)).collect(Collectors.toCollection(
-                    () -> new TreeSet<>(Comparator.comparing(v -> v == null ? "" : v, ReportModel::compare))));
+            Set<Object> values = trials.stream()
+                    .map(t -> t.columns().get(setting))
+                    .collect(Collectors.toCollection(
+                            () -> new TreeSet<>(Comparator.comparing(v -> v == null ? "" : v, ReportModel::compare))));
             if (values.size() > 1) {
                 varied.add(setting);
                 ObjectNode axis = settings.addObject().put("name", setting);
@@ -136,15 +164,23 @@ final class ReportModel {
                 .filter(t -> TrialStatus.OK.id().equals(t.status()) && Double.isFinite(t.number(MEASURES.get(0))))
                 .collect(Collectors.groupingBy(t -> String.valueOf(t.columns().get("supervision"))));
         Set<String> best = new HashSet<>();
-        bySupervision.values().forEach(group -> group.stream()
-                .sorted(Comparator.comparingDouble((ReportedTrial t) -> -t.number(MEASURES.get(0)))
-                        .thenComparing(ReportedTrial::id))
-                .limit(BEST_PER_SUPERVISION).forEach(t -> best.add(t.id())));
+        bySupervision
+                .values()
+                .forEach(group -> group.stream()
+                        .sorted(Comparator.comparingDouble((ReportedTrial t) -> -t.number(MEASURES.get(0)))
+                                .thenComparing(ReportedTrial::id))
+                        .limit(BEST_PER_SUPERVISION)
+                        .forEach(t -> best.add(t.id())));
         return best;
     }
 
-    private static ObjectNode trialNode(ReportedTrial trial, List<String> varied, ImageSelection images, boolean best,
-                                        PictureStore store, Set<String> used) {
+    private static ObjectNode trialNode(
+            ReportedTrial trial,
+            List<String> varied,
+            ImageSelection images,
+            boolean best,
+            PictureStore store,
+            Set<String> used) {
         ObjectNode node = JSON.objectNode();
         node.put("id", trial.id());
         node.put("status", trial.status());
@@ -173,16 +209,21 @@ final class ReportModel {
                 trial.curve().forEach(p -> values.add(curveNumber(((Number) p.get(m)).doubleValue())));
             }
         }
-        Supervision supervision = Supervision.parse(String.valueOf(trial.columns().get("supervision")));
+        Supervision supervision =
+                Supervision.parse(String.valueOf(trial.columns().get("supervision")));
         String fitKind = TrialImage.determinedKind(supervision);
         String fitMethod = UpscaleScore.determinedMethod(supervision);
         node.put("fit_kind", fitKind);
         node.put("fit_method", fitMethod);
         ArrayNode upscale = node.putArray("upscale");
-        trial.upscale().forEach(u -> upscale.addObject().put("size", (Integer) u.get("size"))
-                .put("method", (String) u.get("method")).set("psnr", number((Double) u.get("psnr"))));
+        trial.upscale()
+                .forEach(u -> upscale.addObject()
+                        .put("size", (Integer) u.get("size"))
+                        .put("method", (String) u.get("method"))
+                        .set("psnr", number((Double) u.get("psnr"))));
         for (int i = 0; i < trial.upscale().size(); i++) {
-            ((ObjectNode) upscale.get(i)).set("ssim", number((Double) trial.upscale().get(i).get("ssim")));
+            ((ObjectNode) upscale.get(i))
+                    .set("ssim", number((Double) trial.upscale().get(i).get("ssim")));
         }
         if (images == ImageSelection.NONE || trial.pictures().isEmpty()) {
             return node;
@@ -204,7 +245,10 @@ final class ReportModel {
                 }
             } else if (full && (picture.kind().equals(fitKind) || picture.kind().equals("bicubic"))) {
                 String ref = store.add(picture.png());
-                renders.addObject().put("size", picture.size()).put("kind", picture.kind()).put("ref", ref);
+                renders.addObject()
+                        .put("size", picture.size())
+                        .put("kind", picture.kind())
+                        .put("ref", ref);
                 used.add(ref);
             }
         }
@@ -216,39 +260,65 @@ final class ReportModel {
         ObjectNode statuses = page.putObject("statuses");
         new TreeMap<>(trials.stream().collect(Collectors.groupingBy(ReportedTrial::status, Collectors.counting())))
                 .forEach(statuses::put);
-        double[] train = trials.stream().mapToDouble(t -> t.number("train_s")).filter(Double::isFinite).sorted()
+        double[] train = trials.stream()
+                .mapToDouble(t -> t.number("train_s"))
+                .filter(Double::isFinite)
+                .sorted()
                 .toArray();
         page.put("train_s_total", java.util.Arrays.stream(train).sum());
         page.set("train_s_median", train.length == 0 ? null : number(train[train.length / 2]));
-        long first = trials.stream().mapToLong(t -> ((Number) t.columns().get("started_at")).longValue()).min()
+        long first = trials.stream()
+                .mapToLong(t -> ((Number) t.columns().get("started_at")).longValue())
+                .min()
                 .orElse(0);
-        long last = trials.stream().mapToLong(t -> ((Number) t.columns().get("finished_at")).longValue()).max()
+        long last = trials.stream()
+                .mapToLong(t -> ((Number) t.columns().get("finished_at")).longValue())
+                .max()
                 .orElse(0);
         page.put("first_started", first == 0 ? "" : Instant.ofEpochMilli(first).toString());
         page.put("last_finished", last == 0 ? "" : Instant.ofEpochMilli(last).toString());
         ObjectNode machines = page.putObject("machines");
         for (String column : List.of("host", "device", "gpu")) {
             ArrayNode values = machines.putArray(column);
-            trials.stream().map(t -> t.columns().get(column)).filter(Objects::nonNull).map(String::valueOf)
-                    .collect(Collectors.toCollection(TreeSet::new)).forEach(values::add);
+            trials.stream()
+                    .map(t -> t.columns().get(column))
+                    .filter(Objects::nonNull)
+                    .map(String::valueOf)
+                    .collect(Collectors.toCollection(TreeSet::new))
+                    .forEach(values::add);
         }
         ObjectNode versions = page.putObject("versions");
         for (String column : VERSIONS) {
-            versions.put(column, trials.stream().map(t -> t.columns().get(column)).filter(Objects::nonNull)
-                    .map(String::valueOf).collect(Collectors.toCollection(TreeSet::new)).stream()
-                    .collect(Collectors.joining(", ")));
+            versions.put(
+                    column,
+                    trials.stream()
+                            .map(t -> t.columns().get(column))
+                            .filter(Objects::nonNull)
+                            .map(String::valueOf)
+                            .collect(Collectors.toCollection(TreeSet::new))
+                            .stream()
+                            .collect(Collectors.joining(", ")));
         }
         ArrayNode rungs = page.putArray("rungs");
-        trials.stream().filter(t -> TrialStatus.STOPPED.id().equals(t.status())).map(ReportedTrial::lastEpoch)
-                .collect(Collectors.toCollection(TreeSet::new)).forEach(rungs::add);
+        trials.stream()
+                .filter(t -> TrialStatus.STOPPED.id().equals(t.status()))
+                .map(ReportedTrial::lastEpoch)
+                .collect(Collectors.toCollection(TreeSet::new))
+                .forEach(rungs::add);
     }
 
     private static ObjectNode liveNode(Live live) {
         SweepProgress p = live.progress();
         ObjectNode node = JSON.objectNode();
-        node.put("title", p.title()).put("trials", p.trials()).put("done", p.done()).put("ok", p.ok())
-                .put("diverged", p.diverged()).put("failed", p.failed()).put("stopped", p.stopped())
-                .put("paused", p.paused()).put("elapsed_s", p.elapsed().toSeconds())
+        node.put("title", p.title())
+                .put("trials", p.trials())
+                .put("done", p.done())
+                .put("ok", p.ok())
+                .put("diverged", p.diverged())
+                .put("failed", p.failed())
+                .put("stopped", p.stopped())
+                .put("paused", p.paused())
+                .put("elapsed_s", p.elapsed().toSeconds())
                 .put("refresh_s", live.refreshSeconds());
         node.set("eta_s", p.eta() == null ? null : JSON.numberNode(p.eta().toSeconds()));
         ArrayNode running = node.putArray("running");
@@ -261,8 +331,14 @@ final class ReportModel {
         if (outline != null && outline.logSampled().contains(setting)) {
             return true;
         }
-        double min = values.stream().mapToDouble(v -> ((Number) v).doubleValue()).min().orElse(0);
-        double max = values.stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElse(0);
+        double min = values.stream()
+                .mapToDouble(v -> ((Number) v).doubleValue())
+                .min()
+                .orElse(0);
+        double max = values.stream()
+                .mapToDouble(v -> ((Number) v).doubleValue())
+                .max()
+                .orElse(0);
         return min > 0 && max / min >= 10;
     }
 
@@ -296,7 +372,8 @@ final class ReportModel {
 
     private static JsonNode curveNumber(double value) {
         return Double.isFinite(value)
-                ? JSON.numberNode(new java.math.BigDecimal(value).round(PLOT_PRECISION).doubleValue())
+                ? JSON.numberNode(
+                        new java.math.BigDecimal(value).round(PLOT_PRECISION).doubleValue())
                 : JSON.nullNode();
     }
 

@@ -29,15 +29,16 @@ final class ReportPage {
     private static final String SCRIPT = resource("report.js");
     private static final String DATA_MARK = "/*DATA*/";
 
-    private ReportPage() {
-    }
+    private ReportPage() {}
 
     /** Writes the page of {@code data} to {@code out}, atomically; returns its size in bytes. */
     static long write(ObjectNode data, Location out) throws IOException {
         // Markers are looked up in the template only, never in the libraries put in their place.
         int mark = TEMPLATE.indexOf(DATA_MARK);
         String head = fill(TEMPLATE.substring(0, mark), data.path("sweep").asText());
-        String tail = fill(TEMPLATE.substring(mark + DATA_MARK.length()), data.path("sweep").asText());
+        String tail = fill(
+                TEMPLATE.substring(mark + DATA_MARK.length()),
+                data.path("sweep").asText());
         ByteArrayOutputStream page = new ByteArrayOutputStream();
         try (Writer writer = new OutputStreamWriter(page, StandardCharsets.UTF_8)) {
             writer.write(head);
@@ -68,12 +69,14 @@ final class ReportPage {
             }
             int end = part.indexOf("*/", next) + 2;
             String marker = part.substring(next, end);
-            page.append(part, at, next).append(switch (marker) {
-                case "/*STYLE*/" -> TABULATOR_CSS + "\n" + STYLE;
-                case "/*LIBRARIES*/" -> ECHARTS + "\n" + TABULATOR_JS;
-                case "/*SCRIPT*/" -> SCRIPT;
-                default -> marker;
-            });
+            page.append(part, at, next)
+                    .append(
+                            switch (marker) {
+                                case "/*STYLE*/" -> TABULATOR_CSS + "\n" + STYLE;
+                                case "/*LIBRARIES*/" -> ECHARTS + "\n" + TABULATOR_JS;
+                                case "/*SCRIPT*/" -> SCRIPT;
+                                default -> marker;
+                            });
             at = end;
         }
     }
@@ -101,7 +104,10 @@ final class ReportPage {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     private static String resource(String name) {

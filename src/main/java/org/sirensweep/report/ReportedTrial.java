@@ -8,12 +8,14 @@ import java.util.Map;
  * One row of a dataset as a report shows it: its scalar columns (settings, status, measures, timings, versions),
  * its learning curve and upscale scores (lists of column maps), and its pictures.
  */
-record ReportedTrial(Map<String, Object> columns, List<Map<String, Object>> curve,
-                     List<Map<String, Object>> upscale, List<Picture> pictures) {
+record ReportedTrial(
+        Map<String, Object> columns,
+        List<Map<String, Object>> curve,
+        List<Map<String, Object>> upscale,
+        List<Picture> pictures) {
 
     /** A picture of the row: its kind ({@code value}, {@code gradient}, ...), side in pixels and PNG bytes. */
-    record Picture(String kind, int size, byte[] png) {
-    }
+    record Picture(String kind, int size, byte[] png) {}
 
     ReportedTrial {
         columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
@@ -31,14 +33,16 @@ record ReportedTrial(Map<String, Object> columns, List<Map<String, Object>> curv
                 columns.put(name, value);
             }
         });
-        List<Map<String, Object>> curve = row.get("curve") instanceof List<?> c ? (List<Map<String, Object>>) c
+        List<Map<String, Object>> curve =
+                row.get("curve") instanceof List<?> c ? (List<Map<String, Object>>) c : List.of();
+        List<Map<String, Object>> upscale =
+                row.get("upscale") instanceof List<?> u ? (List<Map<String, Object>>) u : List.of();
+        List<Picture> pictures = row.get("images") instanceof List<?> images
+                ? images.stream()
+                        .map(i -> (Map<String, Object>) i)
+                        .map(i -> new Picture((String) i.get("kind"), (Integer) i.get("size"), (byte[]) i.get("png")))
+                        .toList()
                 : List.of();
-        List<Map<String, Object>> upscale = row.get("upscale") instanceof List<?> u ? (List<Map<String, Object>>) u
-                : List.of();
-        List<Picture> pictures = row.get("images") instanceof List<?> images ? images.stream()
-                .map(i -> (Map<String, Object>) i)
-                .map(i -> new Picture((String) i.get("kind"), (Integer) i.get("size"), (byte[]) i.get("png")))
-                .toList() : List.of();
         return new ReportedTrial(columns, curve, upscale, pictures);
     }
 

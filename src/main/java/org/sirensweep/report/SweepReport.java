@@ -8,11 +8,9 @@ import org.sirensweep.store.ResultDataset;
 /** Writes a finished dataset's report page ({@code siren-sweep report}). */
 public final class SweepReport {
     /** What was written: the page, the trials it shows and its size. */
-    public record Written(Location file, int trials, long bytes) {
-    }
+    public record Written(Location file, int trials, long bytes) {}
 
-    private SweepReport() {
-    }
+    private SweepReport() {}
 
     /**
      * Writes the report of dataset {@code folder} to {@code out}, carrying {@code images}. A folder that is not a
@@ -25,8 +23,7 @@ public final class SweepReport {
         if (trials.isEmpty()) {
             throw new ResultDataset.DatasetException(folder + " holds no rows yet: nothing to report");
         }
-        ReportModel.Context context = new ReportModel.Context(about.sweep(), folder,
-                about.sweepFile(), images);
+        ReportModel.Context context = new ReportModel.Context(about.sweep(), folder, about.sweepFile(), images);
         long bytes = ReportPage.write(ReportModel.of(trials, context, null, new PictureStore()), out);
         return new Written(out, trials.size(), bytes);
     }

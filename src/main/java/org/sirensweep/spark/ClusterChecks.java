@@ -31,10 +31,10 @@ public final class ClusterChecks {
     public static final String EXECUTOR_TIMEOUT = "spark.sirensweep.executorTimeout";
     /** Spark setting: the standalone master's web UI port, where the driver reads what the cluster offers. */
     public static final String MASTER_UI_PORT = "spark.sirensweep.masterUiPort";
+
     private static final Duration CONNECT = Duration.ofSeconds(3);
 
-    private ClusterChecks() {
-    }
+    private ClusterChecks() {}
 
     /**
      * Null if {@code master} is not a standalone master or one of its addresses ({@code spark://host:port[,host:
@@ -58,7 +58,8 @@ public final class ClusterChecks {
                 socket.connect(new InetSocketAddress(host(address), port), (int) CONNECT.toMillis());
                 return null;
             } catch (IOException e) {
-                failures.add(address + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                failures.add(
+                        address + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             }
         }
         return "cannot reach the Spark master " + master + " (" + String.join("; ", failures) + "); check the "
@@ -89,8 +90,11 @@ public final class ClusterChecks {
     /** What a task of the job gets and asks for, from its configuration: "2 cores, 1g memory, 1 GPU per task". */
     static String jobAsks(SparkConf conf) {
         StringBuilder text = new StringBuilder();
-        text.append("executors of ").append(conf.get("spark.executor.cores", "all of a worker's"))
-                .append(" cores and ").append(conf.get("spark.executor.memory", "1g")).append(" memory");
+        text.append("executors of ")
+                .append(conf.get("spark.executor.cores", "all of a worker's"))
+                .append(" cores and ")
+                .append(conf.get("spark.executor.memory", "1g"))
+                .append(" memory");
         String executorGpus = conf.get("spark.executor.resource.gpu.amount", null);
         if (executorGpus != null) {
             text.append(" with ").append(executorGpus).append(" GPUs");
@@ -148,8 +152,10 @@ public final class ClusterChecks {
             probe.delete();
             return same ? null : "the executor on " + host + " read back another file than it wrote in " + folder;
         } catch (IOException | RuntimeException e) {
-            return "the executor on " + host + " cannot write in " + folder + " (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage().lines().findFirst().orElse("") + "); --output must be a folder that the driver "
+            return "the executor on " + host + " cannot write in " + folder + " ("
+                    + e.getClass().getSimpleName()
+                    + ": " + e.getMessage().lines().findFirst().orElse("")
+                    + "); --output must be a folder that the driver "
                     + "and every executor see: on a shared file system, HDFS or an object store";
         }
     }
@@ -190,7 +196,12 @@ public final class ClusterChecks {
             memory += worker.path("memoryfree").asLong();
             gpus += worker.path("resourcesfree").path("gpu").path("addresses").size();
         }
-        return String.format(Locale.ROOT, "the cluster's %d alive workers have %d free cores, %d MB free memory and "
-                + "%d free GPUs", alive, cores, memory, gpus);
+        return String.format(
+                Locale.ROOT,
+                "the cluster's %d alive workers have %d free cores, %d MB free memory and " + "%d free GPUs",
+                alive,
+                cores,
+                memory,
+                gpus);
     }
 }

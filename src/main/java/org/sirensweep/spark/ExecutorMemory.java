@@ -19,8 +19,8 @@ import org.bytedeco.javacpp.Pointer;
 public record ExecutorMemory(long bytes, String source) {
     /** Spark's default executor memory overhead: 10 % of the executor memory, at least 384 MiB. */
     private static final double OVERHEAD_FACTOR = 0.10;
-    private static final long MIN_OVERHEAD = 384L << 20;
 
+    private static final long MIN_OVERHEAD = 384L << 20;
 
     /** The limit for a run on {@code master} (null: spark-submit's or local mode), or the user's {@code given}. */
     public static ExecutorMemory forRun(String master, String given) {
@@ -45,12 +45,17 @@ public record ExecutorMemory(long bytes, String source) {
         String memory = conf.get("spark.executor.memory", "1g");
         long heap = mebibytesByDefault(memory);
         String overheadSetting = conf.get("spark.executor.memoryOverhead", null);
-        long overhead = overheadSetting != null ? mebibytesByDefault(overheadSetting)
+        long overhead = overheadSetting != null
+                ? mebibytesByDefault(overheadSetting)
                 : Math.max(MIN_OVERHEAD, (long) (OVERHEAD_FACTOR * heap));
-        int tasks = Math.max(1, conf.getInt("spark.executor.cores", 1) / Math.max(1, conf.getInt("spark.task.cpus", 1)));
-        return new ExecutorMemory((heap + overhead) / tasks, "spark.executor.memory " + memory + " + memoryOverhead "
-                + (overheadSetting != null ? overheadSetting : (overhead >> 20) + "m") + (tasks == 1 ? ""
-                : ", shared by " + tasks + " tasks at once") + ", which the job's configuration can raise");
+        int tasks =
+                Math.max(1, conf.getInt("spark.executor.cores", 1) / Math.max(1, conf.getInt("spark.task.cpus", 1)));
+        return new ExecutorMemory(
+                (heap + overhead) / tasks,
+                "spark.executor.memory " + memory + " + memoryOverhead "
+                        + (overheadSetting != null ? overheadSetting : (overhead >> 20) + "m")
+                        + (tasks == 1 ? "" : ", shared by " + tasks + " tasks at once")
+                        + ", which the job's configuration can raise");
     }
 
     /** A Spark executor memory setting in bytes: a size ({@code 2g}), or a plain number of MiB as Spark reads it. */

@@ -12,8 +12,7 @@ import org.apache.spark.resource.ResourceInformation;
 final class GpuAssignment {
     static final String GPU = "gpu";
 
-    private GpuAssignment() {
-    }
+    private GpuAssignment() {}
 
     /** The GPU number Spark assigned, from a task's resources; empty when the task was given no GPU. */
     static OptionalInt fromResources(Map<String, ResourceInformation> resources) {

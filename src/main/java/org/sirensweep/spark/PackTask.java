@@ -30,8 +30,8 @@ import org.sirensweep.train.TrainingProgress;
 import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Compute;
-import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialEngine;
+import org.sirensweep.trial.TrialOutcome;
 
 /**
  * The body of a sweep's Spark task: runs the partition's one pack of {@link TrialStage}s (one trial, or several of
@@ -52,9 +52,14 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
     private final Duration checkpointInterval;
 
     /** Counters the driver's progress line reads; Spark merges a task's updates when it succeeds. */
-    record Progress(LongAccumulator ok, LongAccumulator diverged, LongAccumulator failed, LongAccumulator stopped,
-                    LongAccumulator paused, LongAccumulator steps) implements java.io.Serializable {
-    }
+    record Progress(
+            LongAccumulator ok,
+            LongAccumulator diverged,
+            LongAccumulator failed,
+            LongAccumulator stopped,
+            LongAccumulator paused,
+            LongAccumulator steps)
+            implements java.io.Serializable {}
 
     /**
      * @param maxAttempts attempts Spark makes of a task ({@code spark.task.maxFailures}); the last records failures
@@ -62,8 +67,15 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
      * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (tests with fake GPUs)
      * @param checkpointInterval training time between a trial's checkpoints (zero: none)
      */
-    PackTask(String sweep, Location dataset, Broadcast<Map<String, byte[]>> images, int maxAttempts, List<Integer> localGpus,
-              boolean cpuWithGpus, Progress progress, Duration checkpointInterval) {
+    PackTask(
+            String sweep,
+            Location dataset,
+            Broadcast<Map<String, byte[]>> images,
+            int maxAttempts,
+            List<Integer> localGpus,
+            boolean cpuWithGpus,
+            Progress progress,
+            Duration checkpointInterval) {
         this.sweep = sweep;
         this.dataset = dataset;
         this.images = images;
@@ -105,8 +117,12 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
      */
     private List<TaskReport> runAndCommit(List<TrialStage> pack, TaskContext context, int gpu) throws IOException {
         int attempt = context.attemptNumber() + 1;
-        TaskPlace place = new TaskPlace(hostName(), SparkEnv.get().executorId(), attempt,
-                gpu >= 0 ? String.valueOf(gpu) : null, org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        TaskPlace place = new TaskPlace(
+                hostName(),
+                SparkEnv.get().executorId(),
+                attempt,
+                gpu >= 0 ? String.valueOf(gpu) : null,
+                org.apache.spark.package$.MODULE$.SPARK_VERSION());
         Device device = null;
         if (gpu >= 0 && !cpuWithGpus) {
             try {
@@ -204,14 +220,18 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             List<TrialEngine> runners = new ArrayList<>();
             for (TrialStage stage : pack) {
                 Trial trial = stage.trial();
-                TrialEngine runner = TrialEngine.prepare(trial.settings(), images.value().get(trial.settings().image()));
+                TrialEngine runner = TrialEngine.prepare(
+                        trial.settings(), images.value().get(trial.settings().image()));
                 runners.add(runner);
-                checkpoints.add(new CheckpointFile(ResultDataset.checkpointOf(dataset, trial.id()), checkpointInterval,
-                        runner.fingerprint(), dataset.resolve(ResultDataset.QUARANTINE)));
+                checkpoints.add(new CheckpointFile(
+                        ResultDataset.checkpointOf(dataset, trial.id()),
+                        checkpointInterval,
+                        runner.fingerprint(),
+                        dataset.resolve(ResultDataset.QUARANTINE)));
             }
             TrialStage first = pack.get(0);
-            outcomes = TrialEngine.runPack(runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(),
-                    !first.commit(), gpu);
+            outcomes = TrialEngine.runPack(
+                    runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(), !first.commit(), gpu);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             progress.steps().add(-Arrays.stream(stepsCounted).sum()); // they will be taken again
             throw new PackFailure(e);
@@ -224,7 +244,12 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             Optional<TrialOutcome> outcome = outcomes.get(p);
             if (outcome.isEmpty()) { // at the rung, its state in the checkpoint: no row until the driver decides
                 count(TrialStatus.PAUSED, stage.steps() - stepsCounted[p]);
-                reports.add(new TaskReport(stage.trial().id(), TrialStatus.PAUSED, Measures.UNKNOWN, seconds, null,
+                reports.add(new TaskReport(
+                        stage.trial().id(),
+                        TrialStatus.PAUSED,
+                        Measures.UNKNOWN,
+                        seconds,
+                        null,
                         Compute.deviceName(gpu)));
                 continue;
             }
@@ -243,13 +268,18 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             throws IOException {
         List<TaskReport> reports = new ArrayList<>();
         for (TrialStage stage : stages) {
-            TrialResult result = new TrialResult(sweep, stage.trial(), null, describe(e), place, started,
-                    Instant.now());
+            TrialResult result =
+                    new TrialResult(sweep, stage.trial(), null, describe(e), place, started, Instant.now());
             ResultFiles.write(dataset, result);
             ResultDataset.checkpointOf(dataset, stage.trial().id()).delete();
             count(result.status(), stage.steps());
-            reports.add(new TaskReport(stage.trial().id(), result.status(), Measures.UNKNOWN,
-                    (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3, result.error(), null));
+            reports.add(new TaskReport(
+                    stage.trial().id(),
+                    result.status(),
+                    Measures.UNKNOWN,
+                    (result.finishedAt().toEpochMilli() - started.toEpochMilli()) / 1e3,
+                    result.error(),
+                    null));
         }
         return reports;
     }
@@ -270,7 +300,8 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             return new TaskReport(id, status, Measures.UNKNOWN, 0, null, null);
         }
         boolean paused = CheckpointFile.peek(ResultDataset.checkpointOf(dataset, id))
-                .map(saved -> saved.epoch() == stage.untilEpoch()).orElse(false);
+                .map(saved -> saved.epoch() == stage.untilEpoch())
+                .orElse(false);
         if (!paused) {
             return null;
         }
@@ -283,12 +314,13 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
      */
     private void count(TrialStatus status, long stepsNotTaken) {
         (switch (status) {
-            case PAUSED -> progress.paused();
-            case OK -> progress.ok();
-            case DIVERGED -> progress.diverged();
-            case STOPPED -> progress.stopped();
-            case FAILED -> progress.failed();
-        }).add(1);
+                    case PAUSED -> progress.paused();
+                    case OK -> progress.ok();
+                    case DIVERGED -> progress.diverged();
+                    case STOPPED -> progress.stopped();
+                    case FAILED -> progress.failed();
+                })
+                .add(1);
         progress.steps().add(stepsNotTaken);
     }
 
@@ -296,8 +328,11 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
     static String describe(Throwable e) {
         StringBuilder text = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            text.append(" (caused by ").append(cause.getClass().getSimpleName()).append(": ")
-                    .append(cause.getMessage()).append(')');
+            text.append(" (caused by ")
+                    .append(cause.getClass().getSimpleName())
+                    .append(": ")
+                    .append(cause.getMessage())
+                    .append(')');
         }
         return text.toString();
     }
@@ -315,9 +350,15 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
         private static final long serialVersionUID = 1L;
 
         TrialFailedException(List<TrialStage> stages, Throwable cause) {
-            super((stages.size() == 1 ? "trial " : "trials ") + String.join(", ", stages.stream()
-                    .map(stage -> stage.trial().id()).toList()) + " failed (Spark will retry "
-                    + (stages.size() == 1 ? "it" : "them") + "): " + cause.getMessage(), cause);
+            super(
+                    (stages.size() == 1 ? "trial " : "trials ")
+                            + String.join(
+                                    ", ",
+                                    stages.stream()
+                                            .map(stage -> stage.trial().id())
+                                            .toList()) + " failed (Spark will retry "
+                            + (stages.size() == 1 ? "it" : "them") + "): " + cause.getMessage(),
+                    cause);
         }
     }
 }

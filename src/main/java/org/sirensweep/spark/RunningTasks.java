@@ -34,7 +34,8 @@ final class RunningTasks extends SparkListener {
 
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-        for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task : CollectionConverters.asJava(update.accumUpdates())) {
+        for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task :
+                CollectionConverters.asJava(update.accumUpdates())) {
             long taskId = (Long) task._1();
             for (AccumulableInfo info : CollectionConverters.asJava(task._4())) {
                 // A heartbeat sent just before a task ended may arrive after its end: ignore it.

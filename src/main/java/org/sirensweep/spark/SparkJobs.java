@@ -2,7 +2,6 @@ package org.sirensweep.spark;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,9 @@ import org.sirensweep.cuda.CudaDevice;
 import org.sirensweep.files.FileSettings;
 import org.sirensweep.files.Location;
 import org.sirensweep.store.ResultDataset;
-import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.sweep.TaskSlots;
-import org.sirensweep.sweep.TrialPacks;
 import org.sirensweep.sweep.TrialStage;
 import org.sirensweep.trial.Compute;
 
@@ -58,14 +56,17 @@ public final class SparkJobs {
      * settings ({@code files}, e.g. from the command's {@code --conf}) become Spark's {@code spark.hadoop.*}.
      */
     public static SparkJobs start(String appName, String master, FileSettings files) {
-        SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.showConsoleProgress", "false")
+        SparkConf conf = new SparkConf()
+                .setAppName(appName)
+                .setIfMissing("spark.ui.showConsoleProgress", "false")
                 .setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector")
                 .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         if (master != null) {
             conf.setMaster(master);
         }
         files.hadoop().forEach((key, value) -> conf.set(FileSettings.PREFIX + key, value));
-        boolean local = !conf.contains("spark.master") || conf.get("spark.master").startsWith("local");
+        boolean local =
+                !conf.contains("spark.master") || conf.get("spark.master").startsWith("local");
         // Local tasks are threads of this process: they share its GPUs, lent one per trial (none on a CPU build).
         List<Integer> gpus = local ? Compute.gpus() : List.of();
         if (!conf.contains("spark.master")) {
@@ -112,13 +113,15 @@ public final class SparkJobs {
         if (sc.isLocal()) {
             return null;
         }
-        return JavaSparkContext.fromSparkContext(sc).parallelize(List.of(folder), 1)
-                .map(ClusterChecks::probeOutput).collect().get(0);
+        return JavaSparkContext.fromSparkContext(sc)
+                .parallelize(List.of(folder), 1)
+                .map(ClusterChecks::probeOutput)
+                .collect()
+                .get(0);
     }
 
     /** What a run did: the tasks' reports, and the error that stopped Spark's job if it did not finish. */
-    public record RunSummary(List<TaskReport> reports, String jobError) {
-    }
+    public record RunSummary(List<TaskReport> reports, String jobError) {}
 
     /**
      * Runs {@code plan} (its stages of trials of {@code sweep} without a row yet, one pack a task) as one Spark job,
@@ -127,8 +130,14 @@ public final class SparkJobs {
      * {@code title}; {@code listener} hears the same progress every second or so (on this thread), and once more
      * when the job ends.
      */
-    public RunSummary run(Sweep sweep, ResultDataset dataset, SweepPlan plan, Duration checkpointInterval,
-                          String title, PrintStream log, Consumer<SweepProgress> listener) {
+    public RunSummary run(
+            Sweep sweep,
+            ResultDataset dataset,
+            SweepPlan plan,
+            Duration checkpointInterval,
+            String title,
+            PrintStream log,
+            Consumer<SweepProgress> listener) {
         List<TrialStage> todo = plan.plan().stages();
         if (todo.isEmpty()) {
             return new RunSummary(List.of(), null);
@@ -136,18 +145,30 @@ public final class SparkJobs {
         SparkContext sc = spark.sparkContext();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Map<String, byte[]> images = new HashMap<>();
-        todo.forEach(stage -> images.put(stage.trial().settings().image(),
+        todo.forEach(stage -> images.put(
+                stage.trial().settings().image(),
                 sweep.images().get(stage.trial().settings().image())));
-        PackTask.Progress progress = new PackTask.Progress(sc.longAccumulator("ok"), sc.longAccumulator("diverged"),
-                sc.longAccumulator("failed"), sc.longAccumulator("stopped"), sc.longAccumulator("paused"),
+        PackTask.Progress progress = new PackTask.Progress(
+                sc.longAccumulator("ok"),
+                sc.longAccumulator("diverged"),
+                sc.longAccumulator("failed"),
+                sc.longAccumulator("stopped"),
+                sc.longAccumulator("paused"),
                 sc.longAccumulator("steps"));
-        PackTask task = new PackTask(sweep.name(), dataset.folder(), jsc.broadcast(images), maxAttempts(sc),
-                localGpus, sc.getConf().getBoolean(CPU_WITH_GPUS, false), progress, checkpointInterval);
+        PackTask task = new PackTask(
+                sweep.name(),
+                dataset.folder(),
+                jsc.broadcast(images),
+                maxAttempts(sc),
+                localGpus,
+                sc.getConf().getBoolean(CPU_WITH_GPUS, false),
+                progress,
+                checkpointInterval);
         long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
         jsc.setJobDescription(title + ": " + todo.size() + " trials");
         List<List<TrialStage>> packs = plan.packs();
-        JavaFutureAction<List<TaskReport>> job = jsc.parallelize(packs, packs.size()).mapPartitions(task)
-                .collectAsync();
+        JavaFutureAction<List<TaskReport>> job =
+                jsc.parallelize(packs, packs.size()).mapPartitions(task).collectAsync();
         ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log, listener);
         RunningTasks running = new RunningTasks(progress.steps());
         sc.addSparkListener(running);
@@ -159,8 +180,14 @@ public final class SparkJobs {
                     line.update(progress, 0, List.of(), true);
                     return new RunSummary(reports, null);
                 } catch (TimeoutException e) {
-                    line.update(progress, running.total(), running.partitions().stream()
-                            .flatMap(p -> packs.get(p).stream()).map(stage -> stage.trial().id()).toList(), false);
+                    line.update(
+                            progress,
+                            running.total(),
+                            running.partitions().stream()
+                                    .flatMap(p -> packs.get(p).stream())
+                                    .map(stage -> stage.trial().id())
+                                    .toList(),
+                            false);
                     String gone = executors.allLostFor();
                     if (gone != null) {
                         job.cancel(true);
@@ -170,7 +197,8 @@ public final class SparkJobs {
                 } catch (ExecutionException e) {
                     line.update(progress, 0, List.of(), true);
                     Throwable cause = e.getCause() == null ? e : e.getCause();
-                    return new RunSummary(List.of(), cause.getMessage().lines().findFirst().orElse(cause.toString()));
+                    return new RunSummary(
+                            List.of(), cause.getMessage().lines().findFirst().orElse(cause.toString()));
                 } catch (InterruptedException e) {
                     job.cancel(true);
                     Thread.currentThread().interrupt();
@@ -218,8 +246,11 @@ public final class SparkJobs {
         if (effective.startsWith("local")) {
             int gpus = Compute.gpus().size();
             Matcher threads = LOCAL.matcher(effective);
-            int parallelism = !threads.matches() ? 1 : threads.group(1).equals("*")
-                    ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads.group(1));
+            int parallelism = !threads.matches()
+                    ? 1
+                    : threads.group(1).equals("*")
+                            ? Runtime.getRuntime().availableProcessors()
+                            : Integer.parseInt(threads.group(1));
             return taskSlots(conf, gpus, parallelism);
         }
         return taskSlots(conf, 0, conf.getInt("spark.executor.instances", 1) * conf.getInt("spark.executor.cores", 1));
@@ -249,9 +280,11 @@ public final class SparkJobs {
             if (noneSince < 0) {
                 noneSince = now;
             }
-            return now - noneSince < boundNanos ? null : "every executor was lost and none came back within "
-                    + TimeUnit.NANOSECONDS.toSeconds(boundNanos) + " s (" + ClusterChecks.EXECUTOR_TIMEOUT
-                    + "); the workers or the master are gone";
+            return now - noneSince < boundNanos
+                    ? null
+                    : "every executor was lost and none came back within "
+                            + TimeUnit.NANOSECONDS.toSeconds(boundNanos) + " s (" + ClusterChecks.EXECUTOR_TIMEOUT
+                            + "); the workers or the master are gone";
         }
     }
 
@@ -295,16 +328,33 @@ public final class SparkJobs {
         void update(PackTask.Progress p, long runningSteps, List<String> running, boolean finished) {
             long elapsed = System.nanoTime() - start;
             long stepsDone = p.steps().value() + runningSteps;
-            Duration eta = stepsDone == 0 || finished ? null
+            Duration eta = stepsDone == 0 || finished
+                    ? null
                     : Duration.ofNanos((long) (elapsed * (double) (totalSteps - stepsDone) / stepsDone));
-            SweepProgress now = new SweepProgress(title, trials, p.ok().value(), p.diverged().value(),
-                    p.failed().value(), p.stopped().value(), p.paused().value(), running, Duration.ofNanos(elapsed),
-                    eta, finished);
+            SweepProgress now = new SweepProgress(
+                    title,
+                    trials,
+                    p.ok().value(),
+                    p.diverged().value(),
+                    p.failed().value(),
+                    p.stopped().value(),
+                    p.paused().value(),
+                    running,
+                    Duration.ofNanos(elapsed),
+                    eta,
+                    finished);
             // A finishing task still counts as running for a moment.
             long runningCount = Math.min(running.size(), trials - now.done());
-            String counts = String.format("%s: %d/%d done (%sok %d, %sdiverged %d, failed %d), %d running", title,
-                    now.done(), trials, now.paused() > 0 ? "at the rung " + now.paused() + ", " : "", now.ok(),
-                    now.stopped() > 0 ? "stopped " + now.stopped() + ", " : "", now.diverged(), now.failed(),
+            String counts = String.format(
+                    "%s: %d/%d done (%sok %d, %sdiverged %d, failed %d), %d running",
+                    title,
+                    now.done(),
+                    trials,
+                    now.paused() > 0 ? "at the rung " + now.paused() + ", " : "",
+                    now.ok(),
+                    now.stopped() > 0 ? "stopped " + now.stopped() + ", " : "",
+                    now.diverged(),
+                    now.failed(),
                     runningCount);
             // Logs get a line when the counts change (or every minute); a terminal gets one line rewritten in place.
             boolean changed = !counts.equals(last);
@@ -320,7 +370,8 @@ public final class SparkJobs {
 
         private static String format(Duration d) {
             long s = d.toSeconds();
-            return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
+            return s >= 3600
+                    ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
                     : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
         }
     }

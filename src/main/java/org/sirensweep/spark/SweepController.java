@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.sirensweep.store.ResultDataset;
-import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.sweep.EarlyStopping;
 import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
+import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.train.TrialStatus;
 
 /**
@@ -51,11 +51,16 @@ public final class SweepController {
     private final ResultDataset results;
     /** The rows {@link #prepare} found, which the first plan is made from. */
     private final Map<String, ResultDataset.Row> rows;
+
     private final Set<String> retry;
     private final long alreadyDone;
 
-    private SweepController(Sweep sweep, ResultDataset results, Map<String, ResultDataset.Row> rows, Set<String> retry,
-                        long alreadyDone) {
+    private SweepController(
+            Sweep sweep,
+            ResultDataset results,
+            Map<String, ResultDataset.Row> rows,
+            Set<String> retry,
+            long alreadyDone) {
         this.sweep = sweep;
         this.scheduler = Scheduler.of(sweep);
         this.results = results;
@@ -68,8 +73,8 @@ public final class SweepController {
      * Takes stock of {@code results} before a run: its rows (files that are not the sweep's go to quarantine, one
      * warning each), stale checkpoints removed, and with {@code retryFailed} the failed trials to run once more.
      */
-    public static SweepController prepare(Sweep sweep, ResultDataset results, boolean retryFailed, List<String> warnings)
-            throws IOException {
+    public static SweepController prepare(
+            Sweep sweep, ResultDataset results, boolean retryFailed, List<String> warnings) throws IOException {
         Map<String, ResultDataset.Row> rows = results.rows(warnings);
         results.removeStaleCheckpoints(rows);
         // --retry-failed runs each failed trial once more in this run: its id leaves the set once it has a new row.
@@ -77,7 +82,9 @@ public final class SweepController {
         if (retryFailed) {
             rows.values().stream().filter(r -> r.status() == TrialStatus.FAILED).forEach(r -> retry.add(r.trialId()));
         }
-        long done = sweep.trials().stream().filter(t -> rows.containsKey(t.id()) && !retry.contains(t.id())).count();
+        long done = sweep.trials().stream()
+                .filter(t -> rows.containsKey(t.id()) && !retry.contains(t.id()))
+                .count();
         return new SweepController(sweep, results, rows, retry, done);
     }
 
@@ -99,16 +106,32 @@ public final class SweepController {
      * checkpointing every {@code checkpointInterval}. {@code progress} hears where each job stands (first before
      * Spark starts); the progress line goes to {@code log}. Spark starts only if there is something to run.
      */
-    public Outcome run(String master, Duration checkpointInterval, PrintStream log, Consumer<SweepProgress> progress,
-                       Events events) throws IOException, OutputUnwritableException {
+    public Outcome run(
+            String master,
+            Duration checkpointInterval,
+            PrintStream log,
+            Consumer<SweepProgress> progress,
+            Events events)
+            throws IOException, OutputUnwritableException {
         Scheduler.Plan plan = scheduler.next(results.standings(sweep, rows, retry));
-        progress.accept(new SweepProgress(title(plan), plan.stages().size(), 0, 0, 0, 0, 0, List.of(), Duration.ZERO,
-                null, plan.stages().isEmpty()));
+        progress.accept(new SweepProgress(
+                title(plan),
+                plan.stages().size(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                List.of(),
+                Duration.ZERO,
+                null,
+                plan.stages().isEmpty()));
         Map<String, TaskReport> reports = new LinkedHashMap<>();
         if (plan.stages().isEmpty()) {
             return new Outcome(reports, null);
         }
-        SparkJobs jobs = SparkJobs.start("siren-sweep " + sweep.name(), master, results.folder().settings());
+        SparkJobs jobs = SparkJobs.start(
+                "siren-sweep " + sweep.name(), master, results.folder().settings());
         String unwritable = jobs.probeOutput(results.folder());
         if (unwritable != null) {
             jobs.stop();
@@ -116,13 +139,16 @@ public final class SweepController {
         }
         // Stopped with Ctrl-C: the rows already committed stay, the trials in flight keep their checkpoints, and
         // their half-written rows go (readers skip _staging, but a clean folder is what the user expects).
-        Thread cleanUp = new Thread(() -> {
-            try {
-                results.removeStaging();
-            } catch (IOException e) {
-                System.err.println("could not remove " + results.folder().resolve("_staging") + ": " + e);
-            }
-        }, "siren-sweep staging clean-up");
+        Thread cleanUp = new Thread(
+                () -> {
+                    try {
+                        results.removeStaging();
+                    } catch (IOException e) {
+                        System.err.println(
+                                "could not remove " + results.folder().resolve("_staging") + ": " + e);
+                    }
+                },
+                "siren-sweep staging clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         String jobError = null;
         int decisionsTold = 0;
@@ -131,10 +157,17 @@ public final class SweepController {
             // One Spark job per plan: the whole sweep, or with early stopping one rung at a time.
             while (!plan.stages().isEmpty()) {
                 decisionsTold = tell(plan, decisionsTold, events);
-                SparkJobs.RunSummary summary = jobs.run(sweep, results, SweepPlan.of(sweep, plan,
-                        jobs.taskSlots()), checkpointInterval, title(plan), log, progress);
+                SparkJobs.RunSummary summary = jobs.run(
+                        sweep,
+                        results,
+                        SweepPlan.of(sweep, plan, jobs.taskSlots()),
+                        checkpointInterval,
+                        title(plan),
+                        log,
+                        progress);
                 summary.reports().forEach(r -> reports.put(r.trialId(), r));
-                summary.reports().stream().filter(r -> r.status() != TrialStatus.PAUSED)
+                summary.reports().stream()
+                        .filter(r -> r.status() != TrialStatus.PAUSED)
                         .forEach(r -> retry.remove(r.trialId()));
                 if (summary.jobError() != null) {
                     jobError = "Spark: " + summary.jobError();
@@ -163,7 +196,10 @@ public final class SweepController {
 
     /** Tells the decisions of {@code plan} after the first {@code told}; returns how many are told now. */
     private static int tell(Scheduler.Plan plan, int told, Events events) {
-        plan.decisions().subList(Math.min(told, plan.decisions().size()), plan.decisions().size())
+        plan.decisions()
+                .subList(
+                        Math.min(told, plan.decisions().size()),
+                        plan.decisions().size())
                 .forEach(events::decided);
         return Math.max(told, plan.decisions().size());
     }
@@ -175,7 +211,9 @@ public final class SweepController {
             return "sweep " + sweep.name();
         }
         int rung = rule.rungs().indexOf(plan.towardsEpoch());
-        return "sweep " + sweep.name() + (rung >= 0 ? ", rung " + (rung + 1) + "/" + rule.rungs().size()
-                + " (epoch " + plan.towardsEpoch() + ")" : ", to the end (epoch " + plan.towardsEpoch() + ")");
+        return "sweep " + sweep.name()
+                + (rung >= 0
+                        ? ", rung " + (rung + 1) + "/" + rule.rungs().size() + " (epoch " + plan.towardsEpoch() + ")"
+                        : ", to the end (epoch " + plan.towardsEpoch() + ")");
     }
 }

@@ -32,12 +32,17 @@ public record SweepPlan(Scheduler.Plan plan, List<List<TrialStage>> packs) {
      * A stage's work is its trial's, in proportion to the epochs it trains to; a pack's, its stages'.
      */
     static List<List<TrialStage>> longestFirst(List<List<TrialStage>> packs) {
-        return packs.stream().sorted(Comparator.comparingDouble(SweepPlan::work).reversed()).toList();
+        return packs.stream()
+                .sorted(Comparator.comparingDouble(SweepPlan::work).reversed())
+                .toList();
     }
 
     private static double work(List<TrialStage> pack) {
-        return pack.stream().mapToDouble(s -> s.trial().settings().cost().relativeWork() * s.untilEpoch()
-                / s.trial().settings().epochs()).sum();
+        return pack.stream()
+                .mapToDouble(s -> s.trial().settings().cost().relativeWork()
+                        * s.untilEpoch()
+                        / s.trial().settings().epochs())
+                .sum();
     }
 
     /** The stages this plan trains. */
@@ -47,11 +52,18 @@ public record SweepPlan(Scheduler.Plan plan, List<List<TrialStage>> packs) {
 
     /** The packs' sizes, largest first, each once. */
     public List<Integer> packSizes() {
-        return packs.stream().map(List::size).distinct().sorted(Comparator.reverseOrder()).toList();
+        return packs.stream()
+                .map(List::size)
+                .distinct()
+                .sorted(Comparator.reverseOrder())
+                .toList();
     }
 
     /** The memory the largest pack needs ({@link Sweep#packBytes}). */
     public long largestPackBytes(Sweep sweep) {
-        return packs.stream().mapToLong(p -> sweep.packBytes(p.get(0).trial(), p.size())).max().orElse(0);
+        return packs.stream()
+                .mapToLong(p -> sweep.packBytes(p.get(0).trial(), p.size()))
+                .max()
+                .orElse(0);
     }
 }

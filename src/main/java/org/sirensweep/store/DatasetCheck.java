@@ -28,15 +28,18 @@ import org.sirensweep.trial.CheckpointFile;
  */
 public final class DatasetCheck {
 
-    private DatasetCheck() {
-    }
+    private DatasetCheck() {}
 
     /**
      * What the check found: the sweep, rows by status, images decoded, one line per trial without a row that a
      * checkpoint lets continue, and one line per problem.
      */
-    public record Report(String sweep, Map<String, Integer> rowsByStatus, int images, List<String> resumable,
-                         List<String> problems) {
+    public record Report(
+            String sweep,
+            Map<String, Integer> rowsByStatus,
+            int images,
+            List<String> resumable,
+            List<String> problems) {
         public int rows() {
             return rowsByStatus.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -44,7 +47,7 @@ public final class DatasetCheck {
 
     /** Checks {@code folder} on all cores, without reporting progress. */
     public static Report of(Location folder) throws IOException {
-        return of(folder, Runtime.getRuntime().availableProcessors(), (done, total) -> { });
+        return of(folder, Runtime.getRuntime().availableProcessors(), (done, total) -> {});
     }
 
     /** Receives how many rows are checked so far, of how many. */
@@ -62,7 +65,8 @@ public final class DatasetCheck {
         String sweep = ResultDataset.sweepOf(folder, problems);
         long unfinished = folder.resolve(ResultFiles.STAGING).list().size();
         if (unfinished > 0) {
-            problems.add(ResultFiles.STAGING + "/ holds " + unfinished + " unfinished writes (the next run removes them)");
+            problems.add(
+                    ResultFiles.STAGING + "/ holds " + unfinished + " unfinished writes (the next run removes them)");
         }
         Map<String, ResultDataset.Row> rows = new LinkedHashMap<>();
         ResultDataset.scan(folder, sweep, rows).forEach((file, problem) -> problems.add(file.name() + ": " + problem));
@@ -94,8 +98,10 @@ public final class DatasetCheck {
         }
         List<Location> leftovers = new ArrayList<>();
         List<String> resumable = new ArrayList<>();
-        for (Map.Entry<String, Location> checkpoint : ResultDataset.checkpoints(folder, leftovers).entrySet()) {
-            String name = ResultDataset.CHECKPOINTS + "/" + checkpoint.getValue().name();
+        for (Map.Entry<String, Location> checkpoint :
+                ResultDataset.checkpoints(folder, leftovers).entrySet()) {
+            String name =
+                    ResultDataset.CHECKPOINTS + "/" + checkpoint.getValue().name();
             Optional<CheckpointFile.Progress> saved = CheckpointFile.peek(checkpoint.getValue());
             if (rows.containsKey(checkpoint.getKey())) {
                 problems.add(name + ": stale, its trial has a row (the next run removes it)");
@@ -103,8 +109,8 @@ public final class DatasetCheck {
                 problems.add(name + ": damaged (the next run moves it to " + ResultDataset.QUARANTINE
                         + "/ and starts its trial over)");
             } else {
-                resumable.add("trial " + checkpoint.getKey() + " continues from step " + saved.get().step()
-                        + " (epoch " + saved.get().epoch() + ")");
+                resumable.add("trial " + checkpoint.getKey() + " continues from step "
+                        + saved.get().step() + " (epoch " + saved.get().epoch() + ")");
             }
         }
         leftovers.forEach(file -> problems.add(ResultDataset.CHECKPOINTS + "/" + file.name()
@@ -113,8 +119,7 @@ public final class DatasetCheck {
     }
 
     /** What one row's check found: its status (null if unreadable), images decoded, problems. */
-    private record RowCheck(String status, int images, List<String> problems) {
-    }
+    private record RowCheck(String status, int images, List<String> problems) {}
 
     private static RowCheck check(ResultDataset.Row row) {
         List<String> problems = new ArrayList<>();

@@ -24,13 +24,28 @@ public final class DatasetComparison {
      * Row fields, by path, that say where, when, how fast and by which versions a trial ran rather than what it
      * computed; a resumed trial and one that ran through compute the same, so where it resumed from is here too.
      */
-    public static final Set<String> PROVENANCE = Set.of("sweep", "image_path", "resumed_from_step", "setup_s",
-            "train_s", "ms_per_step", "render_s", "device", "gpu", "host", "executor_id", "attempt", "started_at",
-            "finished_at", "siren_sweep_version", "nd4j_version", "spark_version", "java_version",
+    public static final Set<String> PROVENANCE = Set.of(
+            "sweep",
+            "image_path",
+            "resumed_from_step",
+            "setup_s",
+            "train_s",
+            "ms_per_step",
+            "render_s",
+            "device",
+            "gpu",
+            "host",
+            "executor_id",
+            "attempt",
+            "started_at",
+            "finished_at",
+            "siren_sweep_version",
+            "nd4j_version",
+            "spark_version",
+            "java_version",
             "curve.list.element.seconds");
 
-    private DatasetComparison() {
-    }
+    private DatasetComparison() {}
 
     /**
      * What the comparison found.
@@ -51,22 +66,27 @@ public final class DatasetComparison {
     public static Report of(Location here, Location there) throws IOException {
         Map<String, ResultDataset.Row> ours = rows(here);
         Map<String, ResultDataset.Row> theirs = rows(there);
-        List<String> inBoth = ours.keySet().stream().filter(theirs::containsKey).sorted().toList();
+        List<String> inBoth =
+                ours.keySet().stream().filter(theirs::containsKey).sorted().toList();
         // Rows are read on all cores: a large sweep's rows hold megabytes of images and weights each.
-        List<String> differing = inBoth.parallelStream().map(id -> {
-            List<String> problems = new ArrayList<>();
-            try {
-                Group ourRow = DatasetCheck.readOnlyRow(ours.get(id).file(), "here: ", problems);
-                Group theirRow = DatasetCheck.readOnlyRow(theirs.get(id).file(), "there: ", problems);
-                if (ourRow == null || theirRow == null) {
-                    return id + ": unreadable row (" + String.join("; ", problems) + ")";
-                }
-                Set<String> fields = differences(ourRow, theirRow);
-                return fields.isEmpty() ? null : id + ": " + String.join(", ", fields);
-            } catch (IOException e) {
-                return id + ": unreadable row (" + e.getMessage().lines().findFirst().orElse("") + ")";
-            }
-        }).filter(line -> line != null).toList();
+        List<String> differing = inBoth.parallelStream()
+                .map(id -> {
+                    List<String> problems = new ArrayList<>();
+                    try {
+                        Group ourRow = DatasetCheck.readOnlyRow(ours.get(id).file(), "here: ", problems);
+                        Group theirRow = DatasetCheck.readOnlyRow(theirs.get(id).file(), "there: ", problems);
+                        if (ourRow == null || theirRow == null) {
+                            return id + ": unreadable row (" + String.join("; ", problems) + ")";
+                        }
+                        Set<String> fields = differences(ourRow, theirRow);
+                        return fields.isEmpty() ? null : id + ": " + String.join(", ", fields);
+                    } catch (IOException e) {
+                        return id + ": unreadable row ("
+                                + e.getMessage().lines().findFirst().orElse("") + ")";
+                    }
+                })
+                .filter(line -> line != null)
+                .toList();
         return new Report(inBoth.size(), differing, missing(ours, theirs), missing(theirs, ours));
     }
 
@@ -105,7 +125,8 @@ public final class DatasetComparison {
             return false;
         }
         for (int r = 0; r < count; r++) {
-            if (type.isPrimitive() ? !samePrimitive(a, b, i, r, type.asPrimitiveType())
+            if (type.isPrimitive()
+                    ? !samePrimitive(a, b, i, r, type.asPrimitiveType())
                     : !sameGroup(a.getGroup(i, r), b.getGroup(i, r), type.asGroupType(), path)) {
                 return false;
             }
@@ -127,7 +148,8 @@ public final class DatasetComparison {
         return switch (type.getPrimitiveTypeName()) {
             case BINARY, FIXED_LEN_BYTE_ARRAY -> a.getBinary(i, r).equals(b.getBinary(i, r));
             // Bits, not values: -0.0 and 0.0 differ, and a NaN equals the same NaN.
-            case DOUBLE -> Double.doubleToRawLongBits(a.getDouble(i, r)) == Double.doubleToRawLongBits(b.getDouble(i, r));
+            case DOUBLE ->
+                Double.doubleToRawLongBits(a.getDouble(i, r)) == Double.doubleToRawLongBits(b.getDouble(i, r));
             case FLOAT -> Float.floatToRawIntBits(a.getFloat(i, r)) == Float.floatToRawIntBits(b.getFloat(i, r));
             case INT32 -> a.getInteger(i, r) == b.getInteger(i, r);
             case INT64 -> a.getLong(i, r) == b.getLong(i, r);

@@ -102,21 +102,26 @@ final class DatasetLock implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        renewal.scheduleWithFixedDelay(() -> {
-            try {
-                JsonNode now = read(file);
-                if (now.has("owner") && !owner.equals(now.path("owner").asText())) {
-                    // Silent past the expiry (a stalled process), and another run has the lease now: leave it be.
-                    System.err.println("warning: " + file + " was taken over by " + describe(now)
-                            + "; this run no longer holds it");
-                    renewal.shutdown();
-                    return;
-                }
-                file.overwrite(leaseBytes(owner, since));
-            } catch (IOException | RuntimeException e) {
-                System.err.println("warning: could not renew " + file + ": " + e.getMessage());
-            }
-        }, RENEWAL.toMillis(), RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
+        renewal.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        JsonNode now = read(file);
+                        if (now.has("owner") && !owner.equals(now.path("owner").asText())) {
+                            // Silent past the expiry (a stalled process), and another run has the lease now: leave it
+                            // be.
+                            System.err.println("warning: " + file + " was taken over by " + describe(now)
+                                    + "; this run no longer holds it");
+                            renewal.shutdown();
+                            return;
+                        }
+                        file.overwrite(leaseBytes(owner, since));
+                    } catch (IOException | RuntimeException e) {
+                        System.err.println("warning: could not renew " + file + ": " + e.getMessage());
+                    }
+                },
+                RENEWAL.toMillis(),
+                RENEWAL.toMillis(),
+                TimeUnit.MILLISECONDS);
         return new DatasetLock(() -> {
             renewal.shutdownNow();
             try {
@@ -161,7 +166,8 @@ final class DatasetLock implements AutoCloseable {
             return "its holder (" + describe(lease) + ") has not renewed it for " + silent.toSeconds() + " s";
         }
         long pid = lease.path("pid").asLong(-1);
-        if (hostName().equals(lease.path("host").asText()) && ProcessHandle.of(pid).isEmpty()) {
+        if (hostName().equals(lease.path("host").asText())
+                && ProcessHandle.of(pid).isEmpty()) {
             return "its holder, process " + pid + " of this host, no longer runs";
         }
         return null;
@@ -171,8 +177,10 @@ final class DatasetLock implements AutoCloseable {
         if (!lease.has("host")) {
             return "a run is taking it now";
         }
-        return "process " + lease.path("pid").asText() + " on " + lease.path("host").asText() + ", since "
-                + lease.path("since").asText() + ", renewed at " + lease.path("renewed_at").asText()
+        return "process " + lease.path("pid").asText() + " on "
+                + lease.path("host").asText() + ", since "
+                + lease.path("since").asText() + ", renewed at "
+                + lease.path("renewed_at").asText()
                 + "; if that run is gone, the lock expires " + EXPIRY.toSeconds() + " s after its last renewal";
     }
 

@@ -15,8 +15,7 @@ import org.sirensweep.files.Location;
  * (rows and compact tables are megabytes).
  */
 final class ParquetStreams {
-    private ParquetStreams() {
-    }
+    private ParquetStreams() {}
 
     /** A stored file to read; {@code length} as a listing gave it, or negative to ask the store. */
     static InputFile input(Location file, long length) {

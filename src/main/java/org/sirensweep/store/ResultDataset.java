@@ -41,6 +41,7 @@ public final class ResultDataset implements AutoCloseable {
     public static final String REPORT = "_report.html";
     /** Where running trials keep their checkpoints ({@code <trial id>.checkpoint}), until their row commits. */
     public static final String CHECKPOINTS = "_checkpoints";
+
     private static final Pattern RESULT_NAME = Pattern.compile("[0-9a-f]{16}\\.parquet");
 
     private final Location folder;
@@ -68,8 +69,8 @@ public final class ResultDataset implements AutoCloseable {
                 existing = existing.parent();
             }
             if (!existing.isFolder() || !existing.mayWrite()) {
-                throw new DatasetException(folder + " cannot be created or written (" + existing
-                        + " is not a writable folder)");
+                throw new DatasetException(
+                        folder + " cannot be created or written (" + existing + " is not a writable folder)");
             }
             Location marker = folder.resolve(MARKER);
             if (marker.isFile()) {
@@ -101,8 +102,8 @@ public final class ResultDataset implements AutoCloseable {
         } catch (IOException | SecurityException e) {
             throw new DatasetException(folder + " cannot be created or written: " + firstLine(e));
         } catch (DatasetLock.HeldException e) {
-            throw new DatasetException(folder + " is being written by another run of sweep '" + sweep
-                    + "' (its " + DatasetLock.NAME + " is held: " + e.getMessage() + "); wait for it to finish");
+            throw new DatasetException(folder + " is being written by another run of sweep '" + sweep + "' (its "
+                    + DatasetLock.NAME + " is held: " + e.getMessage() + "); wait for it to finish");
         }
         ResultDataset dataset = new ResultDataset(folder, sweep, lock);
         try {
@@ -112,7 +113,8 @@ public final class ResultDataset implements AutoCloseable {
                 about.put("sweep", sweep);
                 about.put("sweep_file", sweepFile);
                 about.put("created_at", Instant.now().toString());
-                marker.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(about),
+                marker.write(
+                        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(about),
                         folder.resolve(MARKER + "." + UUID.randomUUID() + ".tmp"));
             }
             dataset.removeStaging();
@@ -156,12 +158,15 @@ public final class ResultDataset implements AutoCloseable {
      */
     static Map<Location, String> scan(Location folder, String sweep, Map<String, Row> rows) throws IOException {
         Map<Location, String> problems = new LinkedHashMap<>();
-        List<Location.Entry> files = folder.files().stream().filter(file -> {
-            String name = file.name();
-            return !name.startsWith("_") && !name.startsWith(".");
-        }).toList();
+        List<Location.Entry> files = folder.files().stream()
+                .filter(file -> {
+                    String name = file.name();
+                    return !name.startsWith("_") && !name.startsWith(".");
+                })
+                .toList();
         // Footers are read on all cores (a large sweep has a hundred thousand); the results keep the folder's order.
-        List<Object> found = files.parallelStream().map(file -> footer(file, sweep)).toList();
+        List<Object> found =
+                files.parallelStream().map(file -> footer(file, sweep)).toList();
         for (int i = 0; i < files.size(); i++) {
             if (found.get(i) instanceof Row row) {
                 rows.put(row.trialId(), row);
@@ -222,16 +227,21 @@ public final class ResultDataset implements AutoCloseable {
         boolean curves = sweep.earlyStopping() != null;
         Map<String, Location> checkpoints = curves ? checkpoints(folder, new ArrayList<>()) : Map.of();
         try {
-            return sweep.trials().parallelStream().map(Trial::id).flatMap(id -> {
-                Row row = rows.get(id);
-                if (row != null && !(retry.contains(id) && row.status() == TrialStatus.FAILED)) {
-                    return Stream.of(Map.entry(id, new Scheduler.Standing(true, curves ? curveOf(row)
-                            : List.of())));
-                }
-                Location checkpoint = checkpoints.get(id);
-                return checkpoint == null ? Stream.empty() : CheckpointFile.peek(checkpoint).stream()
-                        .map(saved -> Map.entry(id, new Scheduler.Standing(false, saved.curve())));
-            }).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            return sweep.trials().parallelStream()
+                    .map(Trial::id)
+                    .flatMap(id -> {
+                        Row row = rows.get(id);
+                        if (row != null && !(retry.contains(id) && row.status() == TrialStatus.FAILED)) {
+                            return Stream.of(
+                                    Map.entry(id, new Scheduler.Standing(true, curves ? curveOf(row) : List.of())));
+                        }
+                        Location checkpoint = checkpoints.get(id);
+                        return checkpoint == null
+                                ? Stream.empty()
+                                : CheckpointFile.peek(checkpoint).stream()
+                                        .map(saved -> Map.entry(id, new Scheduler.Standing(false, saved.curve())));
+                    })
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -281,8 +291,7 @@ public final class ResultDataset implements AutoCloseable {
     }
 
     /** What a dataset folder's marker says: the sweep's name and the sweep file its first run read. */
-    public record About(String sweep, String sweepFile) {
-    }
+    public record About(String sweep, String sweepFile) {}
 
     /** The folder's marker; one line naming the problem when the folder is not a siren-sweep dataset. */
     public static About about(Location folder) throws DatasetException {
@@ -296,9 +305,15 @@ public final class ResultDataset implements AutoCloseable {
         }
         String sweep = ownerOf(marker);
         try {
-            return new About(sweep, new ObjectMapper().readTree(marker.readAllBytes()).path("sweep_file").asText(""));
+            return new About(
+                    sweep,
+                    new ObjectMapper()
+                            .readTree(marker.readAllBytes())
+                            .path("sweep_file")
+                            .asText(""));
         } catch (IOException e) {
-            throw new DatasetException(marker + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new DatasetException(marker + " is unreadable: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
@@ -344,7 +359,8 @@ public final class ResultDataset implements AutoCloseable {
             }
             return about.get("sweep").textValue();
         } catch (IOException e) {
-            throw new DatasetException(marker + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new DatasetException(marker + " is unreadable: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

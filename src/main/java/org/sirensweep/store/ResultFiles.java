@@ -30,7 +30,6 @@ import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrialStatus;
-import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.TrialOutcome;
 import org.sirensweep.trial.TrialSettings;
@@ -46,6 +45,7 @@ import org.sirensweep.trial.UpscaleScore;
 public final class ResultFiles {
     /** Folder (inside the dataset) for files being written; readers skip names starting with '_'. */
     public static final String STAGING = "_staging";
+
     public static final String SUFFIX = ".parquet";
     static final String META_SWEEP = "siren_sweep.sweep";
     static final String META_TRIAL = "siren_sweep.trial_id";
@@ -55,7 +55,8 @@ public final class ResultFiles {
      * The row's columns; README.md documents each. The first fourteen settings' columns sit where rows have always
      * had them; a setting declared later gets an optional column at the end, from its declaration.
      */
-    public static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+    public static final MessageType SCHEMA = MessageTypeParser.parseMessageType(
+            """
             message trial_result {
               required binary sweep (STRING);
               required binary trial_id (STRING);
@@ -128,8 +129,7 @@ public final class ResultFiles {
 
     private static final Properties VERSIONS = loadVersions();
 
-    private ResultFiles() {
-    }
+    private ResultFiles() {}
 
     /** Where the row of trial {@code trialId} lives. */
     public static Location fileOf(Location dataset, String trialId) {
@@ -140,22 +140,36 @@ public final class ResultFiles {
     public static Location write(Location dataset, TrialResult result) throws IOException {
         String id = result.trial().id();
         ParquetStreams.InMemory file = new ParquetStreams.InMemory();
-        try (ParquetWriter<Group> writer = newWriter(file, SCHEMA,
-                Map.of(META_SWEEP, result.sweep(), META_TRIAL, id, META_STATUS, result.status().id()))) {
+        try (ParquetWriter<Group> writer = newWriter(
+                file,
+                SCHEMA,
+                Map.of(
+                        META_SWEEP,
+                        result.sweep(),
+                        META_TRIAL,
+                        id,
+                        META_STATUS,
+                        result.status().id()))) {
             writer.write(toGroup(result));
         }
         Location target = fileOf(dataset, id);
-        target.write(file.bytes(), dataset.resolve(STAGING)
-                .resolve(id + ".attempt" + result.place().attempt() + "." + UUID.randomUUID() + SUFFIX));
+        target.write(
+                file.bytes(),
+                dataset.resolve(STAGING)
+                        .resolve(id + ".attempt" + result.place().attempt() + "." + UUID.randomUUID() + SUFFIX));
         return target;
     }
 
     /** A new Parquet file of rows of {@code schema}, Snappy-compressed, with a plain configuration (see below). */
     static ParquetWriter<Group> newWriter(OutputFile file, MessageType schema, Map<String, String> footer)
             throws IOException {
-        return ExampleParquetWriter.builder(file).withConf(new PlainParquetConfiguration())
-                .withType(schema).withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withWriteMode(ParquetFileWriter.Mode.CREATE).withExtraMetaData(footer).build();
+        return ExampleParquetWriter.builder(file)
+                .withConf(new PlainParquetConfiguration())
+                .withType(schema)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriteMode(ParquetFileWriter.Mode.CREATE)
+                .withExtraMetaData(footer)
+                .build();
     }
 
     /** Reads a result file's rows as generic records of {@code columns}: the whole schema, or a projection of it. */
@@ -180,7 +194,8 @@ public final class ResultFiles {
      * XML defaults for every file (10 ms each, the whole cost of scanning a large dataset).
      */
     static ParquetFileReader openFooter(Location file, long length) throws IOException {
-        return ParquetFileReader.open(ParquetStreams.input(file, length),
+        return ParquetFileReader.open(
+                ParquetStreams.input(file, length),
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
     }
 
@@ -196,10 +211,17 @@ public final class ResultFiles {
             Group list = row.getGroup("curve", 0);
             for (int i = 0; i < list.getFieldRepetitionCount("list"); i++) {
                 Group p = list.getGroup("list", i).getGroup("element", 0);
-                curve.add(new CurvePoint(p.getLong("step", 0), p.getInteger("epoch", 0), p.getDouble("loss", 0),
-                        new Measures(p.getDouble("psnr", 0), p.getDouble("psnr_affine", 0),
-                                p.getDouble("psnr_harmonic", 0), p.getDouble("gradient_error", 0),
-                                p.getDouble("laplacian_error", 0)), p.getDouble("seconds", 0)));
+                curve.add(new CurvePoint(
+                        p.getLong("step", 0),
+                        p.getInteger("epoch", 0),
+                        p.getDouble("loss", 0),
+                        new Measures(
+                                p.getDouble("psnr", 0),
+                                p.getDouble("psnr_affine", 0),
+                                p.getDouble("psnr_harmonic", 0),
+                                p.getDouble("gradient_error", 0),
+                                p.getDouble("laplacian_error", 0)),
+                        p.getDouble("seconds", 0)));
             }
         } catch (RuntimeException e) {
             throw new IOException(file.name() + ": unreadable curve: " + e.getMessage(), e);
@@ -208,8 +230,7 @@ public final class ResultFiles {
     }
 
     /** What a result file's footer says: its sweep, trial id and status. */
-    public record Summary(String sweep, String trialId, TrialStatus status) {
-    }
+    public record Summary(String sweep, String trialId, TrialStatus status) {}
 
     /**
      * Reads a result file's footer ({@code length}: the file's size as a listing gave it, or negative if unknown); a
@@ -242,7 +263,9 @@ public final class ResultFiles {
     private static Group toGroup(TrialResult r) {
         Group row = new SimpleGroupFactory(SCHEMA).newGroup();
         TrialSettings s = r.trial().settings();
-        row.append("sweep", r.sweep()).append("trial_id", r.trial().id()).append("status", r.status().id());
+        row.append("sweep", r.sweep())
+                .append("trial_id", r.trial().id())
+                .append("status", r.status().id());
         if (r.error() != null) {
             row.append("error", r.error());
         }
@@ -250,7 +273,8 @@ public final class ResultFiles {
         SettingColumns.appendLater(row, s);
         TrialOutcome o = r.outcome();
         if (o != null) {
-            row.append("channels", o.channels()).append("steps", o.steps())
+            row.append("channels", o.channels())
+                    .append("steps", o.steps())
                     .append("resumed_from_step", o.resumedFromStep());
             if (o.divergedAtStep() >= 0) {
                 row.append("diverged_at_step", o.divergedAtStep());
@@ -259,27 +283,38 @@ public final class ResultFiles {
             appendMeasures(row, o.measures(), s.supervision());
             Group curve = row.addGroup("curve");
             for (CurvePoint p : o.curve()) {
-                Group point = curve.addGroup("list").addGroup("element").append("step", p.step())
-                        .append("epoch", p.epoch()).append("loss", p.loss());
+                Group point = curve.addGroup("list")
+                        .addGroup("element")
+                        .append("step", p.step())
+                        .append("epoch", p.epoch())
+                        .append("loss", p.loss());
                 appendMeasures(point, p.measures(), s.supervision());
                 point.append("seconds", p.seconds());
             }
             Group upscale = row.addGroup("upscale");
             for (UpscaleScore score : o.upscale()) {
-                upscale.addGroup("list").addGroup("element").append("size", score.size())
-                        .append("method", score.method()).append("psnr", score.psnr()).append("ssim", score.ssim());
+                upscale.addGroup("list")
+                        .addGroup("element")
+                        .append("size", score.size())
+                        .append("method", score.method())
+                        .append("psnr", score.psnr())
+                        .append("ssim", score.ssim());
             }
             TrialOutcome.Timings t = o.timings();
-            row.append("setup_s", t.setupSeconds()).append("train_s", t.trainSeconds())
-                    .append("ms_per_step", t.msPerStep()).append("render_s", t.renderSeconds())
+            row.append("setup_s", t.setupSeconds())
+                    .append("train_s", t.trainSeconds())
+                    .append("ms_per_step", t.msPerStep())
+                    .append("render_s", t.renderSeconds())
                     .append("device", o.device());
         }
         if (r.place().gpu() != null) {
             row.append("gpu", r.place().gpu());
         }
-        row.append("host", r.place().host()).append("executor_id", r.place().executorId())
+        row.append("host", r.place().host())
+                .append("executor_id", r.place().executorId())
                 .append("attempt", r.place().attempt())
-                .append("started_at", r.startedAt().toEpochMilli()).append("finished_at", r.finishedAt().toEpochMilli())
+                .append("started_at", r.startedAt().toEpochMilli())
+                .append("finished_at", r.finishedAt().toEpochMilli())
                 .append("siren_sweep_version", VERSIONS.getProperty("siren_sweep", "unknown"))
                 .append("nd4j_version", VERSIONS.getProperty("nd4j", "unknown"))
                 .append("spark_version", r.place().sparkVersion())
@@ -287,7 +322,10 @@ public final class ResultFiles {
         if (o != null) {
             Group images = row.addGroup("images");
             for (TrialImage image : o.images()) {
-                images.addGroup("list").addGroup("element").append("kind", image.kind()).append("size", image.size())
+                images.addGroup("list")
+                        .addGroup("element")
+                        .append("kind", image.kind())
+                        .append("size", image.size())
                         .append("png", Binary.fromConstantByteArray(image.png()));
             }
             row.append("weights_npz", Binary.fromConstantByteArray(o.weightsNpz()));
@@ -296,8 +334,11 @@ public final class ResultFiles {
     }
 
     private static void appendMeasures(Group group, Measures m, Supervision supervision) {
-        group.append("psnr", m.psnr()).append("psnr_affine", m.psnrAffine()).append("psnr_harmonic", m.psnrHarmonic())
-                .append("psnr_determined", m.determined(supervision)).append("gradient_error", m.gradientError())
+        group.append("psnr", m.psnr())
+                .append("psnr_affine", m.psnrAffine())
+                .append("psnr_harmonic", m.psnrHarmonic())
+                .append("psnr_determined", m.determined(supervision))
+                .append("gradient_error", m.gradientError())
                 .append("laplacian_error", m.laplacianError());
     }
 

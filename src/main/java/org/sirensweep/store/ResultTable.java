@@ -25,23 +25,30 @@ public final class ResultTable {
     /** The columns left out of a compact table: the bulk of every row. */
     public static final Set<String> BULK = Set.of("images", "weights_npz");
     /** Every row column but the bulk ones, in the row schema's order. */
-    public static final MessageType COMPACT_SCHEMA = new MessageType(ResultFiles.SCHEMA.getName(),
-            ResultFiles.SCHEMA.getFields().stream().filter(f -> !BULK.contains(f.getName())).toList());
+    public static final MessageType COMPACT_SCHEMA = new MessageType(
+            ResultFiles.SCHEMA.getName(),
+            ResultFiles.SCHEMA.getFields().stream()
+                    .filter(f -> !BULK.contains(f.getName()))
+                    .toList());
 
     /** The columns that hold a trial's training settings (each its setting's key), in the order tables show them. */
     public static final List<String> SETTINGS = java.util.Arrays.stream(Setting.values())
-            .filter(Setting::isTraining).map(Setting::key).toList();
+            .filter(Setting::isTraining)
+            .map(Setting::key)
+            .toList();
 
-    private ResultTable() {
-    }
+    private ResultTable() {}
 
     /**
      * The scalar columns (numbers, strings, booleans; not lists) of every row in {@code dataset}, each row a map from
      * column to value ({@code null} where the row has none), in the folder's order.
      */
     public static List<Map<String, Object>> scalars(Location dataset) throws IOException {
-        MessageType projection = new MessageType(ResultFiles.SCHEMA.getName(), ResultFiles.SCHEMA.getFields().stream()
-                .filter(f -> f.isPrimitive() && !BULK.contains(f.getName())).toList());
+        MessageType projection = new MessageType(
+                ResultFiles.SCHEMA.getName(),
+                ResultFiles.SCHEMA.getFields().stream()
+                        .filter(f -> f.isPrimitive() && !BULK.contains(f.getName()))
+                        .toList());
         return read(dataset, projection).stream().map(ResultTable::valuesOf).toList();
     }
 
@@ -51,8 +58,11 @@ public final class ResultTable {
      * such values or maps; {@code null} where the row has none.
      */
     public static Map<String, Object> row(Location file, Set<String> leftOut) throws IOException {
-        MessageType projection = new MessageType(ResultFiles.SCHEMA.getName(), ResultFiles.SCHEMA.getFields().stream()
-                .filter(f -> !leftOut.contains(f.getName())).toList());
+        MessageType projection = new MessageType(
+                ResultFiles.SCHEMA.getName(),
+                ResultFiles.SCHEMA.getFields().stream()
+                        .filter(f -> !leftOut.contains(f.getName()))
+                        .toList());
         try (ParquetReader<Group> reader = ResultFiles.openRows(file, projection)) {
             Group row = reader.read();
             if (row == null) {
@@ -80,7 +90,9 @@ public final class ResultTable {
         Map<String, ResultDataset.Row> rows = new LinkedHashMap<>();
         ResultDataset.scan(dataset, ResultDataset.sweepOf(dataset, new ArrayList<>()), rows);
         try {
-            return rows.values().parallelStream().map(row -> readOne(row.file(), projection)).toList();
+            return rows.values().parallelStream()
+                    .map(row -> readOne(row.file(), projection))
+                    .toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -122,8 +134,10 @@ public final class ResultTable {
             case DOUBLE -> group.getDouble(name, 0);
             case FLOAT -> (double) group.getFloat(name, 0);
             case BOOLEAN -> group.getBoolean(name, 0);
-            default -> field.getLogicalTypeAnnotation() == null ? group.getBinary(name, 0).getBytes()
-                    : group.getString(name, 0);
+            default ->
+                field.getLogicalTypeAnnotation() == null
+                        ? group.getBinary(name, 0).getBytes()
+                        : group.getString(name, 0);
         };
     }
 }

@@ -16,30 +16,43 @@ import org.sirensweep.trial.TrialSettings;
  */
 final class SettingColumns {
     /** One column: its Parquet declaration and its value in a row (null: left empty, for optional columns). */
-    private record Column(String declaration, Function<TrialResult, Object> value) {
-    }
+    private record Column(String declaration, Function<TrialResult, Object> value) {}
 
     private static final List<Column> FIRST = List.of(
             new Column("required binary image (STRING)", r -> r.trial().image()),
-            new Column("required binary image_path (STRING)", r -> r.trial().settings().image()),
+            new Column(
+                    "required binary image_path (STRING)",
+                    r -> r.trial().settings().image()),
             new Column("required binary image_sha256 (STRING)", r -> r.trial().imageSha256()),
-            of(Setting.RESOLUTION), of(Setting.SUPERVISION), of(Setting.EPOCHS), of(Setting.BATCH_SIZE),
-            of(Setting.SHUFFLE), of(Setting.LR), of(Setting.DEPTH), of(Setting.WIDTH), of(Setting.OMEGA0),
+            of(Setting.RESOLUTION),
+            of(Setting.SUPERVISION),
+            of(Setting.EPOCHS),
+            of(Setting.BATCH_SIZE),
+            of(Setting.SHUFFLE),
+            of(Setting.LR),
+            of(Setting.DEPTH),
+            of(Setting.WIDTH),
+            of(Setting.OMEGA0),
             of(Setting.OMEGA0_RESOLUTION),
-            new Column("required double omega0_effective", r -> r.trial().settings().effectiveOmega0()),
+            new Column(
+                    "required double omega0_effective",
+                    r -> r.trial().settings().effectiveOmega0()),
             of(Setting.TARGET_RESOLUTION),
-            new Column("required double gradient_target_scale",
+            new Column(
+                    "required double gradient_target_scale",
                     r -> r.trial().settings().targetScales().gradient()),
-            new Column("required double laplacian_target_scale",
+            new Column(
+                    "required double laplacian_target_scale",
                     r -> r.trial().settings().targetScales().laplacian()),
             of(Setting.SEED),
-            new Column("required int32 curve_interval", r -> r.trial().settings().curveInterval()),
-            new Column("required group render_sizes (LIST) { repeated group list { required int32 element; } }",
+            new Column(
+                    "required int32 curve_interval", r -> r.trial().settings().curveInterval()),
+            new Column(
+                    "required group render_sizes (LIST) { repeated group list { required int32 element; } }",
                     r -> r.trial().settings().renderSizes()),
             of(Setting.INJECT_FAULT));
 
-    private SettingColumns() {
-    }
+    private SettingColumns() {}
 
     /** A setting's own column: named by its key, typed by its kind, required where it always has a value. */
     private static Column of(Setting setting) {
@@ -51,20 +64,25 @@ final class SettingColumns {
             case POSITIVE_REAL -> "double " + setting.key();
         };
         boolean required = setting.required() || setting.defaultValue() != null;
-        return new Column((required ? "required " : "optional ") + type, r -> r.trial().settings().get(setting));
+        return new Column(
+                (required ? "required " : "optional ") + type,
+                r -> r.trial().settings().get(setting));
     }
 
     /** The first settings' columns, as lines of a Parquet message type. */
     static String firstDeclarations() {
         StringBuilder lines = new StringBuilder();
-        FIRST.forEach(c -> lines.append("  ").append(c.declaration()).append(c.declaration().endsWith("}") ? "\n" : ";\n"));
+        FIRST.forEach(c -> lines.append("  ")
+                .append(c.declaration())
+                .append(c.declaration().endsWith("}") ? "\n" : ";\n"));
         return lines.toString();
     }
 
     /** The later settings' columns (each optional), as lines of a Parquet message type. */
     static String laterDeclarations() {
         StringBuilder lines = new StringBuilder();
-        later().forEach(s -> lines.append("  optional ").append(of(s).declaration().replaceFirst("^\\w+ ", ""))
+        later().forEach(s -> lines.append("  optional ")
+                .append(of(s).declaration().replaceFirst("^\\w+ ", ""))
                 .append(";\n"));
         return lines.toString();
     }

@@ -7,5 +7,4 @@ import java.io.Serializable;
  * GPU it was given ({@code null} for none) and the version of the Spark that ran it.
  */
 public record TaskPlace(String host, String executorId, int attempt, String gpu, String sparkVersion)
-        implements Serializable {
-}
+        implements Serializable {}

@@ -9,8 +9,14 @@ import org.sirensweep.trial.TrialOutcome;
  * One row of a sweep's dataset: the trial, what it produced ({@code outcome} is null when it failed), and where and
  * when it ran. {@link ResultFiles} stores it as one Parquet file.
  */
-public record TrialResult(String sweep, Trial trial, TrialOutcome outcome, String error, TaskPlace place,
-                          Instant startedAt, Instant finishedAt) {
+public record TrialResult(
+        String sweep,
+        Trial trial,
+        TrialOutcome outcome,
+        String error,
+        TaskPlace place,
+        Instant startedAt,
+        Instant finishedAt) {
 
     public TrialResult {
         if ((outcome == null) == (error == null)) {

@@ -9,7 +9,9 @@ public record AllAtOnce(Sweep sweep) implements Scheduler {
     @Override
     public Plan next(Map<String, Standing> standings) {
         List<TrialStage> stages = sweep.trials().stream()
-                .filter(t -> !standings.getOrDefault(t.id(), Standing.NEW).ended()).map(TrialStage::whole).toList();
+                .filter(t -> !standings.getOrDefault(t.id(), Standing.NEW).ended())
+                .map(TrialStage::whole)
+                .toList();
         return new Plan(stages, 0, List.of());
     }
 

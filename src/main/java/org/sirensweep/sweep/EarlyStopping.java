@@ -24,8 +24,8 @@ import org.sirensweep.train.Measures;
 public record EarlyStopping(String metric, int graceEpochs, int reductionFactor, int maxEpochs, List<String> by)
         implements java.io.Serializable {
     /** The measures a schedule can rank trials by: the rows' measure columns, and the epoch's mean training loss. */
-    public static final List<String> METRICS = List.of("psnr_determined", "psnr", "psnr_affine", "psnr_harmonic",
-            "gradient_error", "laplacian_error", "loss");
+    public static final List<String> METRICS = List.of(
+            "psnr_determined", "psnr", "psnr_affine", "psnr_harmonic", "gradient_error", "laplacian_error", "loss");
     /** The metric when the block names none: each trial judged by what its supervision determines. */
     public static final String DEFAULT_METRIC = "psnr_determined";
     /** The reduction factor when the block gives none (Hyperband's; Ray Tune's ASHA defaults to 4). */
@@ -33,15 +33,15 @@ public record EarlyStopping(String metric, int graceEpochs, int reductionFactor,
 
     public EarlyStopping {
         if (!METRICS.contains(metric)) {
-            throw new IllegalArgumentException("unknown metric '" + metric + "' (expected one of "
-                    + String.join(", ", METRICS) + ")");
+            throw new IllegalArgumentException(
+                    "unknown metric '" + metric + "' (expected one of " + String.join(", ", METRICS) + ")");
         }
         if (reductionFactor < 2) {
             throw new IllegalArgumentException("reduction_factor must be at least 2, got " + reductionFactor);
         }
         if (graceEpochs < 1 || graceEpochs >= maxEpochs) {
-            throw new IllegalArgumentException("grace_epochs must be at least 1 and below max_epochs (" + maxEpochs
-                    + "), got " + graceEpochs);
+            throw new IllegalArgumentException(
+                    "grace_epochs must be at least 1 and below max_epochs (" + maxEpochs + "), got " + graceEpochs);
         }
         by = List.copyOf(by);
     }

@@ -37,8 +37,9 @@ final class Sampling {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The kinds of setting each distribution draws from: the settings follow from their declarations. */
     private static final Set<Setting.Kind> REAL = EnumSet.of(Setting.Kind.POSITIVE_REAL);
-    private static final Set<Setting.Kind> INTEGER = EnumSet.of(Setting.Kind.INTEGER, Setting.Kind.BATCH_SIZE,
-            Setting.Kind.LONG);
+
+    private static final Set<Setting.Kind> INTEGER =
+            EnumSet.of(Setting.Kind.INTEGER, Setting.Kind.BATCH_SIZE, Setting.Kind.LONG);
     /** Keys of the block that are not settings. */
     static final Set<String> OWN_KEYS = Set.of("trials", "seed");
 
@@ -119,10 +120,14 @@ final class Sampling {
     /** Parses a {@code sample:} mapping whose setting keys the caller has checked are settings not set elsewhere. */
     static Sampling parse(JsonNode block, Map<String, Setting> settings) throws Problem {
         JsonNode trialsNode = block.get("trials");
-        if (trialsNode == null || !trialsNode.canConvertToExactIntegral() || !trialsNode.canConvertToInt()
+        if (trialsNode == null
+                || !trialsNode.canConvertToExactIntegral()
+                || !trialsNode.canConvertToInt()
                 || trialsNode.intValue() < 1) {
-            throw new Problem("sample.trials", "is required: how many configurations to draw, at least 1"
-                    + (trialsNode == null ? "" : ", got " + trialsNode));
+            throw new Problem(
+                    "sample.trials",
+                    "is required: how many configurations to draw, at least 1"
+                            + (trialsNode == null ? "" : ", got " + trialsNode));
         }
         JsonNode seedNode = block.get("seed");
         if (seedNode != null && (!seedNode.canConvertToExactIntegral() || !seedNode.canConvertToLong())) {
@@ -157,17 +162,23 @@ final class Sampling {
             switch (function) {
                 case "loguniform", "uniform" -> {
                     if (!REAL.contains(key.kind())) {
-                        throw new Problem(path, function + " draws real numbers; " + key.key()
-                                + " takes integers or names: use randint(low, high) or choice([...])");
+                        throw new Problem(
+                                path,
+                                function + " draws real numbers; " + key.key()
+                                        + " takes integers or names: use randint(low, high) or choice([...])");
                     }
                     double[] bounds = bounds(key, arguments, node);
-                    return function.equals("loguniform") ? new LogUniform(bounds[0], bounds[1])
+                    return function.equals("loguniform")
+                            ? new LogUniform(bounds[0], bounds[1])
                             : new Uniform(bounds[0], bounds[1]);
                 }
                 case "randint" -> {
                     if (!INTEGER.contains(key.kind()) || arguments.size() != 2) {
-                        throw new Problem(path, INTEGER.contains(key.kind()) ? "randint takes two bounds, got " + node
-                                : "randint draws integers; " + key.key() + " is not an integer setting");
+                        throw new Problem(
+                                path,
+                                INTEGER.contains(key.kind())
+                                        ? "randint takes two bounds, got " + node
+                                        : "randint draws integers; " + key.key() + " is not an integer setting");
                     }
                     long low = ((Number) SettingParser.parse(key, arguments.get(0))).longValue();
                     long high = ((Number) SettingParser.parse(key, arguments.get(1))).longValue();
@@ -179,8 +190,8 @@ final class Sampling {
                 case "choice" -> {
                     JsonNode list = arguments.size() == 1 ? arguments.get(0) : null;
                     if (list == null || !list.isArray() || list.isEmpty()) {
-                        throw new Problem(path, "choice takes a non-empty list, e.g. choice([64, 128]), got "
-                                + node.textValue());
+                        throw new Problem(
+                                path, "choice takes a non-empty list, e.g. choice([64, 128]), got " + node.textValue());
                     }
                     List<Object> values = new ArrayList<>();
                     for (JsonNode element : list) {
@@ -201,10 +212,13 @@ final class Sampling {
 
     /** The training settings of {@code kinds}, by name: "lr and omega0". */
     private static String settingsOf(Set<Setting.Kind> kinds) {
-        List<String> names = Arrays.stream(Setting.values()).filter(s -> s.isTraining() && kinds.contains(s.kind()))
-                .map(Setting::key).toList();
-        return names.size() == 1 ? names.get(0) : String.join(", ", names.subList(0, names.size() - 1)) + " and "
-                + names.get(names.size() - 1);
+        List<String> names = Arrays.stream(Setting.values())
+                .filter(s -> s.isTraining() && kinds.contains(s.kind()))
+                .map(Setting::key)
+                .toList();
+        return names.size() == 1
+                ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
     /** Two bounds in real values, each a valid value of the setting, low below high. */

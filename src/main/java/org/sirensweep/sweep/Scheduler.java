@@ -25,8 +25,7 @@ public interface Scheduler {
     }
 
     /** One rung's decision: its epoch, the trials that reached it, and those that go on. */
-    record Decision(int epoch, int reached, int promoted) {
-    }
+    record Decision(int epoch, int reached, int promoted) {}
 
     /**
      * The stages to run next (empty: the sweep is complete), the rung they work towards (its epoch, the trials' full

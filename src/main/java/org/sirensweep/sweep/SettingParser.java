@@ -11,8 +11,7 @@ import org.sirensweep.trial.Setting;
  * exception's message says what was expected and what was found.
  */
 public final class SettingParser {
-    private SettingParser() {
-    }
+    private SettingParser() {}
 
     /** The canonical value of {@code node} for {@code setting}, checked against the setting's rules. */
     public static Object parse(Setting setting, JsonNode node) {
@@ -68,8 +67,11 @@ public final class SettingParser {
     }
 
     private static IllegalArgumentException wrongType(String expected, JsonNode node) {
-        String found = node.isTextual() ? "'" + node.textValue() + "'"
-                : node.isContainerNode() ? (node.isArray() ? "a list" : "a mapping") : node.isNull() ? "nothing" : node.toString();
+        String found = node.isTextual()
+                ? "'" + node.textValue() + "'"
+                : node.isContainerNode()
+                        ? (node.isArray() ? "a list" : "a mapping")
+                        : node.isNull() ? "nothing" : node.toString();
         return new IllegalArgumentException("expected " + expected + ", got " + found);
     }
 }

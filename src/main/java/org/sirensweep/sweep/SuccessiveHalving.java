@@ -64,14 +64,15 @@ public final class SuccessiveHalving implements Scheduler {
     static Set<Trial> promote(EarlyStopping rule, List<Trial> reached, int epoch, Map<String, Standing> standings) {
         Comparator<Trial> best = Comparator.comparingDouble((Trial t) -> rank(rule, t, epoch, standings))
                 .thenComparing(Trial::id);
-        return groups(rule, reached).stream().flatMap(group -> group.stream().sorted(best)
-                        .limit(Math.max(1, group.size() / rule.reductionFactor())))
+        return groups(rule, reached).stream()
+                .flatMap(group -> group.stream().sorted(best).limit(Math.max(1, group.size() / rule.reductionFactor())))
                 .collect(Collectors.toSet());
     }
 
     /** A sort key where smaller is better: the metric, negated when higher is better; NaN (unmeasurable) last. */
     private static double rank(EarlyStopping rule, Trial t, int epoch, Map<String, Standing> standings) {
-        OptionalDouble value = rule.valueAt(standing(standings, t).curve(), epoch, t.settings().supervision());
+        OptionalDouble value =
+                rule.valueAt(standing(standings, t).curve(), epoch, t.settings().supervision());
         double v = value.orElse(Double.NaN);
         if (Double.isNaN(v)) {
             return Double.POSITIVE_INFINITY;
@@ -81,8 +82,12 @@ public final class SuccessiveHalving implements Scheduler {
 
     /** {@code trials} by the values of the schedule's {@code by} settings, in order of first appearance. */
     private static Collection<List<Trial>> groups(EarlyStopping rule, List<Trial> trials) {
-        return trials.stream().collect(Collectors.groupingBy(t -> rule.by().stream().map(k -> t.values().get(k))
-                .toList(), LinkedHashMap::new, Collectors.toList())).values();
+        return trials.stream()
+                .collect(Collectors.groupingBy(
+                        t -> rule.by().stream().map(k -> t.values().get(k)).toList(),
+                        LinkedHashMap::new,
+                        Collectors.toList()))
+                .values();
     }
 
     private static Standing standing(Map<String, Standing> standings, Trial t) {
@@ -97,7 +102,10 @@ public final class SuccessiveHalving implements Scheduler {
     public long expectedSteps() {
         double steps = 0;
         for (List<Trial> group : groups(rule, sweep.trials())) {
-            double stepsPerEpoch = group.stream().mapToDouble(t -> t.settings().cost().stepsUntil(1)).average().orElse(0);
+            double stepsPerEpoch = group.stream()
+                    .mapToDouble(t -> t.settings().cost().stepsUntil(1))
+                    .average()
+                    .orElse(0);
             int trials = group.size();
             int from = 0;
             for (int epoch : rule.rungs()) {

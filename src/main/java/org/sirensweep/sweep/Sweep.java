@@ -3,7 +3,6 @@ package org.sirensweep.sweep;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.sirensweep.trial.TrialSettings;
 
 /**
  * A validated sweep: its name, the file it came from, the keys its grid varies (in the file's order), its trials
@@ -15,9 +14,18 @@ import org.sirensweep.trial.TrialSettings;
  * TrialPacks}: {@link TrialPacks#AUTO}, 1 = off, or at most K); {@code taskMemoryBytes} what one executor can give
  * a task (every trial was checked against it, and packs are bounded by it; {@code Long.MAX_VALUE}: no bound).
  */
-public record Sweep(String name, String description, Path source, List<String> gridKeys, List<Trial> trials,
-                    Map<String, byte[]> images, Map<String, Integer> imageChannels, Double checkpointMinutes,
-                    EarlyStopping earlyStopping, int pack, long taskMemoryBytes) {
+public record Sweep(
+        String name,
+        String description,
+        Path source,
+        List<String> gridKeys,
+        List<Trial> trials,
+        Map<String, byte[]> images,
+        Map<String, Integer> imageChannels,
+        Double checkpointMinutes,
+        EarlyStopping earlyStopping,
+        int pack,
+        long taskMemoryBytes) {
 
     public Sweep {
         gridKeys = List.copyOf(gridKeys);

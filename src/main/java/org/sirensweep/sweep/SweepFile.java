@@ -43,12 +43,21 @@ import org.sirensweep.trial.TrialSettings;
  * </pre>
  */
 public final class SweepFile {
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "settings", "grid", "sample",
-            "evaluation", "checkpoint_minutes", "early_stopping", "pack");
+    private static final Set<String> TOP_KEYS = Set.of(
+            "name",
+            "description",
+            "settings",
+            "grid",
+            "sample",
+            "evaluation",
+            "checkpoint_minutes",
+            "early_stopping",
+            "pack");
     /** Largest pack a sweep file may ask for. */
     private static final int MAX_PACK = 256;
-    private static final Set<String> EARLY_STOPPING_KEYS = Set.of("metric", "grace_epochs", "reduction_factor",
-            "max_epochs", "by");
+
+    private static final Set<String> EARLY_STOPPING_KEYS =
+            Set.of("metric", "grace_epochs", "reduction_factor", "max_epochs", "by");
     private static final Set<String> EVALUATION_KEYS = Set.of("curve_interval", "render_sizes");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -87,7 +96,9 @@ public final class SweepFile {
         yaml.checkKeys(root, "", TOP_KEYS);
         String name = yaml.requiredText(root, "name");
         if (!NAME.matcher(name).matches()) {
-            throw yaml.error("name", "'" + name + "' is not a valid sweep name (letters, digits, '.', '_', '-'; no path separators)");
+            throw yaml.error(
+                    "name",
+                    "'" + name + "' is not a valid sweep name (letters, digits, '.', '_', '-'; no path separators)");
         }
         String description = root.hasNonNull("description") ? yaml.requiredText(root, "description") : "";
 
@@ -105,27 +116,34 @@ public final class SweepFile {
         JsonNode evaluation = yaml.optionalMapping(root, "evaluation");
         yaml.checkKeys(evaluation, "evaluation.", EVALUATION_KEYS);
         Integer curveInterval = evaluation.has("curve_interval")
-                ? yaml.positiveInt(evaluation.get("curve_interval"), "evaluation.curve_interval", Integer.MAX_VALUE) : null;
+                ? yaml.positiveInt(evaluation.get("curve_interval"), "evaluation.curve_interval", Integer.MAX_VALUE)
+                : null;
         List<Integer> renderSizes = renderSizes(evaluation.get("render_sizes"));
 
         long count = grid.values().stream().mapToLong(List::size).reduce(1, Math::multiplyExact)
                 * (sampling == null ? 1 : sampling.trials());
         if (count > maxTrials) {
-            throw yaml.error(sampling == null ? "grid" : "sample.trials", "expands to " + count
-                    + " trials, more than the limit of " + maxTrials + " (raise it with --max-trials)");
+            throw yaml.error(
+                    sampling == null ? "grid" : "sample.trials",
+                    "expands to " + count + " trials, more than the limit of " + maxTrials
+                            + " (raise it with --max-trials)");
         }
-        Double checkpointMinutes = root.has("checkpoint_minutes")
-                ? minutes(root.get("checkpoint_minutes"), "checkpoint_minutes") : null;
+        Double checkpointMinutes =
+                root.has("checkpoint_minutes") ? minutes(root.get("checkpoint_minutes"), "checkpoint_minutes") : null;
         Map<String, SweepImages.LoadedImage> images = SweepImages.load(yaml, fixed, grid, files);
-        List<Trial> trials = TrialSearch.expand(yaml, fixed, grid, sampling, curveInterval, renderSizes, images,
-                earlyStopping);
+        List<Trial> trials =
+                TrialSearch.expand(yaml, fixed, grid, sampling, curveInterval, renderSizes, images, earlyStopping);
         for (Trial trial : trials) {
-            long bytes = trial.settings().cost().plannedBytes(images.get(trial.image()).channels());
+            long bytes = trial.settings()
+                    .cost()
+                    .plannedBytes(images.get(trial.image()).channels());
             if (bytes > maxTrialBytes) {
-                throw yaml.error(grid.isEmpty() ? "settings" : "grid", "trial " + trial.id() + " " + trial.shape()
-                        + " needs " + Memory.describe(bytes) + " of training buffers, more than the "
-                        + Memory.describe(maxTrialBytes) + " an executor has (" + limitSource
-                        + "); use a smaller width or batch_size, or set the limit with --max-trial-memory");
+                throw yaml.error(
+                        grid.isEmpty() ? "settings" : "grid",
+                        "trial " + trial.id() + " " + trial.shape()
+                                + " needs " + Memory.describe(bytes) + " of training buffers, more than the "
+                                + Memory.describe(maxTrialBytes) + " an executor has (" + limitSource
+                                + "); use a smaller width or batch_size, or set the limit with --max-trial-memory");
             }
         }
         Map<String, byte[]> bytes = new HashMap<>();
@@ -134,8 +152,18 @@ public final class SweepFile {
             bytes.put(img.absolutePath(), img.bytes());
             channels.put(img.absolutePath(), img.channels());
         });
-        return new Sweep(name, description, file, TrialSearch.variedKeys(grid, sampling), trials, bytes, channels,
-                checkpointMinutes, earlyStopping, pack(root.get("pack")), maxTrialBytes);
+        return new Sweep(
+                name,
+                description,
+                file,
+                TrialSearch.variedKeys(grid, sampling),
+                trials,
+                bytes,
+                channels,
+                checkpointMinutes,
+                earlyStopping,
+                pack(root.get("pack")),
+                maxTrialBytes);
     }
 
     /** The {@code settings:} block: each fixed setting's value. */
@@ -161,7 +189,8 @@ public final class SweepFile {
             }
             JsonNode list = entry.getValue();
             if (!list.isArray()) {
-                throw yaml.error(path, "expected a list of values, e.g. [" + entry.getKey() + "1, " + entry.getKey() + "2]");
+                throw yaml.error(
+                        path, "expected a list of values, e.g. [" + entry.getKey() + "1, " + entry.getKey() + "2]");
             }
             if (list.isEmpty()) {
                 throw yaml.error(path, "the list is empty, so the sweep would have no trials");
@@ -197,9 +226,12 @@ public final class SweepFile {
                 throw yaml.error(path, "expected a setting name, got " + key);
             }
             if (!varied.contains(key.textValue())) {
-                throw yaml.error(path, "'" + key.textValue() + "' is not a setting the grid or sample varies"
-                        + (varied.isEmpty() ? "" : " (" + varied.stream().sorted().collect(Collectors.joining(", "))
-                        + ")"));
+                throw yaml.error(
+                        path,
+                        "'" + key.textValue() + "' is not a setting the grid or sample varies"
+                                + (varied.isEmpty()
+                                        ? ""
+                                        : " (" + varied.stream().sorted().collect(Collectors.joining(", ")) + ")"));
             }
             if (by.contains(key.textValue())) {
                 throw yaml.error(path, "repeats '" + key.textValue() + "'");
@@ -225,7 +257,8 @@ public final class SweepFile {
             JsonNode root = new SweepYaml(file).read();
             Set<String> logSampled = new java.util.TreeSet<>();
             for (Map.Entry<String, JsonNode> entry : SweepYaml.iterable(root.path("sample"))) {
-                if (entry.getValue().isTextual() && entry.getValue().textValue().trim().startsWith("loguniform(")) {
+                if (entry.getValue().isTextual()
+                        && entry.getValue().textValue().trim().startsWith("loguniform(")) {
                     logSampled.add(entry.getKey());
                 }
             }
@@ -241,8 +274,10 @@ public final class SweepFile {
             return found.get();
         }
         if (TOP_KEYS.contains(key) || EVALUATION_KEYS.contains(key)) {
-            throw yaml.error(section + "." + key, "is not a training setting; it belongs "
-                    + (TOP_KEYS.contains(key) ? "at the top level" : "under evaluation"));
+            throw yaml.error(
+                    section + "." + key,
+                    "is not a training setting; it belongs "
+                            + (TOP_KEYS.contains(key) ? "at the top level" : "under evaluation"));
         }
         Set<String> keys = Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.toSet());
         throw yaml.error(section + "." + key, "unknown setting" + SweepYaml.suggestion(key, keys));
@@ -258,14 +293,17 @@ public final class SweepFile {
 
     /** The {@code pack:} value: auto (the default), off (1) or a number of trials. */
     private int pack(JsonNode node) throws SweepFileException {
-        if (node == null || node.isNull() || (node.isTextual() && node.textValue().equals("auto"))) {
+        if (node == null
+                || node.isNull()
+                || (node.isTextual() && node.textValue().equals("auto"))) {
             return TrialPacks.AUTO;
         }
         if ((node.isTextual() && node.textValue().equals("off")) || (node.isBoolean() && !node.booleanValue())) {
             return 1; // YAML 1.1 reads a bare off as false
         }
         if (node.isTextual()) {
-            throw yaml.error("pack", "expected auto, off or a number of trials per task, got '" + node.textValue() + "'");
+            throw yaml.error(
+                    "pack", "expected auto, off or a number of trials per task, got '" + node.textValue() + "'");
         }
         return yaml.positiveInt(node, "pack", MAX_PACK);
     }
@@ -315,13 +353,17 @@ public final class SweepFile {
                 continue;
             }
             if (entry.getKey().contains(")")) {
-                throw yaml.error("sample", "'" + entry.getKey() + "' is the end of a distribution that YAML split at its "
-                        + "comma: inside {...} quote it, e.g. {lr: 'loguniform(1e-5, 1e-2)'}, or write one per line");
+                throw yaml.error(
+                        "sample",
+                        "'" + entry.getKey() + "' is the end of a distribution that YAML split at its "
+                                + "comma: inside {...} quote it, e.g. {lr: 'loguniform(1e-5, 1e-2)'}, or write one per line");
             }
             Setting key = settingKey("sample", entry.getKey());
             if (fixed.containsKey(key) || grid.containsKey(key)) {
-                throw yaml.error("sample." + entry.getKey(), "is also set under " + (fixed.containsKey(key) ? "settings"
-                        : "grid") + "; set it in one place");
+                throw yaml.error(
+                        "sample." + entry.getKey(),
+                        "is also set under " + (fixed.containsKey(key) ? "settings" : "grid")
+                                + "; set it in one place");
             }
             if (key == Setting.IMAGE || key == Setting.INJECT_FAULT) {
                 throw yaml.error("sample." + entry.getKey(), "cannot be sampled; list its values under grid");
@@ -339,8 +381,8 @@ public final class SweepFile {
      * The {@code early_stopping:} block, or null. It sets the trials' epochs ({@code max_epochs}), so epochs may not
      * vary, and compares within groups of settings that do.
      */
-    private EarlyStopping earlyStopping(JsonNode root, Map<Setting, Object> fixed,
-                                        Map<Setting, List<Object>> grid, Sampling sampling)
+    private EarlyStopping earlyStopping(
+            JsonNode root, Map<Setting, Object> fixed, Map<Setting, List<Object>> grid, Sampling sampling)
             throws SweepFileException {
         if (!root.has("early_stopping") || root.get("early_stopping").isNull()) {
             return null;
@@ -363,13 +405,17 @@ public final class SweepFile {
         }
         String metric = metricNode == null ? EarlyStopping.DEFAULT_METRIC : metricNode.textValue();
         List<String> by = by(block.get("by"), TrialSearch.variedKeys(grid, sampling));
-        if (grid.containsKey(Setting.EPOCHS) || (sampling != null && sampling.keys().contains(Setting.EPOCHS))) {
-            throw yaml.error((grid.containsKey(Setting.EPOCHS) ? "grid" : "sample") + ".epochs", "cannot vary with "
-                    + "early_stopping: every trial trains up to early_stopping.max_epochs");
+        if (grid.containsKey(Setting.EPOCHS)
+                || (sampling != null && sampling.keys().contains(Setting.EPOCHS))) {
+            throw yaml.error(
+                    (grid.containsKey(Setting.EPOCHS) ? "grid" : "sample") + ".epochs",
+                    "cannot vary with " + "early_stopping: every trial trains up to early_stopping.max_epochs");
         }
         if (fixed.containsKey(Setting.EPOCHS) && !fixed.get(Setting.EPOCHS).equals(maxEpochs)) {
-            throw yaml.error("settings.epochs", "is " + fixed.get(Setting.EPOCHS) + " but early_stopping.max_epochs is "
-                    + maxEpochs + "; max_epochs sets the trials' epochs, so remove one of them");
+            throw yaml.error(
+                    "settings.epochs",
+                    "is " + fixed.get(Setting.EPOCHS) + " but early_stopping.max_epochs is " + maxEpochs
+                            + "; max_epochs sets the trials' epochs, so remove one of them");
         }
         try {
             return new EarlyStopping(metric, grace, factor, maxEpochs, by);
@@ -377,5 +423,4 @@ public final class SweepFile {
             throw yaml.error("early_stopping", e.getMessage());
         }
     }
-
 }

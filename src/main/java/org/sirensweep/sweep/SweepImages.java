@@ -19,31 +19,31 @@ import org.sirensweep.trial.Setting;
  * before any work, and checked.
  */
 final class SweepImages {
-    private SweepImages() {
-    }
+    private SweepImages() {}
 
     /** An image as read once: its absolute path, bytes, SHA-256, size and channels. */
-    record LoadedImage(String absolutePath, byte[] bytes, String sha256, int height, int width, int channels) {
-    }
+    record LoadedImage(String absolutePath, byte[] bytes, String sha256, int height, int width, int channels) {}
 
     /**
      * Reads and decodes every image once, and checks it is large enough for every resolution it is used at; an
      * image named by a URI is read with {@code files}' settings.
      */
-    static Map<String, LoadedImage> load(SweepYaml yaml, Map<Setting, Object> fixed,
-                                         Map<Setting, List<Object>> grid, FileSettings files)
+    static Map<String, LoadedImage> load(
+            SweepYaml yaml, Map<Setting, Object> fixed, Map<Setting, List<Object>> grid, FileSettings files)
             throws SweepFileException {
         String imagePath = fixed.containsKey(Setting.IMAGE) ? "settings.image" : "grid.image";
-        List<Object> names = fixed.containsKey(Setting.IMAGE) ? List.of(fixed.get(Setting.IMAGE)) : grid.get(Setting.IMAGE);
-        List<Object> resolutions = grid.getOrDefault(Setting.RESOLUTION,
-                List.of(fixed.getOrDefault(Setting.RESOLUTION, Setting.RESOLUTION.defaultValue())));
+        List<Object> names =
+                fixed.containsKey(Setting.IMAGE) ? List.of(fixed.get(Setting.IMAGE)) : grid.get(Setting.IMAGE);
+        List<Object> resolutions = grid.getOrDefault(
+                Setting.RESOLUTION, List.of(fixed.getOrDefault(Setting.RESOLUTION, Setting.RESOLUTION.defaultValue())));
         int largest = resolutions.stream().mapToInt(r -> (Integer) r).max().orElseThrow();
         Path base = yaml.file().toAbsolutePath().getParent();
         Map<String, LoadedImage> images = new LinkedHashMap<>();
         Map<String, String> bySha = new HashMap<>();
         for (Object name : names) {
             String given = (String) name;
-            Location path = Location.isUri(given) ? Location.of(given, files)
+            Location path = Location.isUri(given)
+                    ? Location.of(given, files)
                     : Location.local(base.resolve(given).normalize(), files);
             PixelImage decoded;
             byte[] bytes;
@@ -58,16 +58,22 @@ final class SweepImages {
                 throw yaml.error(imagePath, "cannot read image " + path + ": " + e.getMessage());
             }
             if (largest > Math.min(decoded.height(), decoded.width())) {
-                throw yaml.error(imagePath, "image " + name + " is " + decoded.width() + "x" + decoded.height()
-                        + ", smaller than the training resolution " + largest + " (upsampling is refused)");
+                throw yaml.error(
+                        imagePath,
+                        "image " + name + " is " + decoded.width() + "x" + decoded.height()
+                                + ", smaller than the training resolution " + largest + " (upsampling is refused)");
             }
             String sha = Trial.sha256(bytes);
             String twin = bySha.putIfAbsent(sha, (String) name);
             if (twin != null) {
-                throw yaml.error(imagePath, "images " + twin + " and " + name + " have the same content (trials would be duplicated)");
+                throw yaml.error(
+                        imagePath,
+                        "images " + twin + " and " + name + " have the same content (trials would be duplicated)");
             }
-            images.put((String) name, new LoadedImage(path.toString(), bytes, sha, decoded.height(), decoded.width(),
-                    decoded.channels()));
+            images.put(
+                    (String) name,
+                    new LoadedImage(
+                            path.toString(), bytes, sha, decoded.height(), decoded.width(), decoded.channels()));
         }
         return images;
     }

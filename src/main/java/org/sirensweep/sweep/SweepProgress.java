@@ -7,8 +7,18 @@ import java.util.List;
  * Where one Spark job of a sweep stands, as the progress line shows it: trials done by how they ended, the trials
  * running now, time spent and the estimate of time left ({@code null} before any step is done and once finished).
  */
-public record SweepProgress(String title, int trials, long ok, long diverged, long failed, long stopped, long paused,
-                            List<String> running, Duration elapsed, Duration eta, boolean finished) {
+public record SweepProgress(
+        String title,
+        int trials,
+        long ok,
+        long diverged,
+        long failed,
+        long stopped,
+        long paused,
+        List<String> running,
+        Duration elapsed,
+        Duration eta,
+        boolean finished) {
 
     public SweepProgress {
         running = List.copyOf(running);

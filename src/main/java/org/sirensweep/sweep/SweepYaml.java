@@ -46,12 +46,18 @@ final class SweepYaml {
         }
         var tab = TAB_INDENT.matcher(text);
         if (tab.find()) {
-            long line = text.substring(0, tab.start()).chars().filter(c -> c == '\n').count() + 1;
+            long line = text.substring(0, tab.start())
+                            .chars()
+                            .filter(c -> c == '\n')
+                            .count()
+                    + 1;
             throw new SweepFileException(where + ":" + line + ": a tab indents this line; YAML indents with spaces");
         }
         JsonNode root;
         try {
-            YAMLMapper yaml = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+            YAMLMapper yaml = YAMLMapper.builder()
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .build();
             root = yaml.readTree(text);
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
@@ -60,7 +66,8 @@ final class SweepYaml {
             throw new SweepFileException(where + position + ": malformed YAML: " + problem);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new SweepFileException(where + ": the file is empty (expected a mapping with name, settings and grid)");
+            throw new SweepFileException(
+                    where + ": the file is empty (expected a mapping with name, settings and grid)");
         }
         if (!root.isObject()) {
             throw new SweepFileException(where + ": the top level must be a mapping of name, settings, grid, ..., not "
@@ -94,7 +101,9 @@ final class SweepYaml {
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         }
         if (!node.isObject()) {
-            throw error(key, "expected a mapping of key: value lines, got " + (node.isArray() ? "a list" : node.toString()));
+            throw error(
+                    key,
+                    "expected a mapping of key: value lines, got " + (node.isArray() ? "a list" : node.toString()));
         }
         return node;
     }
@@ -120,7 +129,8 @@ final class SweepYaml {
 
     /** ", did you mean 'x'?" for the known key nearest to {@code key} by edit distance, if it is near enough. */
     static String suggestion(String key, Set<String> known) {
-        return known.stream().min(Comparator.comparingInt((String k) -> editDistance(key, k)).thenComparing(k -> k))
+        return known.stream()
+                .min(Comparator.comparingInt((String k) -> editDistance(key, k)).thenComparing(k -> k))
                 .filter(best -> editDistance(key, best) <= Math.max(2, best.length() / 3))
                 .map(best -> ", did you mean '" + best + "'?")
                 .orElse(" (expected one of " + known.stream().sorted().collect(Collectors.joining(", ")) + ")");

@@ -23,8 +23,8 @@ import org.sirensweep.trial.TrialSettings;
 public record Trial(String id, TrialSettings settings, String image, String imageSha256, Map<String, Object> values)
         implements java.io.Serializable {
 
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     public Trial {
         values = java.util.Collections.unmodifiableMap(new TreeMap<>(values));
@@ -43,8 +43,9 @@ public record Trial(String id, TrialSettings settings, String image, String imag
     /** The settings that decide a trial's size, e.g. {@code {resolution=512, supervision=laplacian, ...}}. */
     public String shape() {
         TrialSettings s = settings;
-        return "{resolution=" + s.resolution() + ", supervision=" + s.supervision().id() + ", batch_size="
-                + s.batchSize() + ", width=" + s.width() + ", depth=" + s.depth() + "}";
+        return "{resolution=" + s.resolution() + ", supervision="
+                + s.supervision().id() + ", batch_size=" + s.batchSize() + ", width=" + s.width() + ", depth="
+                + s.depth() + "}";
     }
 
     static String sha256(byte[] bytes) {
@@ -54,5 +55,4 @@ public record Trial(String id, TrialSettings settings, String image, String imag
             throw new IllegalStateException(e);
         }
     }
-
 }

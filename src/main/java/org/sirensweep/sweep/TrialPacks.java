@@ -54,8 +54,7 @@ public final class TrialPacks {
      */
     static final int AUTO_MAX_WIDTH = 256;
 
-    private TrialPacks() {
-    }
+    private TrialPacks() {}
 
     /**
      * {@code stages} (of {@code sweep}'s trials) grouped into packs for the sweep file's {@code pack} ({@link
@@ -123,7 +122,8 @@ public final class TrialPacks {
     /** {@value #AUTO_SIZE} where packing pays on this backend (see the type's description), else 1. */
     private static int autoSize(TrialSettings s, boolean gpu) {
         int perStep = Batches.largest((long) s.resolution() * s.resolution(), s.batchSize());
-        boolean pays = gpu ? perStep <= AUTO_MAX_POINTS_GPU && s.width() <= AUTO_MAX_WIDTH
+        boolean pays = gpu
+                ? perStep <= AUTO_MAX_POINTS_GPU && s.width() <= AUTO_MAX_WIDTH
                 : perStep <= AUTO_MAX_POINTS_CPU && s.supervision() == Supervision.VANILLA;
         return pays ? AUTO_SIZE : 1;
     }

@@ -18,12 +18,12 @@ import org.sirensweep.trial.TrialSettings;
  * sampling ({@link Sampling}), every point completed with the fixed settings and the defaults and given its id.
  */
 final class TrialSearch {
-    private TrialSearch() {
-    }
+    private TrialSearch() {}
 
     /** The settings the sweep varies: the grid's keys in the file's order, then the sampled ones. */
     static List<String> variedKeys(Map<Setting, List<Object>> grid, Sampling sampling) {
-        List<String> varied = new ArrayList<>(grid.keySet().stream().map(Setting::key).toList());
+        List<String> varied =
+                new ArrayList<>(grid.keySet().stream().map(Setting::key).toList());
         if (sampling != null) {
             sampling.keys().forEach(k -> varied.add(k.key()));
         }
@@ -36,9 +36,15 @@ final class TrialSearch {
      * trial: its id hashes its settings, with the image by the SHA-256 of its bytes; a full batch shuffled is the
      * same trial as unshuffled, and a draw that repeats another is kept once.
      */
-    static List<Trial> expand(SweepYaml yaml, Map<Setting, Object> fixed, Map<Setting, List<Object>> grid,
-                              Sampling sampling, Integer curveInterval, List<Integer> renderSizes,
-                              Map<String, SweepImages.LoadedImage> images, EarlyStopping earlyStopping)
+    static List<Trial> expand(
+            SweepYaml yaml,
+            Map<Setting, Object> fixed,
+            Map<Setting, List<Object>> grid,
+            Sampling sampling,
+            Integer curveInterval,
+            List<Integer> renderSizes,
+            Map<String, SweepImages.LoadedImage> images,
+            EarlyStopping earlyStopping)
             throws SweepFileException {
         Set<Map<Setting, Object>> drawn = new HashSet<>();
         List<Map<Setting, Object>> points = points(grid, sampling, drawn);
@@ -68,11 +74,11 @@ final class TrialSearch {
             try {
                 Map<Setting, Object> trial = new EnumMap<>(all);
                 trial.put(Setting.IMAGE, image.absolutePath());
-                settings = new TrialSettings(trial, interval, renderSizes,
-                        earlyStopping == null ? List.of() : earlyStopping.rungs());
+                settings = new TrialSettings(
+                        trial, interval, renderSizes, earlyStopping == null ? List.of() : earlyStopping.rungs());
             } catch (IllegalArgumentException e) {
-                throw yaml.error(point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": "
-                        + e.getMessage());
+                throw yaml.error(
+                        point.isEmpty() ? "settings" : "grid", "trial " + describe(point) + ": " + e.getMessage());
             }
             Map<String, Object> values = new LinkedHashMap<>();
             all.forEach((key, value) -> values.put(key.key(), value));
@@ -91,7 +97,8 @@ final class TrialSearch {
                 if (canonicalised.contains(id) || drawn.contains(point)) {
                     continue; // the shuffled twin of a full-batch trial, or a draw that repeats one: run once
                 }
-                throw yaml.error("grid", "trials " + describe(twin) + " and " + describe(point) + " are the same trial");
+                throw yaml.error(
+                        "grid", "trials " + describe(twin) + " and " + describe(point) + " are the same trial");
             }
             trials.add(new Trial(id, settings, (String) all.get(Setting.IMAGE), image.sha256(), values));
         }
@@ -102,8 +109,8 @@ final class TrialSearch {
      * The grid's points (its cartesian product, last key fastest), each combined with every draw of {@code sampling}
      * if any; the combined points go into {@code drawn} too.
      */
-    private static List<Map<Setting, Object>> points(Map<Setting, List<Object>> grid, Sampling sampling,
-                                                     Set<Map<Setting, Object>> drawn) {
+    private static List<Map<Setting, Object>> points(
+            Map<Setting, List<Object>> grid, Sampling sampling, Set<Map<Setting, Object>> drawn) {
         List<Map<Setting, Object>> points = new ArrayList<>();
         points.add(new LinkedHashMap<>());
         for (Map.Entry<Setting, List<Object>> axis : grid.entrySet()) {
@@ -149,7 +156,8 @@ final class TrialSearch {
     }
 
     private static String describe(Map<Setting, Object> point) {
-        return point.entrySet().stream().map(e -> e.getKey().key() + "=" + e.getValue())
+        return point.entrySet().stream()
+                .map(e -> e.getKey().key() + "=" + e.getValue())
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 }

@@ -8,10 +8,12 @@ package org.sirensweep.sweep;
  */
 public record TrialStage(Trial trial, int untilEpoch, boolean commit) implements java.io.Serializable {
     public TrialStage {
-        if (untilEpoch < 1 || untilEpoch > trial.settings().epochs() || (!commit
-                && untilEpoch == trial.settings().epochs())) {
-            throw new IllegalArgumentException("trial " + trial.id() + " of " + trial.settings().epochs()
-                    + " epochs cannot " + (commit ? "end" : "pause") + " at epoch " + untilEpoch);
+        if (untilEpoch < 1
+                || untilEpoch > trial.settings().epochs()
+                || (!commit && untilEpoch == trial.settings().epochs())) {
+            throw new IllegalArgumentException(
+                    "trial " + trial.id() + " of " + trial.settings().epochs() + " epochs cannot "
+                            + (commit ? "end" : "pause") + " at epoch " + untilEpoch);
         }
     }
 
@@ -24,5 +26,4 @@ public record TrialStage(Trial trial, int untilEpoch, boolean commit) implements
     public long steps() {
         return trial.settings().cost().stepsUntil(untilEpoch);
     }
-
 }

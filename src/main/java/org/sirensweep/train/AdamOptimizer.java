@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class AdamOptimizer {
     /** The constants as the update rounds them (the GPU's kernel takes the same floats). */
     static final float BETA1 = (float) TrainingConfig.BETA1;
+
     static final float BETA2 = (float) TrainingConfig.BETA2;
     static final float ONE_MINUS_BETA1 = (float) (1 - TrainingConfig.BETA1);
     static final float ONE_MINUS_BETA2 = (float) (1 - TrainingConfig.BETA2);
@@ -28,6 +29,7 @@ final class AdamOptimizer {
     /** The moments, and the parameters and gradient copied out of ND4J's memory for the update (plain loops over
      * arrays, which the JIT vectorises; element by element through an NIO buffer took 6 ns an element). */
     private final float[] m;
+
     private final float[] v;
     private final float[] theta;
     private final float[] g;
@@ -45,8 +47,8 @@ final class AdamOptimizer {
     void update(INDArray parameters, INDArray gradient, long step) {
         int n = m.length;
         if (parameters.length() != n || gradient.length() != n) {
-            throw new IllegalArgumentException(n + " moments for " + parameters.length() + " parameters and "
-                    + gradient.length() + " gradients");
+            throw new IllegalArgumentException(
+                    n + " moments for " + parameters.length() + " parameters and " + gradient.length() + " gradients");
         }
         float alpha = stepSize(learningRate, step);
         floats(parameters).get(theta);
@@ -65,7 +67,8 @@ final class AdamOptimizer {
     /** α_t at optimiser step {@code step} (0 for the first): the bias corrections folded in, rounded to float once. */
     static float stepSize(double learningRate, long step) {
         double t = step + 1.0;
-        return (float) (learningRate * Math.sqrt(1 - Math.pow(TrainingConfig.BETA2, t))
+        return (float) (learningRate
+                * Math.sqrt(1 - Math.pow(TrainingConfig.BETA2, t))
                 / (1 - Math.pow(TrainingConfig.BETA1, t)));
     }
 

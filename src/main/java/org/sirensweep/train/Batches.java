@@ -10,8 +10,7 @@ public final class Batches {
     /** The batch size that means the full batch. */
     public static final int FULL = 0;
 
-    private Batches() {
-    }
+    private Batches() {}
 
     /** The batches of an epoch over {@code points} points in batches of {@code batchSize}. */
     public static int count(long points, int batchSize) {

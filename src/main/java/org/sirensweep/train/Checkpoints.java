@@ -22,8 +22,7 @@ public interface Checkpoints {
         }
 
         @Override
-        public void save(TrainingState state) {
-        }
+        public void save(TrainingState state) {}
     };
 
     /** Training time between saves; zero saves none. */

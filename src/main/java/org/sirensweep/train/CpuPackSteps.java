@@ -30,8 +30,12 @@ final class CpuPackSteps implements PackSteps {
     private int running;
     private boolean filled;
 
-    CpuPackSteps(Siren[] nets, double[] learningRates, BatchSchedule[] schedules, TrainingTargets targets,
-                 Supervision supervision) {
+    CpuPackSteps(
+            Siren[] nets,
+            double[] learningRates,
+            BatchSchedule[] schedules,
+            TrainingTargets targets,
+            Supervision supervision) {
         this.nets = nets;
         this.schedules = schedules;
         this.targets = targets;
@@ -45,8 +49,13 @@ final class CpuPackSteps implements PackSteps {
             adams[p] = new AdamOptimizer(learningRates[p], Math.toIntExact(parameters));
         }
         adjoints = SupervisedLoss.adjoints(supervision);
-        capacity = Workspace.allocate(nets[0].config(), Derivatives.of(supervision), schedules[0].largestBatch(),
-                nets[0].dataType(), true, pack);
+        capacity = Workspace.allocate(
+                nets[0].config(),
+                Derivatives.of(supervision),
+                schedules[0].largestBatch(),
+                nets[0].dataType(),
+                true,
+                pack);
         evaluator = new Renderer(nets[0], Derivatives.ALL);
         alive = new boolean[pack];
         Arrays.fill(alive, true);
@@ -116,7 +125,9 @@ final class CpuPackSteps implements PackSteps {
             throw new IllegalArgumentException("the saved training state has " + parameters.length
                     + " parameters, this network " + nets[p].parameters().length());
         }
-        nets[p].parameters().assign(Nd4j.createFromArray(parameters).reshape(nets[p].parameters().shape()));
+        nets[p].parameters()
+                .assign(Nd4j.createFromArray(parameters)
+                        .reshape(nets[p].parameters().shape()));
         adams[p].restore(optimizerState);
     }
 

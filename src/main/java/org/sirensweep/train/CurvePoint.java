@@ -5,5 +5,4 @@ package org.sirensweep.train;
  * loss over that epoch's batches, the {@link Measures} of the network at the training resolution, and the training
  * seconds so far (evaluation time excluded).
  */
-public record CurvePoint(long step, int epoch, double loss, Measures measures, double seconds) {
-}
+public record CurvePoint(long step, int epoch, double loss, Measures measures, double seconds) {}

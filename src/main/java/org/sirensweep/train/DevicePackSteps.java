@@ -67,6 +67,7 @@ final class DevicePackSteps implements PackSteps {
     private final int runEpochs;
     /** The members' batch orders of a run, [member][epoch][position] (0 when no member shuffles). */
     private final long order;
+
     private final DeviceRenderer evaluator;
 
     /**
@@ -74,8 +75,15 @@ final class DevicePackSteps implements PackSteps {
      * the members' learning rates, batch schedules and the training targets; {@code hostNetworks} (or null) are
      * the members' networks on the host, which {@link #network} updates to the device's parameters.
      */
-    DevicePackSteps(Device device, SirenConfig config, float[][] initial, Siren[] hostNetworks, double[] learningRates,
-                    BatchSchedule[] schedules, TrainingTargets targets, Supervision supervision) {
+    DevicePackSteps(
+            Device device,
+            SirenConfig config,
+            float[][] initial,
+            Siren[] hostNetworks,
+            double[] learningRates,
+            BatchSchedule[] schedules,
+            TrainingTargets targets,
+            Supervision supervision) {
         this.device = device;
         this.config = config;
         this.pack = initial.length;
@@ -91,8 +99,8 @@ final class DevicePackSteps implements PackSteps {
             anyShuffled |= schedule.shuffles();
         }
         this.shuffled = anyShuffled;
-        capacity = DeviceArrays.allocate(device, config, Derivatives.of(supervision), schedules[0].largestBatch(), true,
-                pack);
+        capacity = DeviceArrays.allocate(
+                device, config, Derivatives.of(supervision), schedules[0].largestBatch(), true, pack);
         long parameterBytes = (long) Float.BYTES * pack * stride;
         parameters = device.allocate(parameterBytes);
         gradients = device.allocate(parameterBytes);
@@ -163,16 +171,21 @@ final class DevicePackSteps implements PackSteps {
      */
     static long plannedBytes(SirenConfig network, TrainingConfig config, int points, int pack, boolean shuffles) {
         int batch = Batches.largest(points, config.batchSize());
-        long arrays = Memory.product(Workspace.elementsNeeded(network, Derivatives.of(config.supervision()), batch,
-                true, pack), Float.BYTES);
-        long evaluator = Memory.product(Workspace.elementsNeeded(network, Derivatives.ALL,
-                Math.min(points, Renderer.CHUNK), false, 1), Float.BYTES);
+        long arrays = Memory.product(
+                Workspace.elementsNeeded(network, Derivatives.of(config.supervision()), batch, true, pack),
+                Float.BYTES);
+        long evaluator = Memory.product(
+                Workspace.elementsNeeded(network, Derivatives.ALL, Math.min(points, Renderer.CHUNK), false, 1),
+                Float.BYTES);
         long parameterBuffers = Memory.product(Memory.product(network.parameterCount(), 4L * Float.BYTES), pack);
         long targets = Memory.product((long) points * (2 + 4L * network.outputs()), Float.BYTES);
         int batches = Batches.count(points, config.batchSize());
-        long order = !shuffles || batches == 1 ? 0 : Memory.product(Memory.product((long) points * pack,
-                runEpochs(batches, points, pack, true)), Integer.BYTES);
-        return Memory.sum(Memory.sum(Memory.sum(arrays, evaluator), Memory.sum(parameterBuffers, targets)),
+        long order = !shuffles || batches == 1
+                ? 0
+                : Memory.product(
+                        Memory.product((long) points * pack, runEpochs(batches, points, pack, true)), Integer.BYTES);
+        return Memory.sum(
+                Memory.sum(Memory.sum(arrays, evaluator), Memory.sum(parameterBuffers, targets)),
                 Memory.sum(order, CudaDevice.WORKSPACE_BYTES));
     }
 
@@ -276,20 +289,56 @@ final class DevicePackSteps implements PackSteps {
         int terms = 0;
         for (SupervisedLoss.Term<DeviceMatrix> term : SupervisedLoss.terms(supervision, ws)) {
             long n = (long) term.output().rows() * term.output().columns();
-            device.launch("residual", n, n, term.output().address(), term.target().address(),
-                    term.adjoint().address(), (float) term.adjointScale());
-            device.launch("squares_partial", (long) pack * CHUNKS, (long) ws.rows() * config.outputs(), (long) pack,
-                    (long) CHUNKS, term.output().address(), term.target().address(),
+            device.launch(
+                    "residual",
+                    n,
+                    n,
+                    term.output().address(),
+                    term.target().address(),
+                    term.adjoint().address(),
+                    (float) term.adjointScale());
+            device.launch(
+                    "squares_partial",
+                    (long) pack * CHUNKS,
+                    (long) ws.rows() * config.outputs(),
+                    (long) pack,
+                    (long) CHUNKS,
+                    term.output().address(),
+                    term.target().address(),
                     partial + (long) Double.BYTES * term.slot() * pack * CHUNKS);
             terms |= term.slot() == 0 ? 1 : term.slot() == SupervisedLoss.slots(config) - 1 ? 4 : 2;
         }
-        device.launch("loss_combine", pack, (long) pack, (long) CHUNKS, partial, terms, (double) ws.rows(),
-                (double) config.outputs(), SupervisedLoss.gradientWeight(supervision), losses, cursor);
+        device.launch(
+                "loss_combine",
+                pack,
+                (long) pack,
+                (long) CHUNKS,
+                partial,
+                terms,
+                (double) ws.rows(),
+                (double) config.outputs(),
+                SupervisedLoss.gradientWeight(supervision),
+                losses,
+                cursor);
         device.launch("check_alive", pack, (long) pack, losses, cursor, alive);
         SirenPass.backward(ws, ops, adjoints);
-        device.launch("adam_update", pack * stride, stride, (long) pack, parameters, gradients, firstMoments,
-                secondMoments, alphas, cursor, alive, AdamOptimizer.BETA1, AdamOptimizer.BETA2,
-                AdamOptimizer.ONE_MINUS_BETA1, AdamOptimizer.ONE_MINUS_BETA2, AdamOptimizer.EPSILON);
+        device.launch(
+                "adam_update",
+                pack * stride,
+                stride,
+                (long) pack,
+                parameters,
+                gradients,
+                firstMoments,
+                secondMoments,
+                alphas,
+                cursor,
+                alive,
+                AdamOptimizer.BETA1,
+                AdamOptimizer.BETA2,
+                AdamOptimizer.ONE_MINUS_BETA1,
+                AdamOptimizer.ONE_MINUS_BETA2,
+                AdamOptimizer.EPSILON);
         device.launch("advance", 1, cursor);
     }
 
@@ -302,8 +351,19 @@ final class DevicePackSteps implements PackSteps {
     }
 
     private void gather(int rows, int columns, long orderAddress, long planes, DeviceMatrix dst) {
-        device.launch("gather", (long) rows * columns * pack, (long) rows, (long) columns, (long) pack, (long) points,
-                (long) schedules[0].batches(), (long) runEpochs, starts, orderAddress, cursor, planes,
+        device.launch(
+                "gather",
+                (long) rows * columns * pack,
+                (long) rows,
+                (long) columns,
+                (long) pack,
+                (long) points,
+                (long) schedules[0].batches(),
+                (long) runEpochs,
+                starts,
+                orderAddress,
+                cursor,
+                planes,
                 dst.address());
     }
 
@@ -315,24 +375,28 @@ final class DevicePackSteps implements PackSteps {
     @Override
     public float[] optimizerState(int p) {
         float[] state = new float[(int) (2 * stride)];
-        System.arraycopy(device.downloadFloats(firstMoments + (long) Float.BYTES * p * stride, (int) stride), 0,
-                state, 0, (int) stride);
-        System.arraycopy(device.downloadFloats(secondMoments + (long) Float.BYTES * p * stride, (int) stride), 0,
-                state, (int) stride, (int) stride);
+        System.arraycopy(
+                device.downloadFloats(firstMoments + (long) Float.BYTES * p * stride, (int) stride), 0, state, 0, (int)
+                        stride);
+        System.arraycopy(
+                device.downloadFloats(secondMoments + (long) Float.BYTES * p * stride, (int) stride),
+                0,
+                state,
+                (int) stride,
+                (int) stride);
         return state;
     }
 
     @Override
     public void restore(int p, float[] saved, float[] optimizerState) {
         if (saved.length != stride || optimizerState.length != 2 * stride) {
-            throw new IllegalArgumentException("the saved training state has " + saved.length
-                    + " parameters, this network " + stride);
+            throw new IllegalArgumentException(
+                    "the saved training state has " + saved.length + " parameters, this network " + stride);
         }
         long at = (long) Float.BYTES * p * stride;
         device.upload(parameters + at, saved);
         device.upload(firstMoments + at, Arrays.copyOfRange(optimizerState, 0, (int) stride));
-        device.upload(secondMoments + at, Arrays.copyOfRange(optimizerState, (int) stride,
-                (int) (2 * stride)));
+        device.upload(secondMoments + at, Arrays.copyOfRange(optimizerState, (int) stride, (int) (2 * stride)));
     }
 
     @Override
@@ -356,8 +420,20 @@ final class DevicePackSteps implements PackSteps {
         graphs.clear();
         capacity.close();
         evaluator.close();
-        for (long address : new long[] {parameters, gradients, firstMoments, secondMoments, alive, cursor, alphas,
-                losses, partial, starts, coordinates, order}) {
+        for (long address : new long[] {
+            parameters,
+            gradients,
+            firstMoments,
+            secondMoments,
+            alive,
+            cursor,
+            alphas,
+            losses,
+            partial,
+            starts,
+            coordinates,
+            order
+        }) {
             if (address != 0) {
                 device.free(address);
             }

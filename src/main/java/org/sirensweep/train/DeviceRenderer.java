@@ -19,6 +19,7 @@ public final class DeviceRenderer implements NetworkRenderer {
     private final SirenConfig config;
     /** The parameters of the network {@link #render(int, int)} draws: uploaded here (0 when rendering others'). */
     private final long own;
+
     private DeviceArrays arrays;
 
     /** A renderer of {@code network}, whose parameters go to the device now and are freed on close. */

@@ -9,12 +9,10 @@ import org.sirensweep.image.PixelImage;
  * normalised image; for value supervision the two nearly agree.
  */
 public final class Evaluation {
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     /** PSNR and affine-fitted PSNR of a rendering against the image it was trained on (same size). */
-    public record Quality(double psnr, double psnrAffine, Affine affine) {
-    }
+    public record Quality(double psnr, double psnrAffine, Affine affine) {}
 
     /** A per-channel map {@code scale · x + offset} from network output to normalised intensity. */
     public record Affine(double[] scale, double[] offset) {
@@ -30,7 +28,8 @@ public final class Evaluation {
     }
 
     public static Quality quality(Rendering rendering, PixelImage truth) {
-        if (rendering.height() != truth.height() || rendering.width() != truth.width()
+        if (rendering.height() != truth.height()
+                || rendering.width() != truth.width()
                 || rendering.channels() != truth.channels()) {
             throw new IllegalArgumentException("rendering and image differ in shape");
         }

@@ -84,7 +84,9 @@ public record HarmonicFit(double[][] coefficients) {
     }
 
     private static double[] solve(double[][] basis, double[] y) {
-        return new QRDecomposition(new Array2DRowRealMatrix(basis, false)).getSolver()
-                .solve(new ArrayRealVector(y, false)).toArray();
+        return new QRDecomposition(new Array2DRowRealMatrix(basis, false))
+                .getSolver()
+                .solve(new ArrayRealVector(y, false))
+                .toArray();
     }
 }

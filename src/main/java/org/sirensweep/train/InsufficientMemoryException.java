@@ -20,11 +20,13 @@ public final class InsufficientMemoryException extends RuntimeException {
      */
     static void ensureFits(long bytes, String what) {
         long available = Pointer.availablePhysicalBytes();
-        long limit = Pointer.maxPhysicalBytes() > 0 ? Pointer.maxPhysicalBytes() - Pointer.physicalBytes() : Long.MAX_VALUE;
+        long limit =
+                Pointer.maxPhysicalBytes() > 0 ? Pointer.maxPhysicalBytes() - Pointer.physicalBytes() : Long.MAX_VALUE;
         long room = Math.min(available > 0 ? available : Long.MAX_VALUE, limit);
         if (bytes > room) {
             throw new InsufficientMemoryException(what + " needs " + gigabytes(bytes) + " of buffers but only "
-                    + gigabytes(Math.max(room, 0)) + " are free (physical memory, org.bytedeco.javacpp.maxPhysicalBytes);"
+                    + gigabytes(Math.max(room, 0))
+                    + " are free (physical memory, org.bytedeco.javacpp.maxPhysicalBytes);"
                     + " use a smaller batch_size or width, or raise -Dorg.bytedeco.javacpp.maxPhysicalBytes (the"
                     + " launcher takes JVM options from SIREN_SWEEP_JAVA_OPTS)");
         }

@@ -19,8 +19,8 @@ import org.sirensweep.image.TrainingTargets;
  *       the target), for every trial whatever it trained on; over the channel mean for colour images.</li>
  * </ul>
  */
-public record Measures(double psnr, double psnrAffine, double psnrHarmonic, double gradientError,
-                       double laplacianError) implements java.io.Serializable {
+public record Measures(double psnr, double psnrAffine, double psnrHarmonic, double gradientError, double laplacianError)
+        implements java.io.Serializable {
     /** The measures of a network that could not be measured (a diverged training). */
     public static final Measures UNKNOWN = new Measures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
@@ -38,8 +38,8 @@ public record Measures(double psnr, double psnrAffine, double psnrHarmonic, doub
                 target[axis] = channelMean(targets.gradients()[axis]);
             }
             gradientError = relativeError(rendering.gradient(), target);
-            laplacianError = relativeError(new double[][] {rendering.laplacian()},
-                    new double[][] {channelMean(targets.laplacians())});
+            laplacianError = relativeError(
+                    new double[][] {rendering.laplacian()}, new double[][] {channelMean(targets.laplacians())});
         }
         double psnrHarmonic = Evaluation.psnr(HarmonicFit.of(rendering, truth).apply(rendering), truth);
         return new Measures(quality.psnr(), quality.psnrAffine(), psnrHarmonic, gradientError, laplacianError);
@@ -50,8 +50,12 @@ public record Measures(double psnr, double psnrAffine, double psnrHarmonic, doub
      * the losses and the times; PSNRs are better higher.
      */
     public static boolean lowerIsBetter(String name) {
-        return name.endsWith("_error") || name.equals("loss") || name.equals("final_loss") || name.endsWith("_s")
-                || name.equals("ms_per_step") || name.equals("seconds");
+        return name.endsWith("_error")
+                || name.equals("loss")
+                || name.equals("final_loss")
+                || name.endsWith("_s")
+                || name.equals("ms_per_step")
+                || name.equals("seconds");
     }
 
     /** The value PSNR that judges a trial by what its supervision determines. */

@@ -12,8 +12,8 @@ import org.sirensweep.image.TrainingTargets;
  * there. {@link PackSteps} report each step's losses, which the members' books add up.
  */
 final class PackBooks implements PackSteps.Listener {
-/** Steps whose times are kept for the median (a longer run's later steps are like its first). */
-private static final int TIMED_STEPS = 1 << 16;
+    /** Steps whose times are kept for the median (a longer run's later steps are like its first). */
+    private static final int TIMED_STEPS = 1 << 16;
 
     private final List<MemberBooks> members = new ArrayList<>();
     private final PackSteps steps;
@@ -24,9 +24,11 @@ private static final int TIMED_STEPS = 1 << 16;
     private final TrainingConfig shape;
     /** What every curve sample is measured against: all targets, whatever the supervision trains on. */
     private final TrainingTargets allTargets;
+
     private final long totalSteps;
     /** The pack's step times (a step trains every member), from the first step this run took. */
     private final long[] stepNanos;
+
     private long resumedFrom;
     private long step;
     private int running;
@@ -60,7 +62,9 @@ private static final int TIMED_STEPS = 1 << 16;
             }
             epoch = last + 1;
         }
-        return members.stream().map(m -> m.result != null ? m.result : m.finish()).toList();
+        return members.stream()
+                .map(m -> m.result != null ? m.result : m.finish())
+                .toList();
     }
 
     /** Continues from the members' saved states where all have one; returns the first epoch to train. */
@@ -134,6 +138,7 @@ private static final int TIMED_STEPS = 1 << 16;
         private double lossSum;
         /** The last epoch's mean loss; a state saved at untilEpoch runs no epoch: its last sample holds it. */
         private double epochLoss = Double.NaN;
+
         private long lastSave;
         private TrainingResult result;
 
@@ -147,7 +152,8 @@ private static final int TIMED_STEPS = 1 << 16;
             curve.addAll(state.curve());
             trainNanos = state.trainNanos();
             member.progress().step(state.step(), totalSteps);
-            epochLoss = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).loss();
+            epochLoss =
+                    curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1).loss();
         }
 
         void addStep(double loss, long nanos) {
@@ -158,24 +164,32 @@ private static final int TIMED_STEPS = 1 << 16;
 
         void diverge(long index, double loss, long nanos) {
             trainNanos += nanos / pack;
-            result = new TrainingResult(steps.network(this.index), TrialStatus.DIVERGED, index + 1, index, loss,
-                    Measures.UNKNOWN, List.copyOf(curve), trainNanos / 1e9,
-                    medianMillis(stepNanos, index - resumedFrom) / pack, resumedFrom);
+            result = new TrainingResult(
+                    steps.network(this.index),
+                    TrialStatus.DIVERGED,
+                    index + 1,
+                    index,
+                    loss,
+                    Measures.UNKNOWN,
+                    List.copyOf(curve),
+                    trainNanos / 1e9,
+                    medianMillis(stepNanos, index - resumedFrom) / pack,
+                    resumedFrom);
         }
 
         /** At the end of an epoch range: the curve sample and the checkpoint due at {@code epoch}. */
         void endOfRange(int epoch, boolean pause) {
             if (member.config().samplesCurveAt(epoch) || epoch == untilEpoch) {
-                Measures measures = Measures.of(steps.render(index, image.height(), image.width()), image,
-                        allTargets);
+                Measures measures = Measures.of(steps.render(index, image.height(), image.width()), image, allTargets);
                 CurvePoint point = new CurvePoint(step, epoch, epochLoss, measures, trainNanos / 1e9);
                 curve.add(point);
                 member.progress().curve(point);
             }
             long interval = member.checkpoints().interval().toNanos();
             if (pause || (interval > 0 && epoch < untilEpoch && System.nanoTime() - lastSave >= interval)) {
-                member.checkpoints().save(new TrainingState(epoch, step, steps.parameters(index),
-                        steps.optimizerState(index), curve, trainNanos));
+                member.checkpoints()
+                        .save(new TrainingState(
+                                epoch, step, steps.parameters(index), steps.optimizerState(index), curve, trainNanos));
                 lastSave = System.nanoTime();
             }
         }
@@ -186,15 +200,21 @@ private static final int TIMED_STEPS = 1 << 16;
                 throw new IllegalStateException("the saved state at epoch " + untilEpoch + " has no curve sample");
             }
             // A run that took no step (it continued from a state at its end) reports the mean step time saved.
-            double msPerStep = step > resumedFrom ? medianMillis(stepNanos, step - resumedFrom) / pack
-                    : trainNanos / 1e6 / step;
-            return new TrainingResult(steps.network(index), untilEpoch == shape.epochs() ? TrialStatus.OK
-                    : TrialStatus.STOPPED, -1, step, epochLoss, curve.get(curve.size() - 1).measures(),
-                    List.copyOf(curve), trainNanos / 1e9, msPerStep, resumedFrom);
+            double msPerStep =
+                    step > resumedFrom ? medianMillis(stepNanos, step - resumedFrom) / pack : trainNanos / 1e6 / step;
+            return new TrainingResult(
+                    steps.network(index),
+                    untilEpoch == shape.epochs() ? TrialStatus.OK : TrialStatus.STOPPED,
+                    -1,
+                    step,
+                    epochLoss,
+                    curve.get(curve.size() - 1).measures(),
+                    List.copyOf(curve),
+                    trainNanos / 1e9,
+                    msPerStep,
+                    resumedFrom);
         }
     }
-
-
 
     /**
      * The members' saved states if all have one of the same epoch (none past {@code untilEpoch}), else null: a pack
@@ -206,15 +226,16 @@ private static final int TIMED_STEPS = 1 << 16;
         for (int p = 0; p < states.length; p++) {
             states[p] = members.get(p).checkpoints().load().orElse(null);
             if (states[p] != null && states[p].epoch() > untilEpoch) {
-                throw new IllegalStateException("the saved state is at epoch " + states[p].epoch()
-                        + ", past epoch " + untilEpoch + " where this training is to end");
+                throw new IllegalStateException("the saved state is at epoch " + states[p].epoch() + ", past epoch "
+                        + untilEpoch + " where this training is to end");
             }
-            all &= states[0] != null && states[p] != null && states[p].epoch() == states[0].epoch()
+            all &= states[0] != null
+                    && states[p] != null
+                    && states[p].epoch() == states[0].epoch()
                     && states[p].step() == states[0].step();
         }
         return all ? states : null;
     }
-
 
     /** Median step time in ms, leaving out the warm-up steps when there are enough steps to spare them. */
     private static double medianMillis(long[] nanos, long steps) {

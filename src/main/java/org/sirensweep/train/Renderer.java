@@ -37,8 +37,7 @@ public final class Renderer implements NetworkRenderer {
     }
 
     /** A chunk's outputs (see {@link ChunkPass#forward}); {@code gradient} and {@code laplacian} may be null. */
-    record ChunkOutput(double[] values, double[][] gradient, double[] laplacian) {
-    }
+    record ChunkOutput(double[] values, double[][] gradient, double[] laplacian) {}
 
     /**
      * Renders the network's current parameters at the pixel centres of a height × width grid, {@link #CHUNK} points
@@ -52,7 +51,8 @@ public final class Renderer implements NetworkRenderer {
     /** As {@link #render(int, int)} for another network of the same shape (a pack's members share one renderer). */
     public Rendering render(Siren other, int height, int width) {
         if (!other.config().equals(network.config()) || other.dataType() != network.dataType()) {
-            throw new IllegalArgumentException("a renderer of " + network.config() + " cannot render " + other.config());
+            throw new IllegalArgumentException(
+                    "a renderer of " + network.config() + " cannot render " + other.config());
         }
         return render(height, width, other.config().outputs(), derivatives, (input, rows) -> {
             Workspace ws = workspaceFor(rows);
@@ -61,10 +61,11 @@ public final class Renderer implements NetworkRenderer {
                 data.put(i, input[i]);
             }
             SirenPass.forward(other, ws);
-            double[][] gradient = derivatives.gradient() ? new double[][] {doubles(ws.outputGradient(0)),
-                    doubles(ws.outputGradient(1))} : null;
-            return new ChunkOutput(doubles(ws.output()), gradient,
-                    derivatives.laplacian() ? doubles(ws.outputLaplacian()) : null);
+            double[][] gradient = derivatives.gradient()
+                    ? new double[][] {doubles(ws.outputGradient(0)), doubles(ws.outputGradient(1))}
+                    : null;
+            return new ChunkOutput(
+                    doubles(ws.output()), gradient, derivatives.laplacian() ? doubles(ws.outputLaplacian()) : null);
         });
     }
 

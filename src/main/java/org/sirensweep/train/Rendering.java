@@ -8,8 +8,8 @@ import org.sirensweep.image.PixelImage;
  * were rendered, the channel mean of its gradient ({@code [axis]}, axis 0 = rows) and of its Laplacian (what the
  * pictures show), each a row-major plane.
  */
-public record Rendering(int height, int width, int channels, double[][] values, double[][] gradient,
-                        double[] laplacian) {
+public record Rendering(
+        int height, int width, int channels, double[][] values, double[][] gradient, double[] laplacian) {
 
     /** The values as an image: {@code clip(out / 2 + 0.5, 0, 1)}, undoing the training normalisation. */
     public PixelImage valueImage() {

@@ -22,11 +22,11 @@ public final class Trainer {
     /** Steps left out of the step-time median as warm-up (JIT, first-touch of buffers). */
     public static final int WARM_UP_STEPS = 3;
 
-    private Trainer() {
-    }
+    private Trainer() {}
 
     /** Trains {@code network} (updated in place) to fit {@code image} at its own size, from scratch. */
-    public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress) {
+    public static TrainingResult train(
+            Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress) {
         return train(network, image, config, progress, Checkpoints.NONE);
     }
 
@@ -35,8 +35,12 @@ public final class Trainer {
      * {@code checkpoints} holds if it has one and saving the state there at the end of an epoch whenever its interval
      * has passed. A resumed training ends bit for bit as one that never stopped.
      */
-    public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress,
-                                       Checkpoints checkpoints) {
+    public static TrainingResult train(
+            Siren network,
+            PixelImage image,
+            TrainingConfig config,
+            TrainingProgress progress,
+            Checkpoints checkpoints) {
         return train(network, image, config, progress, checkpoints, config.epochs());
     }
 
@@ -47,17 +51,22 @@ public final class Trainer {
      * later epoch continues it exactly (successive halving pauses trials at its rungs this way). A saved state already
      * at {@code untilEpoch} runs no epoch: the network is the saved one.
      */
-    public static TrainingResult train(Siren network, PixelImage image, TrainingConfig config, TrainingProgress progress,
-                                       Checkpoints checkpoints, int untilEpoch) {
-        return trainPack(List.of(new Member(network, config, progress, checkpoints)), image, untilEpoch).get(0);
+    public static TrainingResult train(
+            Siren network,
+            PixelImage image,
+            TrainingConfig config,
+            TrainingProgress progress,
+            Checkpoints checkpoints,
+            int untilEpoch) {
+        return trainPack(List.of(new Member(network, config, progress, checkpoints)), image, untilEpoch)
+                .get(0);
     }
 
     /**
      * One network of a pack: the network (updated in place), how it trains (its own learning rate, seed and shuffle;
      * the rest of its configuration is the pack's), where its progress goes and where its state is kept.
      */
-    public record Member(Siren network, TrainingConfig config, TrainingProgress progress, Checkpoints checkpoints) {
-    }
+    public record Member(Siren network, TrainingConfig config, TrainingProgress progress, Checkpoints checkpoints) {}
 
     /**
      * Trains a pack of networks of one shape side by side on {@code image}, each as {@link #train(Siren, PixelImage,
@@ -85,17 +94,18 @@ public final class Trainer {
         TrainingConfig shape = first.config();
         SirenConfig network = first.network().config();
         if (untilEpoch < 1 || untilEpoch > shape.epochs()) {
-            throw new IllegalArgumentException("a training of " + shape.epochs() + " epochs cannot end after epoch "
-                    + untilEpoch);
+            throw new IllegalArgumentException(
+                    "a training of " + shape.epochs() + " epochs cannot end after epoch " + untilEpoch);
         }
         if (network.outputs() != image.channels()) {
-            throw new IllegalArgumentException("network has " + network.outputs() + " outputs for an image of "
-                    + image.channels() + " channels");
+            throw new IllegalArgumentException(
+                    "network has " + network.outputs() + " outputs for an image of " + image.channels() + " channels");
         }
         for (Member m : members) {
             if (!m.network().config().equals(network) || !m.config().packShape().equals(shape.packShape())) {
                 throw new IllegalArgumentException("a pack's networks share their shape and "
-                        + shape.packShape() + ": " + m.network().config() + ", " + m.config().packShape() + " against "
+                        + shape.packShape() + ": " + m.network().config() + ", "
+                        + m.config().packShape() + " against "
                         + network);
             }
         }
@@ -105,30 +115,38 @@ public final class Trainer {
         double[] learningRates = learningRates(configs);
         Siren[] nets = members.stream().map(Member::network).toArray(Siren[]::new);
         BatchSchedule batches = schedules[0]; // every member's batches have the same sizes
-        String what = (pack == 1 ? "a " : "a pack of " + pack + " ") + shape.supervision().id() + " training"
+        String what = (pack == 1 ? "a " : "a pack of " + pack + " ")
+                + shape.supervision().id() + " training"
                 + (pack == 1 ? "" : "s") + " on batches of " + batches.largestBatch() + " points at width "
                 + network.width();
         if (gpu == null) {
             InsufficientMemoryException.ensureFits(plannedBytes(network, shape, targets.points(), pack), what);
         } else {
             if (first.network().dataType() != DataType.FLOAT) {
-                throw new IllegalArgumentException("a GPU trains float32 networks, not " + first.network().dataType());
+                throw new IllegalArgumentException(
+                        "a GPU trains float32 networks, not " + first.network().dataType());
             }
             boolean shuffles = configs.stream().anyMatch(TrainingConfig::shuffle);
-            InsufficientMemoryException.ensureFitsDevice(gpu, DevicePackSteps.plannedBytes(network, shape,
-                    targets.points(), pack, shuffles), what);
+            InsufficientMemoryException.ensureFitsDevice(
+                    gpu, DevicePackSteps.plannedBytes(network, shape, targets.points(), pack, shuffles), what);
         }
         try (PackSteps steps = gpu == null
                 ? new CpuPackSteps(nets, learningRates, schedules, targets, shape.supervision())
-                : new DevicePackSteps(gpu, network, initialParameters(nets), nets, learningRates, schedules, targets,
+                : new DevicePackSteps(
+                        gpu,
+                        network,
+                        initialParameters(nets),
+                        nets,
+                        learningRates,
+                        schedules,
+                        targets,
                         shape.supervision())) {
             return new PackBooks(members, steps, image, untilEpoch, batches).train();
         }
     }
 
     /** What {@link #trainOnDevice} measured: each member's loss at the end of each epoch, and the time per step. */
-    public record DeviceTraining(double[][] epochLosses, double millisPerStep) {
-    }
+    public record DeviceTraining(double[][] epochLosses, double millisPerStep) {}
 
     /**
      * Trains a pack on {@code gpu} without the trainer's books (no curve, checkpoints or networks on the host, so
@@ -137,9 +155,14 @@ public final class Trainer {
      * epochsPerRun} epochs, and the time per step is the mean over the runs after the first (which records the
      * step's graph), or the first alone.
      */
-    public static DeviceTraining trainOnDevice(Device gpu, SirenConfig network, List<float[]> initial,
-                                               List<TrainingConfig> configs, PixelImage image, int epochs,
-                                               int epochsPerRun) {
+    public static DeviceTraining trainOnDevice(
+            Device gpu,
+            SirenConfig network,
+            List<float[]> initial,
+            List<TrainingConfig> configs,
+            PixelImage image,
+            int epochs,
+            int epochsPerRun) {
         int pack = configs.size();
         TrainingConfig shape = configs.get(0);
         TrainingTargets targets = TrainingTargets.of(image, shape.supervision(), shape.targetScales());
@@ -149,8 +172,15 @@ public final class Trainer {
         double[][] losses = new double[pack][epochs];
         double[] sums = new double[pack];
         List<long[]> runs = new ArrayList<>(); // per run: nanos, steps
-        try (DevicePackSteps steps = new DevicePackSteps(gpu, network, initial.toArray(new float[0][]), null,
-                learningRates, schedules, targets, shape.supervision())) {
+        try (DevicePackSteps steps = new DevicePackSteps(
+                gpu,
+                network,
+                initial.toArray(new float[0][]),
+                null,
+                learningRates,
+                schedules,
+                targets,
+                shape.supervision())) {
             long step = 0;
             for (int epoch = 1; epoch <= epochs; ) {
                 int last = Math.min(steps.runEnd(epoch, epochs), epoch + epochsPerRun - 1);
@@ -187,7 +217,8 @@ public final class Trainer {
 
     /** Each member's batches over {@code points} points: its batch size, shuffle and seed. */
     private static BatchSchedule[] schedules(List<TrainingConfig> configs, int points) {
-        return configs.stream().map(c -> new BatchSchedule(points, c.batchSize(), c.shuffle(), c.seed()))
+        return configs.stream()
+                .map(c -> new BatchSchedule(points, c.batchSize(), c.shuffle(), c.seed()))
                 .toArray(BatchSchedule[]::new);
     }
 
@@ -215,13 +246,12 @@ public final class Trainer {
     /** As {@link #plannedBytes(SirenConfig, TrainingConfig, int)} for a pack of {@code pack} such trainings. */
     public static long plannedBytes(SirenConfig network, TrainingConfig config, int points, int pack) {
         int batch = Batches.largest(points, config.batchSize());
-        long workspace = Workspace.bytesNeeded(network, Derivatives.of(config.supervision()), batch, DataType.FLOAT,
-                true, pack);
-        long evaluator = Workspace.bytesNeeded(network, Derivatives.ALL, Math.min(points, Renderer.CHUNK),
-                DataType.FLOAT, false);
-        long parameterBuffers = Memory.product(Memory.product(network.parameterCount(), 4L * DataType.FLOAT.width()),
-                pack);
+        long workspace =
+                Workspace.bytesNeeded(network, Derivatives.of(config.supervision()), batch, DataType.FLOAT, true, pack);
+        long evaluator = Workspace.bytesNeeded(
+                network, Derivatives.ALL, Math.min(points, Renderer.CHUNK), DataType.FLOAT, false);
+        long parameterBuffers =
+                Memory.product(Memory.product(network.parameterCount(), 4L * DataType.FLOAT.width()), pack);
         return Memory.sum(Memory.sum(workspace, evaluator), parameterBuffers);
     }
-
 }

@@ -13,8 +13,16 @@ import org.sirensweep.image.TargetScales;
  * every trial has a sample there whatever its interval). {@code targetScales} are the derivative targets' factors (Siren-Jax's unless a trial carries
  * them to its resolution).
  */
-public record TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
-                             long seed, int curveInterval, TargetScales targetScales, List<Integer> curveEpochs) {
+public record TrainingConfig(
+        Supervision supervision,
+        int epochs,
+        int batchSize,
+        boolean shuffle,
+        double learningRate,
+        long seed,
+        int curveInterval,
+        TargetScales targetScales,
+        List<Integer> curveEpochs) {
 
     public static final double BETA1 = 0.9;
     public static final double BETA2 = 0.999;
@@ -43,8 +51,15 @@ public record TrainingConfig(Supervision supervision, int epochs, int batchSize,
     }
 
     /** A configuration whose curve is sampled only every {@code curveInterval} epochs and at the end. */
-    public TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
-                          long seed, int curveInterval, TargetScales targetScales) {
+    public TrainingConfig(
+            Supervision supervision,
+            int epochs,
+            int batchSize,
+            boolean shuffle,
+            double learningRate,
+            long seed,
+            int curveInterval,
+            TargetScales targetScales) {
         this(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval, targetScales, List.of());
     }
 
@@ -53,8 +68,7 @@ public record TrainingConfig(Supervision supervision, int epochs, int batchSize,
      * shuffle and curve sampling (the training settings of role MEMBER, and evaluation; {@code SettingSchemaTest}
      * holds the two to each other).
      */
-    public record PackShape(Supervision supervision, int epochs, int batchSize, TargetScales targetScales) {
-    }
+    public record PackShape(Supervision supervision, int epochs, int batchSize, TargetScales targetScales) {}
 
     /** This configuration's part that a pack's members share. */
     public PackShape packShape() {
@@ -67,8 +81,14 @@ public record TrainingConfig(Supervision supervision, int epochs, int batchSize,
     }
 
     /** A configuration with Siren-Jax's target factors. */
-    public TrainingConfig(Supervision supervision, int epochs, int batchSize, boolean shuffle, double learningRate,
-                          long seed, int curveInterval) {
+    public TrainingConfig(
+            Supervision supervision,
+            int epochs,
+            int batchSize,
+            boolean shuffle,
+            double learningRate,
+            long seed,
+            int curveInterval) {
         this(supervision, epochs, batchSize, shuffle, learningRate, seed, curveInterval, TargetScales.SIREN_JAX);
     }
 }

@@ -10,7 +10,14 @@ import org.sirensweep.model.Siren;
  * time and training time divided by its size). {@code resumedFromStep} is the step a checkpoint let it continue
  * from, 0 for a training that started afresh.
  */
-public record TrainingResult(Siren network, TrialStatus status, long divergedAtStep, long steps, double finalLoss,
-                             Measures measures, List<CurvePoint> curve, double trainSeconds,
-                             double msPerStep, long resumedFromStep) {
-}
+public record TrainingResult(
+        Siren network,
+        TrialStatus status,
+        long divergedAtStep,
+        long steps,
+        double finalLoss,
+        Measures measures,
+        List<CurvePoint> curve,
+        double trainSeconds,
+        double msPerStep,
+        long resumedFromStep) {}

@@ -11,10 +11,13 @@ import java.util.List;
  *
  * @param optimizerState Adam's first and second moments, {@code [m, v]} over the flat parameters
  */
-public record TrainingState(int epoch, long step, float[] parameters, float[] optimizerState, List<CurvePoint> curve,
-                            long trainNanos) {
+public record TrainingState(
+        int epoch, long step, float[] parameters, float[] optimizerState, List<CurvePoint> curve, long trainNanos) {
     public TrainingState {
-        if (epoch < 1 || step < 1 || parameters.length == 0 || optimizerState.length != 2 * parameters.length
+        if (epoch < 1
+                || step < 1
+                || parameters.length == 0
+                || optimizerState.length != 2 * parameters.length
                 || trainNanos < 0) {
             throw new IllegalArgumentException("inconsistent training state: epoch " + epoch + ", step " + step + ", "
                     + parameters.length + " parameters, " + optimizerState.length + " optimiser values");

@@ -35,7 +35,7 @@ public enum TrialStatus {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown status '" + text + "' (expected one of " + Arrays.stream(values())
-                .map(TrialStatus::id).collect(Collectors.joining(", ")) + ")");
+        throw new IllegalArgumentException("unknown status '" + text + "' (expected one of "
+                + Arrays.stream(values()).map(TrialStatus::id).collect(Collectors.joining(", ")) + ")");
     }
 }

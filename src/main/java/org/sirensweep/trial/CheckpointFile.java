@@ -32,6 +32,7 @@ import org.sirensweep.train.TrainingState;
 public final class CheckpointFile implements Checkpoints {
     /** File name ending of checkpoints. */
     public static final String SUFFIX = ".checkpoint";
+
     private static final long MAGIC = 0x534952454e434b50L; // "SIRENCKP"
     /** 3: Adam is {@code AdamOptimizer}'s (a state saved by ND4J's updater would continue differently). */
     private static final int VERSION = 3;
@@ -62,8 +63,8 @@ public final class CheckpointFile implements Checkpoints {
      */
     public static Duration interval(double minutes) {
         if (!(minutes >= 0 && minutes <= MAX_MINUTES)) {
-            throw new IllegalArgumentException("must be between 0 (none) and 10080 (a week, a fixed limit), got "
-                    + minutes);
+            throw new IllegalArgumentException(
+                    "must be between 0 (none) and 10080 (a week, a fixed limit), got " + minutes);
         }
         return Duration.ofMillis(Math.round(minutes * 60_000));
     }
@@ -91,7 +92,8 @@ public final class CheckpointFile implements Checkpoints {
         try {
             return Optional.of(read(bytes, fingerprint));
         } catch (IOException | RuntimeException e) {
-            Location moved = quarantine.resolve(file.name() + "." + Instant.now().toEpochMilli() + ".damaged");
+            Location moved =
+                    quarantine.resolve(file.name() + "." + Instant.now().toEpochMilli() + ".damaged");
             try {
                 quarantine.makeFolders();
                 file.moveTo(moved);
@@ -157,8 +159,9 @@ public final class CheckpointFile implements Checkpoints {
                 out.writeInt(p.epoch());
                 out.writeDouble(p.loss());
                 Measures m = p.measures();
-                for (double value : new double[] {m.psnr(), m.psnrAffine(), m.psnrHarmonic(), m.gradientError(),
-                    m.laplacianError()}) {
+                for (double value :
+                        new double[] {m.psnr(), m.psnrAffine(), m.psnrHarmonic(), m.gradientError(), m.laplacianError()
+                        }) {
                     out.writeDouble(value);
                 }
                 out.writeDouble(p.seconds());
@@ -182,7 +185,8 @@ public final class CheckpointFile implements Checkpoints {
         }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - Long.BYTES);
-        long stored = ByteBuffer.wrap(bytes, bytes.length - Long.BYTES, Long.BYTES).getLong();
+        long stored =
+                ByteBuffer.wrap(bytes, bytes.length - Long.BYTES, Long.BYTES).getLong();
         if (ByteBuffer.wrap(bytes).getLong() != MAGIC) {
             throw new IOException("not a siren-sweep checkpoint");
         }
@@ -212,8 +216,12 @@ public final class CheckpointFile implements Checkpoints {
         int points = in.readInt();
         List<CurvePoint> curve = new ArrayList<>(points);
         for (int i = 0; i < points; i++) {
-            curve.add(new CurvePoint(in.readLong(), in.readInt(), in.readDouble(), new Measures(in.readDouble(),
-                    in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()), in.readDouble()));
+            curve.add(new CurvePoint(
+                    in.readLong(),
+                    in.readInt(),
+                    in.readDouble(),
+                    new Measures(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()),
+                    in.readDouble()));
         }
         if (in.available() != 0) {
             throw new IOException(in.available() + " unexpected bytes at the end");

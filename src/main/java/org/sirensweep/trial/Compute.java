@@ -10,8 +10,7 @@ import org.sirensweep.cuda.Device;
  * ({@link CudaDevice}). Schedulers (the Spark tasks, {@code train --gpu}) call these before {@link TrialEngine}.
  */
 public final class Compute {
-    private Compute() {
-    }
+    private Compute() {}
 
     /** Limits ND4J's and the BLAS library's threads. Both are process-wide, so every task of a process passes the same n. */
     public static void limitThreads(int threads) {

@@ -21,22 +21,49 @@ public enum Setting {
     RESOLUTION("resolution", Kind.INTEGER, 2, 256, Role.SHAPE, "training resolution in px (square), at least 2"),
     SUPERVISION("supervision", Kind.SUPERVISION, 0, "vanilla", Role.SHAPE, "vanilla, gradient, laplacian or combined"),
     EPOCHS("epochs", Kind.INTEGER, 1, 10000, Role.SHAPE, "passes over all pixels, at least 1"),
-    BATCH_SIZE("batch_size", Kind.BATCH_SIZE, 0, 0, Role.SHAPE,
+    BATCH_SIZE(
+            "batch_size",
+            Kind.BATCH_SIZE,
+            0,
+            0,
+            Role.SHAPE,
             "points per step: a positive number, or 0 / 'full' for full batch"),
-    SHUFFLE("shuffle", Kind.BOOLEAN, 0, false, Role.MEMBER,
+    SHUFFLE(
+            "shuffle",
+            Kind.BOOLEAN,
+            0,
+            false,
+            Role.MEMBER,
             "true: fresh permutation every epoch; false: contiguous batches (Siren-Jax)"),
     LR("lr", Kind.POSITIVE_REAL, 0, 1e-4, Role.MEMBER, "Adam learning rate, a positive number"),
     DEPTH("depth", Kind.INTEGER, 1, 3, Role.SHAPE, "hidden sine layers after the first, at least 1"),
     WIDTH("width", Kind.INTEGER, 1, 256, Role.SHAPE, "units per sine layer, at least 1"),
     OMEGA0("omega0", Kind.POSITIVE_REAL, 0, 30.0, Role.SHAPE, "sine frequency factor, a positive number"),
     SEED("seed", Kind.LONG, 0, 0L, Role.MEMBER, "seed of every random draw, an integer"),
-    OMEGA0_RESOLUTION("omega0_resolution", Kind.INTEGER, 2, null, Role.SHAPE, "the resolution omega0 is meant for: "
-            + "at another resolution the network uses omega0 · (resolution − 1) / (omega0_resolution − 1), the same "
-            + "frequency per pixel (default: omega0 as it is)"),
-    TARGET_RESOLUTION("target_resolution", Kind.INTEGER, 2, null, Role.SHAPE, "the resolution Siren-Jax's "
-            + "derivative target factors are meant for: at another resolution they scale with the pixel spacing "
-            + "(default: the factors as they are)"),
-    INJECT_FAULT("inject_fault", Kind.FAULT, 0, null, Role.TEST,
+    OMEGA0_RESOLUTION(
+            "omega0_resolution",
+            Kind.INTEGER,
+            2,
+            null,
+            Role.SHAPE,
+            "the resolution omega0 is meant for: "
+                    + "at another resolution the network uses omega0 · (resolution − 1) / (omega0_resolution − 1), the same "
+                    + "frequency per pixel (default: omega0 as it is)"),
+    TARGET_RESOLUTION(
+            "target_resolution",
+            Kind.INTEGER,
+            2,
+            null,
+            Role.SHAPE,
+            "the resolution Siren-Jax's "
+                    + "derivative target factors are meant for: at another resolution they scale with the pixel spacing "
+                    + "(default: the factors as they are)"),
+    INJECT_FAULT(
+            "inject_fault",
+            Kind.FAULT,
+            0,
+            null,
+            Role.TEST,
             "tests only: 'always' or 'first-attempt' makes the training throw; 'none'");
 
     /** The settings declared before this schema: their place in ids, fingerprints and rows is fixed on disk. */
@@ -199,8 +226,7 @@ public enum Setting {
                     throw new IllegalArgumentException("expected a supervision's id, got '" + value + "'");
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return value;
     }

@@ -62,12 +62,13 @@ public record TrialCost(TrialSettings settings) {
      */
     public long plannedBytes(int channels, int pack) {
         SirenConfig network = settings.sirenConfig(channels);
-        long training = Trainer.plannedBytes(network, settings.trainingConfig(),
-                (int) Math.min(points(), Integer.MAX_VALUE), pack);
+        long training = Trainer.plannedBytes(
+                network, settings.trainingConfig(), (int) Math.min(points(), Integer.MAX_VALUE), pack);
         // The renders come after the training has freed its buffers, one trial at a time; only the parameters are
         // held by both.
-        long rendering = Memory.sum(Workspace.bytesNeeded(network, Derivatives.ALL, Renderer.CHUNK, DataType.FLOAT,
-                false), Memory.product(Memory.product(network.parameterCount(), DataType.FLOAT.width()), pack));
+        long rendering = Memory.sum(
+                Workspace.bytesNeeded(network, Derivatives.ALL, Renderer.CHUNK, DataType.FLOAT, false),
+                Memory.product(Memory.product(network.parameterCount(), DataType.FLOAT.width()), pack));
         return Math.max(training, rendering);
     }
 }

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,11 +68,20 @@ public final class TrialEngine {
     public String fingerprint() {
         MessageDigest digest = sha256();
         TrialSettings s = settings;
-        digest.update(String.join("|", String.valueOf(s.resolution()), s.supervision().id(),
-                String.valueOf(s.epochs()), String.valueOf(s.batchSize()), String.valueOf(s.shuffle()),
-                Double.toString(s.learningRate()), String.valueOf(s.depth()), String.valueOf(s.width()),
-                Double.toString(s.effectiveOmega0()), String.valueOf(s.seed()), String.valueOf(s.curveInterval()),
-                s.targetScales().toString())
+        digest.update(String.join(
+                        "|",
+                        String.valueOf(s.resolution()),
+                        s.supervision().id(),
+                        String.valueOf(s.epochs()),
+                        String.valueOf(s.batchSize()),
+                        String.valueOf(s.shuffle()),
+                        Double.toString(s.learningRate()),
+                        String.valueOf(s.depth()),
+                        String.valueOf(s.width()),
+                        Double.toString(s.effectiveOmega0()),
+                        String.valueOf(s.seed()),
+                        String.valueOf(s.curveInterval()),
+                        s.targetScales().toString())
                 .getBytes(StandardCharsets.UTF_8));
         if (!s.rungs().isEmpty()) { // only then, so checkpoints saved before rungs existed stay valid
             digest.update(("|rungs" + s.rungs()).getBytes(StandardCharsets.UTF_8));
@@ -125,14 +134,16 @@ public final class TrialEngine {
      * that epoch (a trial successive halving stops at a rung).
      */
     public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
-        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, false, null).get(0)
+        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, false, null)
+                .get(0)
                 .orElseThrow();
     }
 
     /** As {@link #run(int, TrainingProgress, Checkpoints)}, training on {@code gpu} (null: the CPU). */
     public TrialOutcome run(int attempt, TrainingProgress progress, Checkpoints checkpoints, Device gpu) {
         return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), settings.epochs(), false, gpu)
-                .get(0).orElseThrow();
+                .get(0)
+                .orElseThrow();
     }
 
     /**
@@ -140,9 +151,10 @@ public final class TrialEngine {
      * for a later call to continue, rendering nothing: a trial at a successive-halving rung, waiting for the others.
      * Returns the trial's outcome only if its training diverged (that is its result); otherwise empty.
      */
-    public Optional<TrialOutcome> advance(int attempt, TrainingProgress progress, Checkpoints checkpoints,
-                                          int untilEpoch) {
-        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, true, null).get(0);
+    public Optional<TrialOutcome> advance(
+            int attempt, TrainingProgress progress, Checkpoints checkpoints, int untilEpoch) {
+        return runPack(List.of(this), attempt, List.of(progress), List.of(checkpoints), untilEpoch, true, null)
+                .get(0);
     }
 
     /**
@@ -152,10 +164,14 @@ public final class TrialEngine {
      * has its outcome. An injected fault of any trial fails the pack. The training, evaluation and rendering run on
      * {@code gpu} (null: the CPU).
      */
-    public static List<Optional<TrialOutcome>> runPack(List<TrialEngine> runners, int attempt,
-                                                       List<TrainingProgress> progress,
-                                                       List<Checkpoints> checkpoints, int untilEpoch, boolean pause,
-                                                       Device gpu) {
+    public static List<Optional<TrialOutcome>> runPack(
+            List<TrialEngine> runners,
+            int attempt,
+            List<TrainingProgress> progress,
+            List<Checkpoints> checkpoints,
+            int untilEpoch,
+            boolean pause,
+            Device gpu) {
         if (pause && untilEpoch >= runners.get(0).settings.epochs()) {
             throw new IllegalArgumentException("a pause must come before the last epoch "
                     + runners.get(0).settings.epochs() + ", got " + untilEpoch);
@@ -173,8 +189,11 @@ public final class TrialEngine {
             TrialEngine runner = runners.get(p);
             runner.checkFault(attempt);
             TrialSettings s = runner.settings;
-            members.add(new Trainer.Member(Siren.initialise(s.sirenConfig(runner.picture.channels()), s.seed(),
-                    DataType.FLOAT), s.trainingConfig(), progress.get(p), checkpoints.get(p)));
+            members.add(new Trainer.Member(
+                    Siren.initialise(s.sirenConfig(runner.picture.channels()), s.seed(), DataType.FLOAT),
+                    s.trainingConfig(),
+                    progress.get(p),
+                    checkpoints.get(p)));
         }
         double setupSeconds = (System.nanoTime() - setupStart) / 1e9 / runners.size();
         List<TrainingResult> results = Trainer.trainPack(members, runners.get(0).picture, untilEpoch, gpu);
@@ -183,16 +202,15 @@ public final class TrialEngine {
             TrialEngine runner = runners.get(p);
             TrainingResult result = results.get(p);
             boolean diverged = result.status() == TrialStatus.DIVERGED;
-            Trained trained = new Trained(result.network(), result, runner.loadSeconds + setupSeconds,
-                    Compute.deviceName(gpu));
+            Trained trained =
+                    new Trained(result.network(), result, runner.loadSeconds + setupSeconds, Compute.deviceName(gpu));
             outcomes.add(pause && !diverged ? Optional.empty() : Optional.of(runner.outcome(trained, !diverged, gpu)));
         }
         return outcomes;
     }
 
     /** A trained network, what its training reported, the seconds spent before it, and where it trained. */
-    private record Trained(Siren network, TrainingResult result, double setupSeconds, String device) {
-    }
+    private record Trained(Siren network, TrainingResult result, double setupSeconds, String device) {}
 
     private void checkFault(int attempt) {
         if (TrialSettings.FAULT_ALWAYS.equals(settings.injectedFault())
@@ -213,8 +231,8 @@ public final class TrialEngine {
         List<UpscaleScore> upscale = new ArrayList<>();
         images.add(new TrialImage("target", settings.resolution(), PngCodec.encode(picture)));
         if (render) {
-            try (NetworkRenderer renderer = gpu == null ? new Renderer(network, Derivatives.ALL)
-                    : new DeviceRenderer(gpu, network)) {
+            try (NetworkRenderer renderer =
+                    gpu == null ? new Renderer(network, Derivatives.ALL) : new DeviceRenderer(gpu, network)) {
                 Rendering training = renderer.render(picture.height(), picture.width());
                 Evaluation.Affine affine = Evaluation.fitAffine(training, picture);
                 HarmonicFit harmonic = HarmonicFit.of(training, picture);
@@ -222,7 +240,9 @@ public final class TrialEngine {
                 for (int size : settings.renderSizes()) {
                     Rendering rendering = renderer.render(size, size);
                     images.addAll(TrialImage.of(rendering, affine, harmonic));
-                    images.add(new TrialImage("bicubic", size,
+                    images.add(new TrialImage(
+                            "bicubic",
+                            size,
                             PngCodec.encode(Upscaling.baseline(picture, size, ResampleFilter.BICUBIC))));
                     PixelImage reference = Upscaling.reference(original, size);
                     if (reference != null) {
@@ -233,10 +253,21 @@ public final class TrialEngine {
         }
         byte[] weights = NpzWeights.toBytes(network);
         double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
-        return new TrialOutcome(settings, picture.channels(), result.status(), result.divergedAtStep(), result.steps(),
-                result.finalLoss(), result.measures(), result.curve(),
-                new TrialOutcome.Timings(trained.setupSeconds, result.trainSeconds(), result.msPerStep(),
-                        renderSeconds),
-                List.copyOf(images), List.copyOf(upscale), weights, trained.device, result.resumedFromStep());
+        return new TrialOutcome(
+                settings,
+                picture.channels(),
+                result.status(),
+                result.divergedAtStep(),
+                result.steps(),
+                result.finalLoss(),
+                result.measures(),
+                result.curve(),
+                new TrialOutcome.Timings(
+                        trained.setupSeconds, result.trainSeconds(), result.msPerStep(), renderSeconds),
+                List.copyOf(images),
+                List.copyOf(upscale),
+                weights,
+                trained.device,
+                result.resumedFromStep());
     }
 }

@@ -12,12 +12,22 @@ import org.sirensweep.train.TrialStatus;
  * {@code .npz} bytes, the device it ran on, and the step a checkpoint let the training continue from (0: from the
  * start).
  */
-public record TrialOutcome(TrialSettings settings, int channels, TrialStatus status, long divergedAtStep,
-                           long steps, double finalLoss, Measures measures, List<CurvePoint> curve,
-                           Timings timings, List<TrialImage> images, List<UpscaleScore> upscale, byte[] weightsNpz,
-                           String device, long resumedFromStep) {
+public record TrialOutcome(
+        TrialSettings settings,
+        int channels,
+        TrialStatus status,
+        long divergedAtStep,
+        long steps,
+        double finalLoss,
+        Measures measures,
+        List<CurvePoint> curve,
+        Timings timings,
+        List<TrialImage> images,
+        List<UpscaleScore> upscale,
+        byte[] weightsNpz,
+        String device,
+        long resumedFromStep) {
 
     /** Seconds spent loading the image and initialising the network, training, and rendering/encoding pictures. */
-    public record Timings(double setupSeconds, double trainSeconds, double msPerStep, double renderSeconds) {
-    }
+    public record Timings(double setupSeconds, double trainSeconds, double msPerStep, double renderSeconds) {}
 }

@@ -22,8 +22,9 @@ import org.sirensweep.train.TrainingConfig;
  * @param rungs         the epochs before the last where successive halving compares this trial with others (empty
  *                      without early stopping): the curve has a sample at each, and the trial may stop at one
  */
-public record TrialSettings(Map<Setting, Object> values, int curveInterval, List<Integer> renderSizes,
-                            List<Integer> rungs) implements java.io.Serializable {
+public record TrialSettings(
+        Map<Setting, Object> values, int curveInterval, List<Integer> renderSizes, List<Integer> rungs)
+        implements java.io.Serializable {
 
     /** Injected fault: every attempt throws. */
     public static final String FAULT_ALWAYS = "always";
@@ -50,21 +51,22 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
         int batchSize = (Integer) values.get(Setting.BATCH_SIZE);
         int epochs = (Integer) values.get(Setting.EPOCHS);
         if (batchSize > (long) resolution * resolution) {
-            throw new IllegalArgumentException("batch size " + batchSize + " is larger than the " + resolution * resolution
-                    + " pixels of a " + resolution + "x" + resolution + " image");
+            throw new IllegalArgumentException("batch size " + batchSize + " is larger than the "
+                    + resolution * resolution + " pixels of a " + resolution + "x" + resolution + " image");
         }
         renderSizes = List.copyOf(renderSizes);
         for (int size : renderSizes) {
             if (size < 1 || size > MAX_RENDER_SIZE) {
-                throw new IllegalArgumentException("render size must be between 1 and " + MAX_RENDER_SIZE + ", got " + size
-                        + " (a fixed limit: an " + MAX_RENDER_SIZE + "² render's planes already take 3 GB of heap)");
+                throw new IllegalArgumentException("render size must be between 1 and " + MAX_RENDER_SIZE + ", got "
+                        + size + " (a fixed limit: an " + MAX_RENDER_SIZE
+                        + "² render's planes already take 3 GB of heap)");
             }
         }
         rungs = List.copyOf(rungs);
         for (int i = 0; i < rungs.size(); i++) {
             if (rungs.get(i) < 1 || rungs.get(i) >= epochs || (i > 0 && rungs.get(i) <= rungs.get(i - 1))) {
-                throw new IllegalArgumentException("rungs must rise from 1 to below the " + epochs + " epochs, got "
-                        + rungs);
+                throw new IllegalArgumentException(
+                        "rungs must rise from 1 to below the " + epochs + " epochs, got " + rungs);
             }
         }
         // Each setting's own rules are its declaration's (Setting#check, above); these are the rules between them:
@@ -72,8 +74,8 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
         if (curveInterval < 1) {
             throw new IllegalArgumentException("curve interval must be at least 1 epoch, got " + curveInterval);
         }
-        SirenConfig.forImage(1, (Integer) values.get(Setting.WIDTH), (Integer) values.get(Setting.DEPTH),
-                (Double) values.get(Setting.OMEGA0));
+        SirenConfig.forImage(1, (Integer) values.get(Setting.WIDTH), (Integer) values.get(Setting.DEPTH), (Double)
+                values.get(Setting.OMEGA0));
     }
 
     /**
@@ -169,7 +171,8 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
 
     /** The derivative targets' factors: Siren-Jax's, or carried from {@code targetResolution} to this resolution. */
     public TargetScales targetScales() {
-        return targetResolution() == null ? TargetScales.SIREN_JAX
+        return targetResolution() == null
+                ? TargetScales.SIREN_JAX
                 : TargetScales.forResolution(resolution(), targetResolution());
     }
 
@@ -184,8 +187,16 @@ public record TrialSettings(Map<Setting, Object> values, int curveInterval, List
     }
 
     public TrainingConfig trainingConfig() {
-        return new TrainingConfig(supervision(), epochs(), batchSize(), shuffle(), learningRate(), seed(),
-                curveInterval, targetScales(), rungs);
+        return new TrainingConfig(
+                supervision(),
+                epochs(),
+                batchSize(),
+                shuffle(),
+                learningRate(),
+                seed(),
+                curveInterval,
+                targetScales(),
+                rungs);
     }
 
     public SirenConfig sirenConfig(int channels) {

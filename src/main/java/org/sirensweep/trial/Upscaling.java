@@ -17,11 +17,10 @@ import org.sirensweep.train.Rendering;
  * image at that size, next to interpolations of the training image (Pillow's nearest, bilinear and bicubic).
  */
 final class Upscaling {
-    static final List<ResampleFilter> BASELINES = List.of(ResampleFilter.NEAREST, ResampleFilter.BILINEAR,
-            ResampleFilter.BICUBIC);
+    static final List<ResampleFilter> BASELINES =
+            List.of(ResampleFilter.NEAREST, ResampleFilter.BILINEAR, ResampleFilter.BICUBIC);
 
-    private Upscaling() {
-    }
+    private Upscaling() {}
 
     /**
      * The original at {@code size}²: the original itself at its own size, else its Lanczos downsample (the
@@ -38,15 +37,20 @@ final class Upscaling {
     }
 
     /** Scores of the network's rendering and of each interpolation baseline against {@code reference}. */
-    static List<UpscaleScore> scores(Rendering network, Evaluation.Affine affine, HarmonicFit harmonic,
-                                     PixelImage training, PixelImage reference) {
+    static List<UpscaleScore> scores(
+            Rendering network,
+            Evaluation.Affine affine,
+            HarmonicFit harmonic,
+            PixelImage training,
+            PixelImage reference) {
         int size = reference.width();
         List<UpscaleScore> scores = new ArrayList<>();
         scores.add(score(size, "network", network.valueImage(), reference));
         scores.add(score(size, "network-affine", network.valueImage(affine), reference));
         scores.add(score(size, "network-harmonic", harmonic.apply(network), reference));
         for (ResampleFilter filter : BASELINES) {
-            scores.add(score(size, filter.name().toLowerCase(Locale.ROOT), baseline(training, size, filter), reference));
+            scores.add(
+                    score(size, filter.name().toLowerCase(Locale.ROOT), baseline(training, size, filter), reference));
         }
         return scores;
     }

@@ -32,6 +32,7 @@ import org.sirensweep.cuda.FakeCuda;
 class GpuCheckKitIT {
     @TempDir
     static Path work;
+
     private static Path kit;
 
     @BeforeAll
@@ -46,13 +47,17 @@ class GpuCheckKitIT {
     void withoutCudaEveryPhaseSaysWhyInOneLineAndTheRunEnds() throws Exception {
         Path out = work.resolve("out-no-cuda");
         long start = System.nanoTime();
-        Result result = run(List.of("bash", kit.resolve("gpu-check.sh").toString(), "run"), work,
-                Map.of("OUT", out.toString()), 120);
+        Result result = run(
+                List.of("bash", kit.resolve("gpu-check.sh").toString(), "run"),
+                work,
+                Map.of("OUT", out.toString()),
+                120);
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(seconds < 120, seconds + " s");
         assertEquals(1, result.code, "a check that could not run is not a pass:\n" + result.output);
         Map<String, JsonNode> phases = phases(out);
-        assertEquals(List.of("libraries", "correctness", "trial", "speed", "jax-speed", "packs", "jax-packs"),
+        assertEquals(
+                List.of("libraries", "correctness", "trial", "speed", "jax-speed", "packs", "jax-packs"),
                 List.copyOf(phases.keySet()));
         for (Map.Entry<String, JsonNode> phase : phases.entrySet()) {
             assertEquals("cannot run", phase.getValue().get("status").asText(), phase.toString());
@@ -72,8 +77,17 @@ class GpuCheckKitIT {
     @Test
     void overTheStandInCudaEverySirenSweepPhasePasses() throws Exception {
         Path out = work.resolve("out-stand-in");
-        Result result = run(List.of("bash", kit.resolve("gpu-check.sh").toString(), "run"), work, Map.of("OUT",
-                out.toString(), "GPU_CHECK_CASES", "small", "SIREN_SWEEP_CUDA_LIBS", FakeCuda.folderForIt()), 120);
+        Result result = run(
+                List.of("bash", kit.resolve("gpu-check.sh").toString(), "run"),
+                work,
+                Map.of(
+                        "OUT",
+                        out.toString(),
+                        "GPU_CHECK_CASES",
+                        "small",
+                        "SIREN_SWEEP_CUDA_LIBS",
+                        FakeCuda.folderForIt()),
+                120);
         Map<String, JsonNode> phases = phases(out);
         for (String phase : List.of("libraries", "correctness", "trial", "speed", "packs")) {
             assertEquals("ok", phases.get(phase).get("status").asText(), phase + ":\n" + result.output);
@@ -96,13 +110,13 @@ class GpuCheckKitIT {
         return phases;
     }
 
-    private record Result(int code, String output) {
-    }
+    private record Result(int code, String output) {}
 
     /** Runs {@code command} in {@code folder} without SIREN_SWEEP_CUDA_LIBS unless given: its exit code and output. */
     private static Result run(List<String> command, Path folder, Map<String, String> environment, int seconds)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(folder.toFile())
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
+                .directory(folder.toFile())
                 .redirectErrorStream(true);
         builder.environment().remove("SIREN_SWEEP_CUDA_LIBS");
         builder.environment().remove("GPU_CHECK_CASES");

@@ -29,6 +29,7 @@ import org.sirensweep.cuda.FakeCuda;
 class GpuCheckTest {
     @TempDir
     static Path kitFolder;
+
     private static GpuCheck.Kit kit;
 
     @BeforeAll
@@ -49,17 +50,20 @@ class GpuCheckTest {
 
     @Test
     void theRecordedReferencesHoldEveryCaseAndAgreeEarly() throws Exception {
-        Map<String, Map<Integer, Double>> skylake = GpuCheck.reference(Files.readString(
-                Path.of("benchmarks/gpu-reference.json")));
-        Map<String, Map<Integer, Double>> haswell = GpuCheck.reference(Files.readString(
-                Path.of("benchmarks/gpu-reference-haswell.json")));
+        Map<String, Map<Integer, Double>> skylake =
+                GpuCheck.reference(Files.readString(Path.of("benchmarks/gpu-reference.json")));
+        Map<String, Map<Integer, Double>> haswell =
+                GpuCheck.reference(Files.readString(Path.of("benchmarks/gpu-reference-haswell.json")));
         assertEquals(List.of("vanilla", "gradient", "laplacian"), List.copyOf(skylake.keySet()));
         for (String supervision : skylake.keySet()) {
             Map<Integer, Double> a = skylake.get(supervision);
-            assertEquals(List.of(1, 2, 5, 10, 20, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500),
-                    List.copyOf(a.keySet()), supervision);
+            assertEquals(
+                    List.of(1, 2, 5, 10, 20, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500),
+                    List.copyOf(a.keySet()),
+                    supervision);
             for (int epoch : a.keySet()) {
-                double difference = Math.abs(a.get(epoch) - haswell.get(supervision).get(epoch)) / a.get(epoch);
+                double difference =
+                        Math.abs(a.get(epoch) - haswell.get(supervision).get(epoch)) / a.get(epoch);
                 if (epoch <= GpuCheck.EARLY_EPOCHS) {
                     assertTrue(difference < 1e-5, supervision + " at epoch " + epoch + ": " + difference);
                 }
@@ -73,9 +77,28 @@ class GpuCheckTest {
         for (String phase : List.of("correctness", "trial", "speed", "packs")) {
             assertEquals(0, run(phase, lines), phase);
         }
-        assertEquals(List.of("correctness", "correctness", "correctness", "correctness", "correctness", "correctness",
-                "trial", "speed", "speed", "speed", "speed", "speed", "speed", "pack", "pack", "pack", "pack", "pack",
-                "pack"), lines.stream().map(l -> l.get("case").asText()).toList());
+        assertEquals(
+                List.of(
+                        "correctness",
+                        "correctness",
+                        "correctness",
+                        "correctness",
+                        "correctness",
+                        "correctness",
+                        "trial",
+                        "speed",
+                        "speed",
+                        "speed",
+                        "speed",
+                        "speed",
+                        "speed",
+                        "pack",
+                        "pack",
+                        "pack",
+                        "pack",
+                        "pack",
+                        "pack"),
+                lines.stream().map(l -> l.get("case").asText()).toList());
         for (JsonNode line : lines) {
             switch (line.get("case").asText()) {
                 case "correctness" -> {
@@ -90,8 +113,11 @@ class GpuCheckTest {
                     assertTrue(line.get("pass").asBoolean(), line.toString());
                     assertEquals(0, line.get("values_max_difference").asDouble(), line.toString());
                     assertEquals("cuda:0", line.get("device").asText());
-                    assertEquals(1 + 5 + 6, line.get("pictures").size(), "the target; value, its two fits, gradient "
-                            + "and Laplacian at each size; the bicubic upscale: " + line);
+                    assertEquals(
+                            1 + 5 + 6,
+                            line.get("pictures").size(),
+                            "the target; value, its two fits, gradient "
+                                    + "and Laplacian at each size; the bicubic upscale: " + line);
                 }
                 default -> assertTrue(line.get("ms_per_step").asDouble() > 0, line.toString());
             }
@@ -106,7 +132,9 @@ class GpuCheckTest {
         assertEquals(0, run("correctness", lines));
         assertEquals(0, run("trial", lines));
         assertTrue(lines.get(4).get("max_difference").asDouble() > 0, "the check sees the other rounding");
-        assertTrue(lines.get(6).get("values_max_difference").asDouble() > 0, lines.get(6).toString());
+        assertTrue(
+                lines.get(6).get("values_max_difference").asDouble() > 0,
+                lines.get(6).toString());
 
         Path wrong = kit.losses(GpuCheck.SMALL);
         String recorded = Files.readString(wrong);
@@ -122,7 +150,12 @@ class GpuCheckTest {
 
     private static int run(String phase, List<JsonNode> lines) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int status = GpuCheck.run(phase, kit, GpuCheck.SMALL, Map.of(), (tf32, graphs) -> open(graphs),
+        int status = GpuCheck.run(
+                phase,
+                kit,
+                GpuCheck.SMALL,
+                Map.of(),
+                (tf32, graphs) -> open(graphs),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         for (String line : printed.toString(StandardCharsets.UTF_8).split("\n")) {
             lines.add(new ObjectMapper().readTree(line));
@@ -137,7 +170,9 @@ class GpuCheckTest {
 
     private static List<Integer> epochs(JsonNode correctness) {
         List<Integer> epochs = new ArrayList<>();
-        correctness.get("epoch_cpu_cpu2_gpu").forEach(row -> epochs.add(row.get(0).asInt()));
+        correctness
+                .get("epoch_cpu_cpu2_gpu")
+                .forEach(row -> epochs.add(row.get(0).asInt()));
         return epochs;
     }
 }

@@ -30,8 +30,7 @@ class CommandErrorsTest {
         }
     }
 
-    private record Result(int exit, String err) {
-    }
+    private record Result(int exit, String err) {}
 
     private static Result run(String... args) {
         CommandLine cli = SirenSweep.commandLine();
@@ -46,7 +45,9 @@ class CommandErrorsTest {
     void anUnknownCommandNamesTheProgramOnce() {
         Result r = run("bogus");
         assertEquals(SirenSweep.BAD_INPUT, r.exit());
-        assertEquals("siren-sweep: Unmatched argument at index 0: 'bogus' (see --help)", r.err().trim());
+        assertEquals(
+                "siren-sweep: Unmatched argument at index 0: 'bogus' (see --help)",
+                r.err().trim());
     }
 
     @Test
@@ -55,8 +56,10 @@ class CommandErrorsTest {
         assertEquals(SirenSweep.FAILED, r.exit());
         String line = r.err().trim();
         assertFalse(line.contains("\n"), line);
-        assertEquals("siren-sweep failing: permission denied: /data/runs/x.parquet (stack trace: "
-                + SirenSweep.errorLog() + ")", line);
+        assertEquals(
+                "siren-sweep failing: permission denied: /data/runs/x.parquet (stack trace: " + SirenSweep.errorLog()
+                        + ")",
+                line);
         assertTrue(Files.readString(SirenSweep.errorLog()).contains("at org.sirensweep.cli.CommandErrorsTest$Failing"));
 
         Result verbose = run("failing", "--verbose");
@@ -67,9 +70,10 @@ class CommandErrorsTest {
     @Test
     void errorsReadAsWords() {
         assertEquals("no such file or folder: /a/b", SirenSweep.describe(new NoSuchFileException("/a/b")));
-        assertEquals("IllegalStateException: the master went away (IOException: connection reset)",
-                SirenSweep.describe(new IllegalStateException("the master went away",
-                        new java.io.IOException("connection reset"))));
+        assertEquals(
+                "IllegalStateException: the master went away (IOException: connection reset)",
+                SirenSweep.describe(new IllegalStateException(
+                        "the master went away", new java.io.IOException("connection reset"))));
         assertEquals("IllegalStateException: two lines", SirenSweep.describe(new IllegalStateException("two\nlines")));
     }
 }

@@ -27,7 +27,8 @@ class RunBadInputTest {
     @TempDir
     Path dir;
 
-    private static final String GOOD = """
+    private static final String GOOD =
+            """
             name: good
             settings: {image: CAMERA, resolution: 16, width: 8, depth: 1, epochs: 1}
             grid: {seed: [0, 1, 2]}
@@ -41,30 +42,34 @@ class RunBadInputTest {
     @MethodSource("badFiles")
     void everyBadSweepFileIsRefusedBeforeAnythingIsWritten(List<String> testCase) throws Exception {
         Path file = SweepFileTest.writeCase(dir, testCase);
-        assertRefused(List.of("run", file.toString(), "--output", dir.resolve("out").toString(), "--max-trials", "20"),
-                testCase.get(2), testCase.get(0));
+        assertRefused(
+                List.of("run", file.toString(), "--output", dir.resolve("out").toString(), "--max-trials", "20"),
+                testCase.get(2),
+                testCase.get(0));
     }
 
     @ParameterizedTest(name = "arguments: {0}")
-    @CsvSource(delimiter = '|', value = {
-        "output is a file            | --output @/afile                   | is a file, not a dataset folder",
-        "output under a file         | --output @/afile/sub               | cannot be created or written",
-        "output not writable         | --output /proc/siren-sweep-test    | cannot be created or written",
-        "output of another sweep     | --output @/other                   | holds the results of sweep 'other'",
-        "output not a dataset        | --output @/plain                   | holds Parquet files but no _sweep.json",
-        "output in an unknown store  | --output nosuch://bucket/runs      | --output nosuch://bucket/runs: no file system for scheme 'nosuch'",
-        "output on an unknown host   | --output hdfs://nonamenode:8020/runs | --output hdfs://nonamenode:8020/runs cannot be reached: UnknownHostException: nonamenode",
-        "zero max trials             | --max-trials 0                     | --max-trials must be at least 1",
-        "grid above max trials       | --max-trials 2                     | expands to 3 trials, more than the limit of 2",
-        "not a master URL            | --master localhost                 | --master: 'localhost' is not a Spark master URL",
-        "bad local master            | --master local[two]                | is not a Spark master URL",
-        "unreachable master          | --master spark://127.0.0.1:1       | --master: cannot reach the Spark master spark://127.0.0.1:1 (127.0.0.1:1: Connection refused)",
-        "unknown option              | --epochs 3                         | Unknown options: '--epochs'",
-        "max trials not a number     | --max-trials many                  | 'many'",
-        "trial beyond the memory     | --max-trial-memory 1m              | of training buffers, more than the 1.0 MB an executor has (--max-trial-memory 1m); use a smaller width",
-        "memory not a size           | --max-trial-memory lots            | --max-trial-memory: 'lots' is not a memory size",
-        "negative checkpoint minutes | --checkpoint-minutes -1            | --checkpoint-minutes must be between 0 (none) and 10080",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "output is a file            | --output @/afile                   | is a file, not a dataset folder",
+                "output under a file         | --output @/afile/sub               | cannot be created or written",
+                "output not writable         | --output /proc/siren-sweep-test    | cannot be created or written",
+                "output of another sweep     | --output @/other                   | holds the results of sweep 'other'",
+                "output not a dataset        | --output @/plain                   | holds Parquet files but no _sweep.json",
+                "output in an unknown store  | --output nosuch://bucket/runs      | --output nosuch://bucket/runs: no file system for scheme 'nosuch'",
+                "output on an unknown host   | --output hdfs://nonamenode:8020/runs | --output hdfs://nonamenode:8020/runs cannot be reached: UnknownHostException: nonamenode",
+                "zero max trials             | --max-trials 0                     | --max-trials must be at least 1",
+                "grid above max trials       | --max-trials 2                     | expands to 3 trials, more than the limit of 2",
+                "not a master URL            | --master localhost                 | --master: 'localhost' is not a Spark master URL",
+                "bad local master            | --master local[two]                | is not a Spark master URL",
+                "unreachable master          | --master spark://127.0.0.1:1       | --master: cannot reach the Spark master spark://127.0.0.1:1 (127.0.0.1:1: Connection refused)",
+                "unknown option              | --epochs 3                         | Unknown options: '--epochs'",
+                "max trials not a number     | --max-trials many                  | 'many'",
+                "trial beyond the memory     | --max-trial-memory 1m              | of training buffers, more than the 1.0 MB an executor has (--max-trial-memory 1m); use a smaller width",
+                "memory not a size           | --max-trial-memory lots            | --max-trial-memory: 'lots' is not a memory size",
+                "negative checkpoint minutes | --checkpoint-minutes -1            | --checkpoint-minutes must be between 0 (none) and 10080",
+            })
     void badArgumentsAreRefusedBeforeAnythingIsWritten(String name, String args, String expected) throws Exception {
         Path sweep = dir.resolve("good.yaml");
         Files.writeString(sweep, GOOD);
@@ -73,7 +78,8 @@ class RunBadInputTest {
         Files.writeString(dir.resolve("other/_sweep.json"), "{\"sweep\": \"other\"}");
         Files.createDirectories(dir.resolve("plain"));
         Files.writeString(dir.resolve("plain/data.parquet"), "someone else's");
-        List<String> argv = new ArrayList<>(List.of("run", sweep.toString(), "--output", dir.resolve("out").toString()));
+        List<String> argv = new ArrayList<>(
+                List.of("run", sweep.toString(), "--output", dir.resolve("out").toString()));
         String[] extra = args.replace("@", dir.toString()).trim().split("\\s+");
         for (int i = 0; i < extra.length; i += 2) {
             int at = argv.indexOf(extra[i]);
@@ -92,12 +98,21 @@ class RunBadInputTest {
         Path sweep = dir.resolve("large.yaml");
         // A 256² Laplacian trial at width 256 plans 3.1 GB; an executor of the default 1g and its 384m overhead has
         // 1.4 GB (the master is never reached: the sweep is refused first).
-        Files.writeString(sweep, GOOD.replace("resolution: 16, width: 8", "resolution: 256, width: 256, "
-                + "supervision: laplacian"));
+        Files.writeString(
+                sweep,
+                GOOD.replace("resolution: 16, width: 8", "resolution: 256, width: 256, " + "supervision: laplacian"));
         long start = System.nanoTime();
-        assertRefused(List.of("run", sweep.toString(), "--output", dir.resolve("out").toString(), "--master",
-                "spark://127.0.0.1:1"), "an executor has (spark.executor.memory 1g + memoryOverhead 384m, which the "
-                + "job's configuration can raise)", "large trial on a cluster");
+        assertRefused(
+                List.of(
+                        "run",
+                        sweep.toString(),
+                        "--output",
+                        dir.resolve("out").toString(),
+                        "--master",
+                        "spark://127.0.0.1:1"),
+                "an executor has (spark.executor.memory 1g + memoryOverhead 384m, which the "
+                        + "job's configuration can raise)",
+                "large trial on a cluster");
         assertTrue(System.nanoTime() - start < 10e9, "refused within 10 s");
     }
 

@@ -29,6 +29,7 @@ import org.sirensweep.trial.CheckpointFile;
 class TrainReproducibilityTest {
     @TempDir
     static Path dir;
+
     private static Path crop;
 
     @BeforeAll
@@ -46,9 +47,26 @@ class TrainReproducibilityTest {
     }
 
     private static List<String> train(Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--image", crop.toString(), "--resolution", "64",
-                "--supervision", "gradient", "--epochs", "500", "--width", "64", "--depth", "3", "--lr", "1e-4",
-                "--seed", "1", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--image",
+                crop.toString(),
+                "--resolution",
+                "64",
+                "--supervision",
+                "gradient",
+                "--epochs",
+                "500",
+                "--width",
+                "64",
+                "--depth",
+                "3",
+                "--lr",
+                "1e-4",
+                "--seed",
+                "1",
+                "--out",
+                out.toString()));
         args.addAll(List.of(extra));
         return args;
     }
@@ -83,8 +101,8 @@ class TrainReproducibilityTest {
         Path cold = dir.resolve("cold");
         Process fresh = launch(train(cold, "--threads", "2", "--checkpoint-minutes", "0"), dir.resolve("cold.log"));
         Path coldOne = dir.resolve("cold-one");
-        Process freshOne = launch(train(coldOne, "--threads", "1", "--checkpoint-minutes", "0"),
-                dir.resolve("cold-one.log"));
+        Process freshOne =
+                launch(train(coldOne, "--threads", "1", "--checkpoint-minutes", "0"), dir.resolve("cold-one.log"));
         assertEquals(0, fresh.waitFor(), Files.readString(dir.resolve("cold.log")));
         assertEquals(0, freshOne.waitFor(), Files.readString(dir.resolve("cold-one.log")));
         Path warmOne = dir.resolve("warm-one");
@@ -97,30 +115,33 @@ class TrainReproducibilityTest {
         // Checkpoints every 0.3 s; kill -9 as soon as one is on disk.
         Path killed = dir.resolve("killed");
         Path checkpoint = dir.resolve(".killed" + CheckpointFile.SUFFIX);
-        Process victim = launch(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"),
-                dir.resolve("killed.log"));
+        Process victim =
+                launch(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"), dir.resolve("killed.log"));
         waitForCheckpoint(victim, checkpoint, 0, dir.resolve("killed.log"));
         victim.destroyForcibly();
         victim.waitFor();
         assertFalse(Files.exists(killed), "a killed training writes no results");
-        long firstSave = CheckpointFile.peek(Location.local(checkpoint)).orElseThrow().step();
+        long firstSave =
+                CheckpointFile.peek(Location.local(checkpoint)).orElseThrow().step();
         assertEquals(1, partialFolders(), "SIGKILL runs no clean-up: its staging folder stays, for now");
 
         // Run again and stop it with SIGTERM (as Ctrl-C does) once it has saved further: it removes the killed
         // run's staging folder and its own, and keeps its checkpoint.
-        Process stopped = launch(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"),
-                dir.resolve("stopped.log"));
+        Process stopped =
+                launch(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"), dir.resolve("stopped.log"));
         waitForCheckpoint(stopped, checkpoint, firstSave, dir.resolve("stopped.log"));
         stopped.destroy();
         stopped.waitFor();
         assertTrue(Files.readString(dir.resolve("stopped.log")).contains("continuing from the checkpoint"));
         assertEquals(0, partialFolders(), "nothing half-written is left behind");
-        long savedStep = CheckpointFile.peek(Location.local(checkpoint)).orElseThrow().step();
+        long savedStep =
+                CheckpointFile.peek(Location.local(checkpoint)).orElseThrow().step();
         assertTrue(savedStep > firstSave && savedStep < 500, "saved at steps " + firstSave + " then " + savedStep);
 
         String resumed = runHere(train(killed, "--threads", "2", "--checkpoint-minutes", "0.005"));
         assertTrue(resumed.contains("(continued from step " + savedStep + ")"), resumed);
-        JsonNode result = new ObjectMapper().readTree(killed.resolve("result.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(killed.resolve("result.json").toFile());
         assertEquals(savedStep, result.get("resumed_from_step").asLong());
         assertArrayEquals(reference, weights(killed), "killed half-way and resumed");
         assertEquals(losses(cold), losses(killed));
@@ -130,7 +151,10 @@ class TrainReproducibilityTest {
     /** Waits until {@code process} has saved a checkpoint beyond step {@code after}; fails if it ends first. */
     private static void waitForCheckpoint(Process process, Path checkpoint, long after, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (CheckpointFile.peek(Location.local(checkpoint)).map(p -> p.step() <= after).orElse(true) && process.isAlive()
+        while (CheckpointFile.peek(Location.local(checkpoint))
+                        .map(p -> p.step() <= after)
+                        .orElse(true)
+                && process.isAlive()
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -139,7 +163,8 @@ class TrainReproducibilityTest {
 
     private static long partialFolders() throws Exception {
         try (var files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(".killed.partial-")).count();
+            return files.filter(p -> p.getFileName().toString().startsWith(".killed.partial-"))
+                    .count();
         }
     }
 }

@@ -41,11 +41,13 @@ class CudaDeviceTest {
                 device.free(x);
                 device.launch("fill", items, 0L, 0L, 0f); // n = 0: the grid only
                 int maxBlocks = 32 * 4; // the fake's 4 multiprocessors
-                assertArrayEquals(new int[] {(int) Math.min((items + 255) / 256, maxBlocks), 256}, FakeCuda.lastGrid(),
+                assertArrayEquals(
+                        new int[] {(int) Math.min((items + 255) / 256, maxBlocks), 256},
+                        FakeCuda.lastGrid(),
                         items + " items");
             }
-            IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
-                    () -> device.launch("fill", 10, 10, 0L, 1f));
+            IllegalArgumentException wrongType =
+                    assertThrows(IllegalArgumentException.class, () -> device.launch("fill", 10, 10, 0L, 1f));
             assertTrue(wrongType.getMessage().contains("argument 0 (long long) must be given as Long, not Integer"));
             assertThrows(IllegalArgumentException.class, () -> device.launch("no_such_kernel", 1));
         }
@@ -77,8 +79,23 @@ class CudaDeviceTest {
             float[] batched = device.downloadFloats(dc, c.length);
             device.upload(dc, c);
             for (int p = 0; p < count; p++) { // the single-product call, one at a time
-                device.gemm(ta, tb, m, n, k, da + 4 * p * strideA, lda, 0, db, ldb, 0, true, dc + 4 * p * strideC, ldc,
-                        0, 1);
+                device.gemm(
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        da + 4 * p * strideA,
+                        lda,
+                        0,
+                        db,
+                        ldb,
+                        0,
+                        true,
+                        dc + 4 * p * strideC,
+                        ldc,
+                        0,
+                        1);
             }
             float[] single = device.downloadFloats(dc, c.length);
             for (int p = 0; p < count; p++) {
@@ -100,8 +117,9 @@ class CudaDeviceTest {
                     assertEquals(batched[at], single[at], "one call per product gives the batched bits");
                 }
             }
-            CudaException shape = assertThrows(CudaException.class, () -> device.gemm(ta, tb, m, n, k, da, 1, 0, db,
-                    ldb, 0, false, dc, ldc, 0, 1));
+            CudaException shape = assertThrows(
+                    CudaException.class,
+                    () -> device.gemm(ta, tb, m, n, k, da, 1, 0, db, ldb, 0, false, dc, ldc, 0, 1));
             assertEquals("cublasSgemm_v2 failed: CUBLAS_STATUS_INVALID_VALUE", shape.getMessage());
             for (long address : new long[] {da, db, dc}) {
                 device.free(address);
@@ -122,12 +140,15 @@ class CudaDeviceTest {
             // CUDA refuses an allocation while recording and invalidates the capture: the allocation's error is
             // the one reported, the end of the capture's failure rides along, and no graph is left.
             CudaException refused = assertThrows(CudaException.class, () -> device.capture(() -> device.allocate(4)));
-            assertEquals("cuMemAlloc_v2 failed: CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED (operation not permitted when "
-                    + "stream is capturing)", refused.getMessage());
+            assertEquals(
+                    "cuMemAlloc_v2 failed: CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED (operation not permitted when "
+                            + "stream is capturing)",
+                    refused.getMessage());
             assertTrue(refused.getSuppressed()[0].getMessage().contains("CUDA_ERROR_STREAM_CAPTURE_INVALIDATED"));
             // A mistake of ours inside a recording (a wrong argument) leaves CUDA's capture valid: it ends, and its
             // graph is destroyed.
-            assertThrows(IllegalArgumentException.class, () -> device.capture(() -> device.launch("fill", 1, 1, x, 0f)));
+            assertThrows(
+                    IllegalArgumentException.class, () -> device.capture(() -> device.launch("fill", 1, 1, x, 0f)));
             Device.Graph again = device.capture(() -> device.launch("fill", 16, 16L, x, 4f));
             again.launch();
             assertEquals(4f, device.downloadFloats(x, 16)[0], "the device records again after both");
@@ -159,13 +180,13 @@ class CudaDeviceTest {
     }
 
     @ParameterizedTest(name = "{0} fails")
-    @ValueSource(strings = {"cuModuleLoadData", "cuStreamCreate", "cuMemAlloc_v2", "cublasCreate_v2",
-        "cublasSetMathMode"})
+    @ValueSource(
+            strings = {"cuModuleLoadData", "cuStreamCreate", "cuMemAlloc_v2", "cublasCreate_v2", "cublasSetMathMode"})
     void aFailedOpenLeavesNothingBehind(String call) {
         FakeCuda.reset();
         FakeCuda.failNext(call, call.startsWith("cublas") ? 7 : 2);
-        CudaException e = assertThrows(CudaException.class, () -> CudaDevice.open(FakeCuda.libraries(), 0, false,
-                true));
+        CudaException e =
+                assertThrows(CudaException.class, () -> CudaDevice.open(FakeCuda.libraries(), 0, false, true));
         assertTrue(e.getMessage().startsWith(call + " failed: "), e.getMessage());
     }
 
@@ -179,17 +200,20 @@ class CudaDeviceTest {
             assertTrue(three.describe().contains("GPU 3, sm_90, PCI 0000:7f:00.0"), three.describe());
             assertTrue(three.describe().startsWith("Fake GPU 3"), three.describe());
         }
-        CudaUnavailableException hidden = assertThrows(CudaUnavailableException.class,
-                () -> CudaDevice.open(FakeCuda.libraries(), 2, false, true));
-        assertTrue(hidden.getMessage().startsWith("GPU 2 (PCI 0000:5d:00.0) is hidden from CUDA in this process"),
+        CudaUnavailableException hidden = assertThrows(
+                CudaUnavailableException.class, () -> CudaDevice.open(FakeCuda.libraries(), 2, false, true));
+        assertTrue(
+                hidden.getMessage().startsWith("GPU 2 (PCI 0000:5d:00.0) is hidden from CUDA in this process"),
                 hidden.getMessage());
         assertTrue(hidden.getMessage().endsWith("it can use GPUs 1, 3 (nvidia-smi's numbers)"), hidden.getMessage());
-        assertTrue(assertThrows(CudaUnavailableException.class, () -> CudaDevice.open(FakeCuda.libraries(), 7, false,
-                true)).getMessage().startsWith("GPU 7 was asked for, but this node has 4 (numbered 0..3"));
+        assertTrue(assertThrows(
+                        CudaUnavailableException.class, () -> CudaDevice.open(FakeCuda.libraries(), 7, false, true))
+                .getMessage()
+                .startsWith("GPU 7 was asked for, but this node has 4 (numbered 0..3"));
 
         // Without NVML the GPUs CUDA sees are numbered in PCI bus order.
-        CudaLibraries withoutNvml = FakeCuda.load(FakeCuda.folder("cuda-without-nvml",
-                List.of("libcuda.so.1", "libcublasLt.so.13", "libcublas.so.13"), true));
+        CudaLibraries withoutNvml = FakeCuda.load(FakeCuda.folder(
+                "cuda-without-nvml", List.of("libcuda.so.1", "libcublasLt.so.13", "libcublas.so.13"), true));
         assertEquals(List.of(0, 1), CudaDevice.gpus(withoutNvml));
         try (CudaDevice first = CudaDevice.open(withoutNvml, 0, false, true)) {
             assertTrue(first.describe().contains("PCI 0000:3b:00.0"), first.describe());

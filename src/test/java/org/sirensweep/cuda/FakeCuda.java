@@ -28,10 +28,10 @@ import org.sirensweep.TestPython;
 public final class FakeCuda {
     /** A driver for CUDA 13.0, as cuDriverGetVersion reports it. */
     public static final int CUDA_13 = 13000;
+
     private static CudaLibraries libraries;
 
-    private FakeCuda() {
-    }
+    private FakeCuda() {}
 
     /** {@link #folder()} as a string, for a process of its own to find the stand-in CUDA in. */
     public static String folderForIt() {
@@ -40,8 +40,8 @@ public final class FakeCuda {
 
     /** The fake's libraries under CUDA's sonames, with the real NVRTC: {@code target/host-kernels/cuda}. */
     static synchronized Path folder() {
-        return folder("cuda", List.of("libcuda.so.1", "libcublasLt.so.13", "libcublas.so.13", "libnvidia-ml.so.1"),
-                true);
+        return folder(
+                "cuda", List.of("libcuda.so.1", "libcublasLt.so.13", "libcublas.so.13", "libnvidia-ml.so.1"), true);
     }
 
     /**
@@ -64,8 +64,9 @@ public final class FakeCuda {
                     link(folder.resolve("libnvrtc.so.12"), real);
                 }
                 try (Stream<Path> beside = Files.list(real.getParent())) {
-                    for (Path builtin : beside.filter(f -> f.getFileName().toString()
-                            .startsWith("libnvrtc-builtins.so.")).toList()) {
+                    for (Path builtin : beside.filter(
+                                    f -> f.getFileName().toString().startsWith("libnvrtc-builtins.so."))
+                            .toList()) {
                         link(folder.resolve(builtin.getFileName()), builtin);
                     }
                 }
@@ -85,11 +86,13 @@ public final class FakeCuda {
 
     /** CUDA 13's NVRTC from the tests' Python environment (src/test/python/requirements.txt installs it). */
     static Path realNvrtc() throws IOException {
-        Path venv = Path.of(TestPython.executable()).toAbsolutePath().getParent().getParent();
+        Path venv =
+                Path.of(TestPython.executable()).toAbsolutePath().getParent().getParent();
         try (Stream<Path> files = Files.walk(venv.resolve("lib"))) {
-            return files.filter(f -> f.getFileName().toString().equals("libnvrtc.so.13")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no libnvrtc.so.13 in " + venv
-                            + " (src/test/python/requirements.txt installs it)"));
+            return files.filter(f -> f.getFileName().toString().equals("libnvrtc.so.13"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no libnvrtc.so.13 in " + venv + " (src/test/python/requirements.txt installs it)"));
         }
     }
 
@@ -123,7 +126,9 @@ public final class FakeCuda {
             field.setAccessible(true);
             Map<?, ?> cache = (Map<?, ?>) field.get(null);
             synchronized (cache) {
-                cache.keySet().removeIf(key -> names.stream().anyMatch(name -> key.toString().startsWith(name + "{")));
+                cache.keySet()
+                        .removeIf(key ->
+                                names.stream().anyMatch(name -> key.toString().startsWith(name + "{")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

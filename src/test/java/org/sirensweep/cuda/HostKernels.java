@@ -63,13 +63,15 @@ public final class HostKernels {
 
     /** Runs kernel {@code name} with {@code arguments} (Long, Integer, Float, Double; pointers as Long addresses). */
     public void launch(String name, Object... arguments) {
-        Kernel kernel = KernelSource.KERNELS.stream().filter(k -> k.name().equals(name)).findFirst()
+        Kernel kernel = KernelSource.KERNELS.stream()
+                .filter(k -> k.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no kernel " + name));
         KernelArguments packed = KernelArguments.pack(kernel, arguments);
         Pointer function = library.getFunction("fake_kernel_named").invokePointer(new Object[] {name});
         try {
-            library.getFunction("fake_run_kernel").invokeVoid(new Object[] {function, BLOCKS, THREADS,
-                packed.pointers()});
+            library.getFunction("fake_run_kernel")
+                    .invokeVoid(new Object[] {function, BLOCKS, THREADS, packed.pointers()});
         } finally {
             Reference.reachabilityFence(packed);
         }
@@ -77,7 +79,8 @@ public final class HostKernels {
 
     /** The address of an array's first element (a view's, at its offset) in ND4J's native memory. */
     public static long address(INDArray array) {
-        return array.data().addressPointer().address() + array.offset() * array.dataType().width();
+        return array.data().addressPointer().address()
+                + array.offset() * array.dataType().width();
     }
 
     /** Compiles prelude + kernels.cu + fake-cuda.c + the kernels' wrappers into {@code folder}/kernels.so. */
@@ -103,11 +106,34 @@ public final class HostKernels {
             Files.writeString(c, source);
             Path object = folder.resolve("kernels.o");
             Path library = folder.resolve("kernels.so");
-            run(tools, List.of(tools.resolve("clang").toString(), "-x", "c", "-std=c11", "-O2", "-fPIC",
-                    "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Werror", "-Wno-unused-function", "-c",
-                    c.toString(), "-o", object.toString()));
-            run(tools, List.of(tools.resolve("lld").toString(), "-flavor", "gnu", "-shared", "-o", library.toString(),
-                    object.toString()));
+            run(
+                    tools,
+                    List.of(
+                            tools.resolve("clang").toString(),
+                            "-x",
+                            "c",
+                            "-std=c11",
+                            "-O2",
+                            "-fPIC",
+                            "-ffp-contract=off",
+                            "-fno-math-errno",
+                            "-Wall",
+                            "-Werror",
+                            "-Wno-unused-function",
+                            "-c",
+                            c.toString(),
+                            "-o",
+                            object.toString()));
+            run(
+                    tools,
+                    List.of(
+                            tools.resolve("lld").toString(),
+                            "-flavor",
+                            "gnu",
+                            "-shared",
+                            "-o",
+                            library.toString(),
+                            object.toString()));
             return library;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -123,18 +149,38 @@ public final class HostKernels {
         StringBuilder c = new StringBuilder();
         StringBuilder table = new StringBuilder();
         for (Kernel kernel : kernels) {
-            List<String> types = kernel.parameters().stream().map(Kernel.Parameter::type).toList();
+            List<String> types =
+                    kernel.parameters().stream().map(Kernel.Parameter::type).toList();
             String name = kernel.name();
-            c.append("static void (*const check_").append(name).append(")(").append(String.join(", ", types))
-                    .append(") = ").append(name).append(";\n");
-            c.append("static void call_").append(name).append("(void **a) {\n    (void) check_").append(name)
-                    .append(";\n    ").append(name).append('(');
+            c.append("static void (*const check_")
+                    .append(name)
+                    .append(")(")
+                    .append(String.join(", ", types))
+                    .append(") = ")
+                    .append(name)
+                    .append(";\n");
+            c.append("static void call_")
+                    .append(name)
+                    .append("(void **a) {\n    (void) check_")
+                    .append(name)
+                    .append(";\n    ")
+                    .append(name)
+                    .append('(');
             for (int i = 0; i < types.size(); i++) {
-                c.append(i == 0 ? "" : ", ").append("*(").append(types.get(i)).append(" *) a[").append(i)
+                c.append(i == 0 ? "" : ", ")
+                        .append("*(")
+                        .append(types.get(i))
+                        .append(" *) a[")
+                        .append(i)
                         .append(']');
             }
             c.append(");\n}\n");
-            table.append("    {\"").append(name).append("\", ").append(types.size()).append(", call_").append(name)
+            table.append("    {\"")
+                    .append(name)
+                    .append("\", ")
+                    .append(types.size())
+                    .append(", call_")
+                    .append(name)
                     .append("},\n");
         }
         return c + "const fake_kernel fake_kernels[] = {\n" + table + "};\nconst int fake_kernel_count = "

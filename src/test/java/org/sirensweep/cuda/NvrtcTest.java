@@ -30,9 +30,10 @@ class NvrtcTest {
     static void loadNvrtc() throws IOException {
         Path venv = Path.of(System.getProperty("tests.python")).getParent().getParent();
         try (Stream<Path> files = Files.walk(venv.resolve("lib"))) {
-            Path library = files.filter(f -> f.getFileName().toString().equals("libnvrtc.so.13")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no libnvrtc.so.13 in " + venv
-                            + " (src/test/python/requirements.txt installs it)"));
+            Path library = files.filter(f -> f.getFileName().toString().equals("libnvrtc.so.13"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no libnvrtc.so.13 in " + venv + " (src/test/python/requirements.txt installs it)"));
             nvrtc = new Nvrtc(NativeLibrary.getInstance(library.toString()));
         }
     }
@@ -49,8 +50,8 @@ class NvrtcTest {
     void theKernelsCompileToMachineCodeForHopperAndBlackwell() {
         byte[] elf = {0x7f, 'E', 'L', 'F'};
         for (int architecture : new int[] {90, 100}) {
-            byte[] cubin = nvrtc.compile(KernelSource.text(), "kernels.cu", new Nvrtc.Target(architecture, true),
-                    KernelSource.OPTIONS);
+            byte[] cubin = nvrtc.compile(
+                    KernelSource.text(), "kernels.cu", new Nvrtc.Target(architecture, true), KernelSource.OPTIONS);
             assertArrayEquals(elf, Arrays.copyOf(cubin, 4), "sm_" + architecture + " gives an ELF image");
         }
     }
@@ -69,9 +70,13 @@ class NvrtcTest {
 
     @Test
     void aCompileErrorIsOneLineWithNvrtcsLog() {
-        CudaException e = assertThrows(CudaException.class, () -> nvrtc.compile(KernelSource.PRELUDE
-                + "KERNEL broken(float* x) { x[0] = undefined_name; }", "broken.cu", new Nvrtc.Target(90, false),
-                KernelSource.OPTIONS));
+        CudaException e = assertThrows(
+                CudaException.class,
+                () -> nvrtc.compile(
+                        KernelSource.PRELUDE + "KERNEL broken(float* x) { x[0] = undefined_name; }",
+                        "broken.cu",
+                        new Nvrtc.Target(90, false),
+                        KernelSource.OPTIONS));
         assertTrue(e.getMessage().startsWith("NVRTC could not compile broken.cu ("), e.getMessage());
         assertTrue(e.getMessage().contains("undefined_name"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());

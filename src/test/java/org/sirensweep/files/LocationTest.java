@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LocationTest {
     @TempDir
     static Path servers;
+
     private static HdfsServer hdfs;
     private static S3Server s3;
 
@@ -52,8 +53,7 @@ class LocationTest {
         return switch (store) {
             case "local" -> Location.local(servers.resolve("local").resolve(name));
             case "hdfs" -> Location.of(hdfs.uri() + "/runs/" + name, FileSettings.NONE);
-            default -> Location.of("s3a://" + S3Server.BUCKET + "/runs/" + name,
-                    FileSettings.NONE.with(s3.settings()));
+            default -> Location.of("s3a://" + S3Server.BUCKET + "/runs/" + name, FileSettings.NONE.with(s3.settings()));
         };
     }
 
@@ -74,7 +74,9 @@ class LocationTest {
         assertTrue(folder.isFolder());
         assertTrue(row.isFile());
         assertEquals(14, row.length());
-        assertEquals(List.of("a.parquet"), folder.files().stream().map(Location.Entry::name).toList(),
+        assertEquals(
+                List.of("a.parquet"),
+                folder.files().stream().map(Location.Entry::name).toList(),
                 "no staging file is left, and folders are not files");
         assertEquals(14, folder.files().get(0).length());
 
@@ -114,9 +116,12 @@ class LocationTest {
         assertEquals("s3a://bucket/runs", s3a.parent().toString());
         assertEquals("x", s3a.name());
         assertTrue(s3a.localPath().isEmpty());
-        assertEquals("s3a://bucket/", Location.of("s3a://bucket", FileSettings.NONE).toString());
+        assertEquals(
+                "s3a://bucket/", Location.of("s3a://bucket", FileSettings.NONE).toString());
         Location odd = Location.of("runs/with space/ünï#1", FileSettings.NONE).resolve("a b%.parquet");
-        assertEquals(Path.of("runs/with space/ünï#1/a b%.parquet").toAbsolutePath(), odd.localPath().orElseThrow());
+        assertEquals(
+                Path.of("runs/with space/ünï#1/a b%.parquet").toAbsolutePath(),
+                odd.localPath().orElseThrow());
         assertEquals("a b%.parquet", odd.name());
     }
 
@@ -129,16 +134,19 @@ class LocationTest {
 
     @Test
     void anUnknownSchemeIsNamedInOneLine() {
-        IOException e = assertThrows(IOException.class,
+        IOException e = assertThrows(
+                IOException.class,
                 () -> Location.of("nosuch://bucket/runs", FileSettings.NONE).checkScheme());
-        assertEquals("no file system for scheme 'nosuch': no connector on the classpath serves it (hadoop-aws "
-                + "serves s3a://)", e.getMessage());
+        assertEquals(
+                "no file system for scheme 'nosuch': no connector on the classpath serves it (hadoop-aws "
+                        + "serves s3a://)",
+                e.getMessage());
     }
 
     @Test
     void settingsComeFromSparkHadoopKeysOnly() {
-        FileSettings settings = FileSettings.fromSpark(java.util.Map.of("spark.hadoop.fs.s3a.endpoint", "http://x",
-                "spark.executor.cores", "2"));
+        FileSettings settings = FileSettings.fromSpark(
+                java.util.Map.of("spark.hadoop.fs.s3a.endpoint", "http://x", "spark.executor.cores", "2"));
         assertEquals(java.util.Map.of("fs.s3a.endpoint", "http://x"), settings.hadoop());
     }
 }

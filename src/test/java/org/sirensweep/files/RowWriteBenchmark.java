@@ -18,14 +18,14 @@ import org.sirensweep.cli.CliRun;
 public final class RowWriteBenchmark {
     private static final int REPEATS = 15;
 
-    private RowWriteBenchmark() {
-    }
+    private RowWriteBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         Path sweep = Path.of(args[0]);
         Path work = Files.createDirectories(Path.of(args[1]));
-        try (S3Server s3 = S3Server.start(work.resolve("s3")); HdfsServer hdfs = HdfsServer.start(work.resolve("hdfs"))) {
+        try (S3Server s3 = S3Server.start(work.resolve("s3"));
+                HdfsServer hdfs = HdfsServer.start(work.resolve("hdfs"))) {
             FileSettings toS3 = FileSettings.NONE.with(s3.settings());
             Path local = work.resolve("local-run");
             String remote = "s3a://" + S3Server.BUCKET + "/quickstart-" + UUID.randomUUID();
@@ -33,13 +33,16 @@ public final class RowWriteBenchmark {
             double localSeconds = run(sweep, local.toString(), List.of());
             double s3Seconds = run(sweep, remote, s3.confArguments());
             double againSeconds = run(sweep, work.resolve("local-again").toString(), List.of());
-            out.printf("the sweep run, local[2]: %.1f s into a local folder, %.1f s into S3, %.1f s into a local "
-                    + "folder again (S3 %+.1f %% against the mean of the local runs)%n", localSeconds, s3Seconds,
-                    againSeconds, 100 * (s3Seconds / ((localSeconds + againSeconds) / 2) - 1));
+            out.printf(
+                    "the sweep run, local[2]: %.1f s into a local folder, %.1f s into S3, %.1f s into a local "
+                            + "folder again (S3 %+.1f %% against the mean of the local runs)%n",
+                    localSeconds, s3Seconds, againSeconds, 100 * (s3Seconds / ((localSeconds + againSeconds) / 2) - 1));
 
             List<Path> rows;
             try (var list = Files.list(local)) {
-                rows = list.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+                rows = list.filter(p -> p.toString().endsWith(".parquet"))
+                        .sorted()
+                        .toList();
             }
             Location localFolder = Location.local(work.resolve("rows-local"));
             Location hdfsFolder = Location.of(hdfs.uri() + "/rows", FileSettings.NONE);
@@ -65,21 +68,28 @@ public final class RowWriteBenchmark {
                     ms[f] = times[f][REPEATS / 2];
                     sums[f] += ms[f];
                 }
-                out.printf("row %s (%.2f MB): local %.1f ms, HDFS %.1f ms, S3 %.1f ms%n", row.getFileName(),
-                        content.length / 1e6, ms[0], ms[1], ms[2]);
+                out.printf(
+                        "row %s (%.2f MB): local %.1f ms, HDFS %.1f ms, S3 %.1f ms%n",
+                        row.getFileName(), content.length / 1e6, ms[0], ms[1], ms[2]);
             }
-            out.printf("per row, mean of %d (%.2f MB each): local %.1f ms, HDFS %.1f ms, S3 %.1f ms; S3 adds %.1f ms, "
-                    + "%.3f %% of a quickstart trial's %.1f s (the run's wall time over its %d trials, 2 at once)%n",
-                    rows.size(), bytes / 1e6 / rows.size(), sums[0] / rows.size(), sums[1] / rows.size(),
-                    sums[2] / rows.size(), (sums[2] - sums[0]) / rows.size(),
+            out.printf(
+                    "per row, mean of %d (%.2f MB each): local %.1f ms, HDFS %.1f ms, S3 %.1f ms; S3 adds %.1f ms, "
+                            + "%.3f %% of a quickstart trial's %.1f s (the run's wall time over its %d trials, 2 at once)%n",
+                    rows.size(),
+                    bytes / 1e6 / rows.size(),
+                    sums[0] / rows.size(),
+                    sums[1] / rows.size(),
+                    sums[2] / rows.size(),
+                    (sums[2] - sums[0]) / rows.size(),
                     100 * (sums[2] - sums[0]) / rows.size() / 1e3 / (localSeconds * 2 / rows.size()),
-                    localSeconds * 2 / rows.size(), rows.size());
+                    localSeconds * 2 / rows.size(),
+                    rows.size());
         }
     }
 
     private static double run(Path sweep, String output, List<String> conf) {
-        List<String> args = new ArrayList<>(List.of("run", sweep.toString(), "--output", output, "--master",
-                "local[2]"));
+        List<String> args =
+                new ArrayList<>(List.of("run", sweep.toString(), "--output", output, "--master", "local[2]"));
         args.addAll(conf);
         long start = System.nanoTime();
         CliRun run = CliRun.here(args.toArray(String[]::new));

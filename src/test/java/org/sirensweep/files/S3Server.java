@@ -45,17 +45,28 @@ public final class S3Server implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path properties = folder.resolve("s3proxy.properties");
-        Files.writeString(properties, String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + IDENTITY,
-                "s3proxy.credential=" + CREDENTIAL,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + store) + "\n");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(folder.resolve("s3proxy.log").toFile()).start();
+        Files.writeString(
+                properties,
+                String.join(
+                                "\n",
+                                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                                "s3proxy.authorization=aws-v2-or-v4",
+                                "s3proxy.identity=" + IDENTITY,
+                                "s3proxy.credential=" + CREDENTIAL,
+                                "jclouds.provider=filesystem",
+                                "jclouds.filesystem.basedir=" + store)
+                        + "\n");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--properties",
+                properties.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(folder.resolve("s3proxy.log").toFile())
+                .start();
         S3Server server = new S3Server(process, port, store);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!server.answers()) {
@@ -87,8 +98,7 @@ public final class S3Server implements AutoCloseable {
         s.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
         s.put("spark.hadoop.fs.s3a.access.key", IDENTITY);
         s.put("spark.hadoop.fs.s3a.secret.key", CREDENTIAL);
-        s.put("spark.hadoop.fs.s3a.aws.credentials.provider",
-                "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        s.put("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
         return s;
     }
 

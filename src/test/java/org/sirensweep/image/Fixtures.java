@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Reference outputs of scipy and Pillow, made by src/test/python/make_fixtures.py. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static JsonNode json(String name) throws IOException {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {

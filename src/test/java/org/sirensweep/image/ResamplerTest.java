@@ -17,10 +17,12 @@ class ResamplerTest {
         double[] levels = Fixtures.plane(fixture.get("input"), dims);
         PixelImage input = gray(levels, dims[0], dims[1]);
         for (JsonNode c : fixture.get("cases")) {
-            ResampleFilter filter = ResampleFilter.valueOf(c.get("filter").asText().toUpperCase(Locale.ROOT));
+            ResampleFilter filter =
+                    ResampleFilter.valueOf(c.get("filter").asText().toUpperCase(Locale.ROOT));
             int[] outDims = new int[2];
             double[] expected = Fixtures.plane(c.get("output"), outDims);
-            PixelImage ours = Resampler.resize(input, c.get("height").asInt(), c.get("width").asInt(), filter);
+            PixelImage ours = Resampler.resize(
+                    input, c.get("height").asInt(), c.get("width").asInt(), filter);
             assertWithinOneLevel(expected, ours, filter + " to " + outDims[1] + "x" + outDims[0], 0.9);
         }
     }
@@ -44,8 +46,9 @@ class ResamplerTest {
             assertTrue(diff <= 1, what + ": sample " + i + " differs by " + diff + " levels");
             exact += diff == 0 ? 1 : 0;
         }
-        assertTrue(exact >= exactShare * expectedLevels.length, what + ": only " + exact + " of "
-                + expectedLevels.length + " samples exact");
+        assertTrue(
+                exact >= exactShare * expectedLevels.length,
+                what + ": only " + exact + " of " + expectedLevels.length + " samples exact");
     }
 
     private static PixelImage gray(double[] levels, int h, int w) {

@@ -34,8 +34,9 @@ class KernelArithmeticTest {
             INDArray all = Nd4j.create(DataType.FLOAT, 1, size * count);
             for (int p = 0; p < size; p++) {
                 nets[p] = Siren.initialise(CONFIG, 40 + p, DataType.FLOAT);
-                all.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                        org.nd4j.linalg.indexing.NDArrayIndex.interval(p * count, (p + 1) * count))
+                all.get(
+                                org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                                org.nd4j.linalg.indexing.NDArrayIndex.interval(p * count, (p + 1) * count))
                         .assign(nets[p].parameters());
             }
             return new Pack(nets, all);
@@ -47,22 +48,34 @@ class KernelArithmeticTest {
         Pack pack = Pack.of(PACK);
         for (int rows : new int[] {64, 37, 1}) {
             for (int k = 0; k <= CONFIG.depth(); k++) {
-                try (Workspace ws = Workspace.allocate(CONFIG, Derivatives.VALUE_ONLY, rows, DataType.FLOAT, false,
-                        PACK)) {
+                try (Workspace ws =
+                        Workspace.allocate(CONFIG, Derivatives.VALUE_ONLY, rows, DataType.FLOAT, false, PACK)) {
                     SplittableRandom random = new SplittableRandom(rows + 7L * k);
                     TestNetworks.fill(ws.sine[k], random, 3);
                     INDArray product = ws.sine[k].dup('f');
                     for (int p = 0; p < PACK; p++) {
-                        ws.activation.apply(ws.block(ws.sine[k], p), pack.nets()[p].bias(k), CONFIG.omega0(),
+                        ws.activation.apply(
+                                ws.block(ws.sine[k], p),
+                                pack.nets()[p].bias(k),
+                                CONFIG.omega0(),
                                 ws.block(ws.cosine[k], p));
                     }
                     int[] sine = bits(ws.sine[k]);
                     int[] cosine = bits(ws.cosine[k]);
                     ws.sine[k].assign(product);
                     ws.cosine[k].assign(0);
-                    HostKernels.get().launch("sine_activation", (long) rows, (long) CONFIG.width(), (long) PACK,
-                            address(ws.sine[k]), address(ws.cosine[k]), address(pack.parameters()),
-                            CONFIG.biasOffset(k), CONFIG.parameterCount(), (float) CONFIG.omega0());
+                    HostKernels.get()
+                            .launch(
+                                    "sine_activation",
+                                    (long) rows,
+                                    (long) CONFIG.width(),
+                                    (long) PACK,
+                                    address(ws.sine[k]),
+                                    address(ws.cosine[k]),
+                                    address(pack.parameters()),
+                                    CONFIG.biasOffset(k),
+                                    CONFIG.parameterCount(),
+                                    (float) CONFIG.omega0());
                     assertArrayEquals(sine, bits(ws.sine[k]), "sine, layer " + k + ", " + rows + " rows");
                     assertArrayEquals(cosine, bits(ws.cosine[k]), "cosine, layer " + k + ", " + rows + " rows");
                 }
@@ -82,8 +95,16 @@ class KernelArithmeticTest {
             }
             int[] expected = bits(ws.output);
             ws.output.assign(start);
-            HostKernels.get().launch("add_bias", 37L, (long) CONFIG.outputs(), (long) PACK, address(ws.output),
-                    address(pack.parameters()), CONFIG.biasOffset(out), CONFIG.parameterCount());
+            HostKernels.get()
+                    .launch(
+                            "add_bias",
+                            37L,
+                            (long) CONFIG.outputs(),
+                            (long) PACK,
+                            address(ws.output),
+                            address(pack.parameters()),
+                            CONFIG.biasOffset(out),
+                            CONFIG.parameterCount());
             assertArrayEquals(expected, bits(ws.output));
         }
     }
@@ -119,8 +140,12 @@ class KernelArithmeticTest {
             double b = rows;
             double c = CONFIG.outputs();
             double weight = supervision == Supervision.COMBINED ? SupervisedLoss.COMBINED_GRADIENT_WEIGHT : 1;
-            boolean[] active = {supervision.needsValues(), supervision.needsGradient(), supervision.needsGradient(),
-                    supervision.needsLaplacian()};
+            boolean[] active = {
+                supervision.needsValues(),
+                supervision.needsGradient(),
+                supervision.needsGradient(),
+                supervision.needsLaplacian()
+            };
             double[] scales = {2 / (b * c), weight * 2 / b, weight * 2 / b, 2 / (b * c)};
             int chunks = 5;
             Memory partial = new Memory(8L * 4 * PACK * chunks);
@@ -130,22 +155,41 @@ class KernelArithmeticTest {
                     continue;
                 }
                 INDArray[] s = streams.get(slot);
-                HostKernels.get().launch("residual", s[0].length(), address(s[0]), address(s[1]), address(s[2]),
-                        (float) scales[slot]);
-                HostKernels.get().launch("squares_partial", blockLength, (long) PACK, (long) chunks, address(s[0]),
-                        address(s[1]), Pointer.nativeValue(partial) + 8L * slot * PACK * chunks);
+                HostKernels.get().launch("residual", s[0].length(), address(s[0]), address(s[1]), address(s[2]), (float)
+                        scales[slot]);
+                HostKernels.get()
+                        .launch(
+                                "squares_partial",
+                                blockLength,
+                                (long) PACK,
+                                (long) chunks,
+                                address(s[0]),
+                                address(s[1]),
+                                Pointer.nativeValue(partial) + 8L * slot * PACK * chunks);
             }
             int terms = (active[0] ? 1 : 0) | (active[1] ? 2 : 0) | (active[3] ? 4 : 0);
             int cursor = 2;
             Memory cursorMemory = new Memory(4);
             cursorMemory.setInt(0, cursor);
             Memory kernelLosses = new Memory(8L * (cursor + 1) * PACK);
-            HostKernels.get().launch("loss_combine", (long) PACK, (long) chunks, Pointer.nativeValue(partial), terms, b,
-                    c, weight, Pointer.nativeValue(kernelLosses), Pointer.nativeValue(cursorMemory));
+            HostKernels.get()
+                    .launch(
+                            "loss_combine",
+                            (long) PACK,
+                            (long) chunks,
+                            Pointer.nativeValue(partial),
+                            terms,
+                            b,
+                            c,
+                            weight,
+                            Pointer.nativeValue(kernelLosses),
+                            Pointer.nativeValue(cursorMemory));
             String where = supervision + ", " + rows + " rows";
             for (int slot = 0; slot < 4; slot++) {
-                assertArrayEquals(active[slot] ? adjoints.get(slot) : bits(streams.get(slot)[2]),
-                        bits(streams.get(slot)[2]), "adjoint " + slot + ", " + where);
+                assertArrayEquals(
+                        active[slot] ? adjoints.get(slot) : bits(streams.get(slot)[2]),
+                        bits(streams.get(slot)[2]),
+                        "adjoint " + slot + ", " + where);
             }
             for (int p = 0; p < PACK; p++) {
                 double kernelLoss = kernelLosses.getDouble(8L * (cursor * PACK + p));

@@ -13,8 +13,7 @@ import org.sirensweep.cuda.HostKernels;
 final class KernelStreamArithmetic implements StreamArithmetic {
     static final KernelStreamArithmetic INSTANCE = new KernelStreamArithmetic();
 
-    private KernelStreamArithmetic() {
-    }
+    private KernelStreamArithmetic() {}
 
     @Override
     public void forward(Workspace ws, int k) {
@@ -24,10 +23,21 @@ final class KernelStreamArithmetic implements StreamArithmetic {
             return;
         }
         INDArray c = ws.cosine[k];
-        HostKernels.get().launch("streams_forward", c.length(), address(c), address(ws.sine[k]),
-                lap ? or0(ws.preLaplacian[k]) : 0L, address(ws.preTangent[k][0]), address(ws.preTangent[k][1]),
-                address(ws.tangent[k][0]), address(ws.tangent[k][1]), lap ? address(ws.laplacian[k]) : 0L,
-                grad ? 1 : 0, lap ? 1 : 0, (float) -(ws.config.omega0() * ws.config.omega0()));
+        HostKernels.get()
+                .launch(
+                        "streams_forward",
+                        c.length(),
+                        address(c),
+                        address(ws.sine[k]),
+                        lap ? or0(ws.preLaplacian[k]) : 0L,
+                        address(ws.preTangent[k][0]),
+                        address(ws.preTangent[k][1]),
+                        address(ws.tangent[k][0]),
+                        address(ws.tangent[k][1]),
+                        lap ? address(ws.laplacian[k]) : 0L,
+                        grad ? 1 : 0,
+                        lap ? 1 : 0,
+                        (float) -(ws.config.omega0() * ws.config.omega0()));
     }
 
     @Override
@@ -35,12 +45,24 @@ final class KernelStreamArithmetic implements StreamArithmetic {
         boolean cActive = tActive || lActive;
         double omega2 = ws.config.omega0() * ws.config.omega0();
         INDArray c = ws.cosine[k];
-        HostKernels.get().launch("streams_backward", c.length(), address(c), address(ws.sine[k]),
-                lActive && ws.preLaplacian != null ? or0(ws.preLaplacian[k]) : 0L, address(up[0]),
-                lActive ? address(up[3]) : 0L, cActive ? address(ws.preTangent[k][0]) : 0L,
-                cActive ? address(ws.preTangent[k][1]) : 0L, cActive ? address(up[1]) : 0L,
-                cActive ? address(up[2]) : 0L, hActive ? 1 : 0, tActive ? 1 : 0, lActive ? 1 : 0, (float) -omega2,
-                (float) (-2 * omega2));
+        HostKernels.get()
+                .launch(
+                        "streams_backward",
+                        c.length(),
+                        address(c),
+                        address(ws.sine[k]),
+                        lActive && ws.preLaplacian != null ? or0(ws.preLaplacian[k]) : 0L,
+                        address(up[0]),
+                        lActive ? address(up[3]) : 0L,
+                        cActive ? address(ws.preTangent[k][0]) : 0L,
+                        cActive ? address(ws.preTangent[k][1]) : 0L,
+                        cActive ? address(up[1]) : 0L,
+                        cActive ? address(up[2]) : 0L,
+                        hActive ? 1 : 0,
+                        tActive ? 1 : 0,
+                        lActive ? 1 : 0,
+                        (float) -omega2,
+                        (float) (-2 * omega2));
     }
 
     private static long or0(INDArray array) {

@@ -72,15 +72,21 @@ class PackedPassTest {
             String what = supervision + " " + type + " C=" + channels;
             for (int p = 0; p < PACK; p++) {
                 assertEquals(ownLoss[p], loss[p], what + ": loss of trial " + p); // exact: same bits
-                assertArrayEquals(values(alone[p].output()), values(pack.block(pack.output(), p)),
+                assertArrayEquals(
+                        values(alone[p].output()),
+                        values(pack.block(pack.output(), p)),
                         what + ": output of trial " + p);
                 if (derivatives.laplacian()) {
-                    assertArrayEquals(values(alone[p].outputLaplacian()), values(pack.block(pack.outputLaplacian(), p)),
+                    assertArrayEquals(
+                            values(alone[p].outputLaplacian()),
+                            values(pack.block(pack.outputLaplacian(), p)),
                             what + ": Laplacian of trial " + p);
                 }
                 assertArrayEquals(values(own[p].flat()), values(packed[p].flat()), what + ": gradient of trial " + p);
             }
-            assertThrows(IllegalArgumentException.class, () -> SupervisedLoss.apply(supervision, pack),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SupervisedLoss.apply(supervision, pack),
                     "a pack has one loss per network");
         } finally {
             for (Workspace ws : alone) {

@@ -34,7 +34,9 @@ class ProductsTest {
         INDArray expected = c.dup('f');
         Nd4j.gemm(a, b, expected, ta, tb, alpha, beta);
         Products.gemm(a, b, c, ta, tb, alpha, beta);
-        assertArrayEquals(expected.castTo(DataType.DOUBLE).data().asDouble(), c.dup('f').castTo(DataType.DOUBLE)
-                .data().asDouble(), "transposes " + ta + "/" + tb + ", alpha " + alpha + ", beta " + beta);
+        assertArrayEquals(
+                expected.castTo(DataType.DOUBLE).data().asDouble(),
+                c.dup('f').castTo(DataType.DOUBLE).data().asDouble(),
+                "transposes " + ta + "/" + tb + ", alpha " + alpha + ", beta " + beta);
     }
 }

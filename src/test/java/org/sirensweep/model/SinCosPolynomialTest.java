@@ -106,13 +106,19 @@ class SinCosPolynomialTest {
         return new float[][] {sine, cosine};
     }
 
-    private static float[][] runVector(float[] product, int rows, int capacity, int columns, INDArray bias,
-                                       float omega) {
+    private static float[][] runVector(
+            float[] product, int rows, int capacity, int columns, INDArray bias, float omega) {
         return run(VectorSineActivation.INSTANCE, product, rows, capacity, columns, bias, omega);
     }
 
-    private static float[][] run(SineActivation activation, float[] product, int rows, int capacity, int columns,
-                                 INDArray bias, float omega) {
+    private static float[][] run(
+            SineActivation activation,
+            float[] product,
+            int rows,
+            int capacity,
+            int columns,
+            INDArray bias,
+            float omega) {
         INDArray sine = workspaceMatrix(rows, capacity, columns);
         INDArray cosine = workspaceMatrix(rows, capacity, columns);
         for (int j = 0; j < columns; j++) {

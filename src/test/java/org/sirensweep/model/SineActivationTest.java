@@ -28,9 +28,10 @@ class SineActivationTest {
         INDArray product = Nd4j.rand(DataType.FLOAT, rows, columns).subi(0.5).muli(4);
         INDArray bias = Nd4j.rand(DataType.FLOAT, 1, columns).subi(0.5);
         double omega = 30;
-        for (SineActivation activation : List.of(Nd4jSineActivation.INSTANCE, VectorSineActivation.INSTANCE,
-                ScalarSineActivation.INSTANCE)) {
-            INDArray sine = SinCosPolynomialTest.workspaceMatrix(rows, capacity, columns).assign(product);
+        for (SineActivation activation :
+                List.of(Nd4jSineActivation.INSTANCE, VectorSineActivation.INSTANCE, ScalarSineActivation.INSTANCE)) {
+            INDArray sine = SinCosPolynomialTest.workspaceMatrix(rows, capacity, columns)
+                    .assign(product);
             INDArray cosine = SinCosPolynomialTest.workspaceMatrix(rows, capacity, columns);
             activation.apply(sine, bias, omega, cosine);
             double sineError = 0;

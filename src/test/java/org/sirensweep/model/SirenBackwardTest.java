@@ -31,14 +31,19 @@ class SirenBackwardTest {
             Workspace ws = TestNetworks.workspace(net, supervision, ROWS, 4, true);
             SirenPass.forward(net, ws);
             double loss = SupervisedLoss.apply(supervision, ws);
-            ParameterViews ours = new ParameterViews(net.config(), Nd4j.zeros(DataType.DOUBLE, 1, net.config().parameterCount()));
+            ParameterViews ours = new ParameterViews(
+                    net.config(), Nd4j.zeros(DataType.DOUBLE, 1, net.config().parameterCount()));
             SirenPass.backward(net, ws, ours, SupervisedLoss.adjoints(supervision));
 
             SameDiffOracle oracle = new SameDiffOracle(net, ws, supervision);
             assertEquals(oracle.loss, loss, 1e-10 * Math.abs(oracle.loss), "loss");
             for (int k = 0; k < net.config().layers(); k++) {
-                assertClose(oracle.gradient("w" + k, net.weight(k)), ours.weight(k), supervision + " w" + k + " C=" + channels);
-                assertClose(oracle.gradient("b" + k, net.bias(k)), ours.bias(k), supervision + " b" + k + " C=" + channels);
+                assertClose(
+                        oracle.gradient("w" + k, net.weight(k)),
+                        ours.weight(k),
+                        supervision + " w" + k + " C=" + channels);
+                assertClose(
+                        oracle.gradient("b" + k, net.bias(k)), ours.bias(k), supervision + " b" + k + " C=" + channels);
             }
         }
     }
@@ -58,8 +63,10 @@ class SirenBackwardTest {
         if (ws64.targetLaplacian != null) {
             ws32.targetLaplacian().assign(ws64.targetLaplacian());
         }
-        ParameterViews g64 = new ParameterViews(net64.config(), Nd4j.zeros(DataType.DOUBLE, 1, net64.config().parameterCount()));
-        ParameterViews g32 = new ParameterViews(net32.config(), Nd4j.zeros(DataType.FLOAT, 1, net32.config().parameterCount()));
+        ParameterViews g64 = new ParameterViews(
+                net64.config(), Nd4j.zeros(DataType.DOUBLE, 1, net64.config().parameterCount()));
+        ParameterViews g32 = new ParameterViews(
+                net32.config(), Nd4j.zeros(DataType.FLOAT, 1, net32.config().parameterCount()));
         SirenPass.forward(net64, ws64);
         SirenPass.forward(net32, ws32);
         double loss64 = SupervisedLoss.apply(supervision, ws64);
@@ -128,19 +135,25 @@ class SirenBackwardTest {
             double rows = ws.rows();
             SDVariable total = sd.constant("zero", Nd4j.scalar(0.0));
             if (supervision.needsValues()) {
-                total = total.add(sd.math().square(h.sub(sd.constant(ws.targetValues().dup('c')))).mean());
+                total = total.add(sd.math()
+                        .square(h.sub(sd.constant(ws.targetValues().dup('c'))))
+                        .mean());
             }
             if (supervision.needsGradient()) {
                 double weight = supervision == Supervision.COMBINED ? SupervisedLoss.COMBINED_GRADIENT_WEIGHT : 1;
                 for (int i = 0; i < n; i++) {
                     // sum over points and channels / points, written as a full-array sum (an axis-1 sum of
                     // length 1 breaks SameDiff M2.1's backprop).
-                    SDVariable e = sd.math().square(t[i].sub(sd.constant(ws.targetGradient(i).dup('c')))).sum();
+                    SDVariable e = sd.math()
+                            .square(t[i].sub(sd.constant(ws.targetGradient(i).dup('c'))))
+                            .sum();
                     total = total.add(e.mul(weight / rows));
                 }
             }
             if (supervision.needsLaplacian()) {
-                total = total.add(sd.math().square(lap.sub(sd.constant(ws.targetLaplacian().dup('c')))).mean());
+                total = total.add(sd.math()
+                        .square(lap.sub(sd.constant(ws.targetLaplacian().dup('c'))))
+                        .mean());
             }
             total.rename("loss");
             sd.setLossVariables("loss");

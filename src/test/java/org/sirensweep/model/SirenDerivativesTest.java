@@ -20,7 +20,8 @@ class SirenDerivativesTest {
                 INDArray analytic = ws.outputGradient(axis).dup();
                 INDArray numeric = centralDifference(net, ws, axis, 1e-5, false);
                 double error = TestNetworks.relativeError(analytic, numeric);
-                assertTrue(error < 1e-7, "gradient axis " + axis + " channels " + channels + ": relative error " + error);
+                assertTrue(
+                        error < 1e-7, "gradient axis " + axis + " channels " + channels + ": relative error " + error);
             }
         }
     }
@@ -46,7 +47,8 @@ class SirenDerivativesTest {
         SirenPass.forward(net, both);
         SirenPass.forward(net, gradientOnly);
         for (int axis = 0; axis < 2; axis++) {
-            assertTrue(TestNetworks.relativeError(both.outputGradient(axis), gradientOnly.outputGradient(axis)) < 1e-14);
+            assertTrue(
+                    TestNetworks.relativeError(both.outputGradient(axis), gradientOnly.outputGradient(axis)) < 1e-14);
         }
         assertTrue(TestNetworks.relativeError(both.output(), gradientOnly.output()) < 1e-14);
     }

@@ -16,10 +16,15 @@ class SirenTest {
     @Test
     void theFloatInitialisationIsNd4jsCastOfTheDoubleOne() {
         for (long seed = 0; seed < 4; seed++) {
-            float[] cast = Siren.initialise(CONFIG, seed, DataType.DOUBLE).castTo(DataType.FLOAT).floats();
-            assertArrayEquals(cast, Siren.initialise(CONFIG, seed, DataType.FLOAT).floats(), "seed " + seed);
+            float[] cast = Siren.initialise(CONFIG, seed, DataType.DOUBLE)
+                    .castTo(DataType.FLOAT)
+                    .floats();
+            assertArrayEquals(
+                    cast, Siren.initialise(CONFIG, seed, DataType.FLOAT).floats(), "seed " + seed);
             assertArrayEquals(cast, Siren.initialFloats(CONFIG, seed));
-            assertArrayEquals(cast, Siren.initialise(CONFIG, seed, DataType.FLOAT).parameters().toFloatVector());
+            assertArrayEquals(
+                    cast,
+                    Siren.initialise(CONFIG, seed, DataType.FLOAT).parameters().toFloatVector());
         }
     }
 
@@ -34,7 +39,9 @@ class SirenTest {
         float bias = network.bias(1).getFloat(0, 5); // the CPU engine's view, made from the floats
         assertEquals(Siren.initialFloats(CONFIG, 2)[(int) CONFIG.biasOffset(1) + 5], bias);
         network.assignFloats(Siren.initialFloats(CONFIG, 3));
-        assertEquals(Siren.initialFloats(CONFIG, 3)[(int) CONFIG.biasOffset(1) + 5], network.bias(1).getFloat(0, 5),
+        assertEquals(
+                Siren.initialFloats(CONFIG, 3)[(int) CONFIG.biasOffset(1) + 5],
+                network.bias(1).getFloat(0, 5),
                 "an assignment reaches the views the engine holds");
         network.floats()[0] = 7f;
         assertArrayEquals(Siren.initialFloats(CONFIG, 3), network.floats(), "floats() is a copy");

@@ -29,8 +29,8 @@ class StreamArithmeticTest {
 
     @Test
     void fusedForwardEqualsTheNd4jOpsBitForBit() {
-        forEveryLayer((derivatives, pack, rows, k) -> compare(derivatives, pack, rows, (impl, ws) -> impl.forward(ws,
-                k)));
+        forEveryLayer(
+                (derivatives, pack, rows, k) -> compare(derivatives, pack, rows, (impl, ws) -> impl.forward(ws, k)));
     }
 
     @Test
@@ -90,15 +90,19 @@ class StreamArithmeticTest {
             List<INDArray> start = arrays.stream().map(INDArray::dup).toList();
 
             step.run(Nd4jStreamArithmetic.INSTANCE, ws);
-            List<int[]> expected = arrays.stream().map(StreamArithmeticTest::bits).toList();
+            List<int[]> expected =
+                    arrays.stream().map(StreamArithmeticTest::bits).toList();
             for (StreamArithmetic other : List.of(VectorStreamArithmetic.INSTANCE, KernelStreamArithmetic.INSTANCE)) {
                 for (int i = 0; i < arrays.size(); i++) {
                     arrays.get(i).assign(start.get(i));
                 }
                 step.run(other, ws);
                 for (int i = 0; i < arrays.size(); i++) {
-                    assertArrayEquals(expected.get(i), bits(arrays.get(i)), other.getClass().getSimpleName()
-                            + ": array " + i + " of " + derivatives + ", pack " + pack + ", " + rows + " rows");
+                    assertArrayEquals(
+                            expected.get(i),
+                            bits(arrays.get(i)),
+                            other.getClass().getSimpleName() + ": array " + i + " of " + derivatives + ", pack " + pack
+                                    + ", " + rows + " rows");
                 }
             }
         }

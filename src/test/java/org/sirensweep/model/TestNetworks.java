@@ -7,8 +7,7 @@ import org.sirensweep.image.Supervision;
 
 /** Small random networks, inputs and targets for the derivative tests. */
 final class TestNetworks {
-    private TestNetworks() {
-    }
+    private TestNetworks() {}
 
     static Siren network(int channels, int width, int depth, long seed) {
         return Siren.initialise(SirenConfig.forImage(channels, width, depth, 30), seed, DataType.DOUBLE);

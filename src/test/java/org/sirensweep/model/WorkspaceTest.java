@@ -17,8 +17,8 @@ class WorkspaceTest {
         "COMBINED,  3, 16, 2, 50,  true",
         "LAPLACIAN, 3, 16, 1, 33,  false",
     })
-    void bytesNeededIsWhatAllocateTakes(Supervision supervision, int outputs, int width, int depth, int points,
-                                        boolean backward) {
+    void bytesNeededIsWhatAllocateTakes(
+            Supervision supervision, int outputs, int width, int depth, int points, boolean backward) {
         SirenConfig config = new SirenConfig(2, outputs, width, depth, 30);
         Derivatives derivatives = backward ? Derivatives.of(supervision) : Derivatives.ALL;
         Workspace ws = Workspace.allocate(config, derivatives, points, DataType.FLOAT, backward);

@@ -26,15 +26,24 @@ final class Browser implements AutoCloseable {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(executable("chromium"));
         // As root, in a sandbox-less container, on a machine without a network: no sandbox, no background traffic.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1400,1000",
                 "--user-data-dir=" + Files.createDirectories(profile));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("chromedriver"))).build();
+                .usingDriverExecutable(new File(executable("chromedriver")))
+                .build();
         driver = new ChromeDriver(service, options);
     }
 
@@ -68,7 +77,9 @@ final class Browser implements AutoCloseable {
     /** The console's warnings and errors since the last call. */
     List<String> consoleProblems() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogEntry::toString)
+                .toList();
     }
 
     ChromeDriver driver() {
@@ -81,8 +92,11 @@ final class Browser implements AutoCloseable {
     }
 
     private static String executable(String name) {
-        return Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(dir -> Path.of(dir, name))
-                .filter(Files::isExecutable).findFirst().map(Path::toString)
+        return Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .map(dir -> Path.of(dir, name))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .map(Path::toString)
                 .orElseThrow(() -> new IllegalStateException(name + " is not on PATH; the build installs it "
                         + "(src/test/browser/browser-env), or: apt-get install chromium chromium-driver"));
     }

@@ -28,6 +28,7 @@ import org.sirensweep.store.ResultDataset;
 class ReportCommandTest {
     @TempDir
     static Path dir;
+
     private static Path dataset;
 
     @BeforeAll
@@ -42,7 +43,8 @@ class ReportCommandTest {
         JsonNode all = page("all");
         JsonNode none = page("none");
         assertEquals(ReportDatasets.TRIALS, best.get("trials").size());
-        assertEquals("{\"failed\":6,\"ok\":3,\"stopped\":3}", best.get("statuses").toString());
+        assertEquals(
+                "{\"failed\":6,\"ok\":3,\"stopped\":3}", best.get("statuses").toString());
         assertEquals("[10]", best.get("rungs").toString(), "the rung the stopped trials stopped at");
         Set<String> withRenders = new HashSet<>();
         Set<String> targets = new HashSet<>();
@@ -52,7 +54,12 @@ class ReportCommandTest {
                 assertFalse(trial.has("pic"), "a failed trial has no pictures");
                 continue;
             }
-            for (String kind : List.of("target", "value", "gradient", "laplacian", trial.get("fit_kind").asText())) {
+            for (String kind : List.of(
+                    "target",
+                    "value",
+                    "gradient",
+                    "laplacian",
+                    trial.get("fit_kind").asText())) {
                 assertTrue(best.get("pictures").has(trial.get("pic").get(kind).asText()), kind + " of " + trial);
             }
             targets.add(trial.get("pic").get("target").asText());
@@ -75,9 +82,14 @@ class ReportCommandTest {
         assertEquals(0, none.get("pictures").size());
         assertTrue(Files.size(dir.resolve("none.html")) < Files.size(dir.resolve("best.html")));
         // Curves and measures reach the page as the rows hold them.
-        JsonNode trial = java.util.stream.StreamSupport.stream(best.get("trials").spliterator(), false)
-                .filter(t -> t.has("curve")).findFirst().orElseThrow();
-        assertEquals(trial.get("curve").get("epoch").size(), trial.get("curve").get("psnr_determined").size());
+        JsonNode trial = java.util.stream.StreamSupport.stream(
+                        best.get("trials").spliterator(), false)
+                .filter(t -> t.has("curve"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                trial.get("curve").get("epoch").size(),
+                trial.get("curve").get("psnr_determined").size());
     }
 
     @Test
@@ -86,7 +98,9 @@ class ReportCommandTest {
         assertTrue(Files.isRegularFile(dataset.resolve(ResultDataset.REPORT)));
         CliRun verify = CliRun.here("verify", dataset.toString());
         assertEquals(0, verify.exit(), "verify finds nothing wrong: " + verify.out() + verify.err());
-        assertEquals(ReportDatasets.TRIALS, ResultDataset.rowFiles(Location.local(dataset)).size());
+        assertEquals(
+                ReportDatasets.TRIALS,
+                ResultDataset.rowFiles(Location.local(dataset)).size());
     }
 
     @Test
@@ -94,7 +108,9 @@ class ReportCommandTest {
         Path notADataset = Files.createDirectories(dir.resolve("plain"));
         Files.writeString(notADataset.resolve("notes.txt"), "hello");
         expectRefusal(List.of("report", dir.resolve("missing").toString()), "is not a folder", null);
-        expectRefusal(List.of("report", notADataset.toString()), "not a siren-sweep dataset",
+        expectRefusal(
+                List.of("report", notADataset.toString()),
+                "not a siren-sweep dataset",
                 notADataset.resolve(ResultDataset.REPORT));
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
@@ -105,7 +121,10 @@ class ReportCommandTest {
         ReportDatasets.copy(dataset, damaged, "none");
         Path row;
         try (var rows = Files.list(damaged)) {
-            row = rows.filter(p -> p.toString().endsWith(".parquet")).sorted().findFirst().orElseThrow();
+            row = rows.filter(p -> p.toString().endsWith(".parquet"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(row);
         Files.write(row, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -114,13 +133,19 @@ class ReportCommandTest {
         expectRefusal(List.of("report", damaged.toString()), row.getFileName().toString(), null);
         assertEquals("an earlier report", Files.readString(existing), "the earlier report is kept");
 
-        expectRefusal(List.of("report", dataset.toString(), "--images", "some"), "--images: 'some' is not one of "
-                + "all, best, none", null);
+        expectRefusal(
+                List.of("report", dataset.toString(), "--images", "some"),
+                "--images: 'some' is not one of " + "all, best, none",
+                null);
         expectRefusal(List.of("report", dataset.toString(), "--out", "/proc/report.html"), "cannot be written", null);
-        expectRefusal(List.of("report", "nosuch://bucket/runs/x"), "DATASET nosuch://bucket/runs/x: no file system "
-                + "for scheme 'nosuch'", null);
-        expectRefusal(List.of("report", dataset.toString(), "--conf", "spark.executor.cores=2"), "--conf "
-                + "spark.executor.cores: only spark.hadoop.* settings are taken here", null);
+        expectRefusal(
+                List.of("report", "nosuch://bucket/runs/x"),
+                "DATASET nosuch://bucket/runs/x: no file system " + "for scheme 'nosuch'",
+                null);
+        expectRefusal(
+                List.of("report", dataset.toString(), "--conf", "spark.executor.cores=2"),
+                "--conf " + "spark.executor.cores: only spark.hadoop.* settings are taken here",
+                null);
     }
 
     @Test
@@ -129,8 +154,10 @@ class ReportCommandTest {
         byte[] large = PngCodec.encode(new PixelImage(300, 300, 1, new double[300 * 300]));
         byte[] small = PngCodec.encode(new PixelImage(100, 100, 1, new double[100 * 100]));
         String thumbnail = store.thumbnail(new ReportedTrial.Picture("value", 300, large));
-        PixelImage shrunk = PngCodec.decode(java.util.Base64.getDecoder().decode(
-                store.pictures(Set.of(thumbnail)).get(thumbnail)), "thumbnail");
+        PixelImage shrunk = PngCodec.decode(
+                java.util.Base64.getDecoder()
+                        .decode(store.pictures(Set.of(thumbnail)).get(thumbnail)),
+                "thumbnail");
         assertEquals(List.of(100, 100), List.of(shrunk.height(), shrunk.width()), "300 / ⌈300 / 128⌉");
         assertEquals(store.add(small), store.thumbnail(new ReportedTrial.Picture("value", 100, small)));
         assertEquals(thumbnail, store.thumbnail(new ReportedTrial.Picture("value", 300, large)), "made once");

@@ -20,8 +20,7 @@ final class ReportDatasets {
     static final int FAILED = 6;
     static final int STOPPED = 3;
 
-    private ReportDatasets() {
-    }
+    private ReportDatasets() {}
 
     /** Runs the sweep into {@code dir}/dataset; returns the sweep file (the dataset is beside it). */
     static Path make(Path dir) throws IOException {
@@ -33,8 +32,10 @@ final class ReportDatasets {
                 grid: {supervision: [vanilla, gradient, laplacian], batch_size: [full, 64], inject_fault: [none, always]}
                 evaluation: {render_sizes: [32], curve_interval: 5}
                 early_stopping: {grace_epochs: 10, reduction_factor: 2, max_epochs: 20, by: [supervision]}
-                """.replace("CAMERA", Path.of("data/camera.png").toAbsolutePath().toString()));
-        CliRun run = CliRun.here("run", sweep.toString(), "--output", dataset(dir).toString(), "--master", "local[2]");
+                """.replace(
+                        "CAMERA", Path.of("data/camera.png").toAbsolutePath().toString()));
+        CliRun run =
+                CliRun.here("run", sweep.toString(), "--output", dataset(dir).toString(), "--master", "local[2]");
         assertEquals(RunCommand.SOME_FAILED, run.exit(), run.out() + run.err());
         return sweep;
     }

@@ -10,8 +10,7 @@ import java.time.Duration;
  * Usage: PAGE [profile folder].
  */
 public final class ReportPageBenchmark {
-    private ReportPageBenchmark() {
-    }
+    private ReportPageBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path page = Path.of(args[0]).toAbsolutePath();
@@ -30,9 +29,16 @@ public final class ReportPageBenchmark {
             browser.js("window.drawsBefore = report.draws; report.table.setHeaderFilterValue('status', 'ok')");
             browser.awaitTrue("report.draws > window.drawsBefore", Duration.ofSeconds(120));
             double filter = seconds(start);
-            System.out.printf("%s: %.1f MB, %d rows; opened and drawn in %.2f s, sorted by a click in %.2f s, "
-                    + "filtered in %.2f s (charts and gallery redrawn); console problems: %d%n", page,
-                    Files.size(page) / 1e6, rows, open, sort, filter, browser.consoleProblems().size());
+            System.out.printf(
+                    "%s: %.1f MB, %d rows; opened and drawn in %.2f s, sorted by a click in %.2f s, "
+                            + "filtered in %.2f s (charts and gallery redrawn); console problems: %d%n",
+                    page,
+                    Files.size(page) / 1e6,
+                    rows,
+                    open,
+                    sort,
+                    filter,
+                    browser.consoleProblems().size());
         }
     }
 

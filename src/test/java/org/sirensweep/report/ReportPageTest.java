@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.sirensweep.cli.CliRun;
 import org.sirensweep.files.Location;
-import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
+import org.sirensweep.sweep.SweepProgress;
 
 /**
  * The report page in a real browser (Debian's chromium, headless, through chromedriver): it loads with a clean
@@ -29,6 +29,7 @@ import org.sirensweep.sweep.SweepFile;
 class ReportPageTest {
     @TempDir
     static Path dir;
+
     private static Path sweepFile;
     private static Browser browser;
 
@@ -56,38 +57,49 @@ class ReportPageTest {
         browser.open(page);
         assertEquals(List.of(), browser.consoleProblems(), "the console after loading");
         assertEquals((long) ReportDatasets.TRIALS, browser.js("return report.table.getDataCount()"));
-        assertEquals((long) ReportDatasets.TRIALS, browser.js(
-                "return document.querySelectorAll('#trial-table .tabulator-row').length"), "every row in the DOM");
+        assertEquals(
+                (long) ReportDatasets.TRIALS,
+                browser.js("return document.querySelectorAll('#trial-table .tabulator-row').length"),
+                "every row in the DOM");
 
         // Sorted best first by the default measure; a click on its header turns the order around.
         List<String> before = ids();
         assertTrue(sorted(measures(), false), "descending psnr_determined: " + measures());
-        browser.driver().findElement(By.cssSelector(
-                ".tabulator-col[tabulator-field='psnr_determined'] .tabulator-col-title")).click();
+        browser.driver()
+                .findElement(By.cssSelector(".tabulator-col[tabulator-field='psnr_determined'] .tabulator-col-title"))
+                .click();
         browser.awaitTrue("report.table.getSorters()[0].dir === 'asc'", Duration.ofSeconds(5));
         assertNotEquals(before, ids(), "the click changed the order");
         List<Double> ascending = measures();
         assertTrue(sorted(ascending, true), "ascending psnr_determined: " + ascending);
         // Trials without the measure (failed ones) stay last in both directions.
         assertEquals(ReportDatasets.FAILED, ids().size() - ascending.size());
-        assertTrue(ids().subList(ascending.size(), ids().size()).stream().allMatch(id -> ((String) browser.js(
-                "return report.data.trials.find(t => t.id === '" + id + "').status")).equals("failed")));
+        assertTrue(ids().subList(ascending.size(), ids().size()).stream()
+                .allMatch(
+                        id -> ((String) browser.js("return report.data.trials.find(t => t.id === '" + id + "').status"))
+                                .equals("failed")));
 
         // The gallery's pictures decode, at their real 16 pixels enlarged by a whole factor (8 = ⌊128 / 16⌋).
-        browser.awaitTrue("document.querySelectorAll('#gallery img.pic').length > 0 && Array.from("
-                + "document.querySelectorAll('#gallery img.pic')).every(i => i.complete && i.naturalWidth > 0)",
+        browser.awaitTrue(
+                "document.querySelectorAll('#gallery img.pic').length > 0 && Array.from("
+                        + "document.querySelectorAll('#gallery img.pic')).every(i => i.complete && i.naturalWidth > 0)",
                 Duration.ofSeconds(10));
         assertEquals(16L, browser.js("return document.querySelector('#gallery img.pic').naturalWidth"));
         assertEquals("128px", browser.js("return document.querySelector('#gallery img.pic').style.width"));
-        assertEquals(6L, browser.js("return document.querySelectorAll('#gallery .card').length"),
+        assertEquals(
+                6L,
+                browser.js("return document.querySelectorAll('#gallery .card').length"),
                 "a card per trial with pictures (failed trials have none)");
 
         // Filtering the table to the stopped trials: three cards, three dashed curves and the rung marked.
         browser.js("report.table.setHeaderFilterValue('status', 'stopped')");
-        browser.awaitTrue("document.querySelectorAll('#gallery .card').length === " + ReportDatasets.STOPPED,
+        browser.awaitTrue(
+                "document.querySelectorAll('#gallery .card').length === " + ReportDatasets.STOPPED,
                 Duration.ofSeconds(5));
-        browser.awaitTrue("echarts.getInstanceByDom(document.getElementById('curves-chart')).getOption().series"
-                + ".length === " + ReportDatasets.STOPPED, Duration.ofSeconds(5));
+        browser.awaitTrue(
+                "echarts.getInstanceByDom(document.getElementById('curves-chart')).getOption().series" + ".length === "
+                        + ReportDatasets.STOPPED,
+                Duration.ofSeconds(5));
         Object curves = browser.js("const o = echarts.getInstanceByDom(document.getElementById('curves-chart'))"
                 + ".getOption(); return [o.series.filter(s => s.lineStyle.type === 'dashed').length, "
                 + "o.series[0].markLine.data[0].xAxis]");
@@ -95,16 +107,21 @@ class ReportPageTest {
         browser.js("report.table.clearHeaderFilter()");
 
         // A row's details, a picture at full size, the analyses (batch effect and upscale).
-        browser.driver().findElement(By.cssSelector("#trial-table .tabulator-row")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#trial-table .tabulator-row"))
+                .click();
         browser.awaitTrue("document.getElementById('details').open", Duration.ofSeconds(5));
         assertTrue(browser.driver().findElement(By.id("details-body")).getText().startsWith("trial "));
         browser.js("document.getElementById('details').close()");
         browser.driver().findElement(By.cssSelector("#gallery img.pic")).click();
-        browser.awaitTrue("document.getElementById('zoom').open && document.getElementById('zoomed').naturalWidth"
-                + " === 16", Duration.ofSeconds(5));
+        browser.awaitTrue(
+                "document.getElementById('zoom').open && document.getElementById('zoomed').naturalWidth" + " === 16",
+                Duration.ofSeconds(5));
         browser.js("document.getElementById('zoom').close()");
-        assertEquals(List.of(1L, 1L), browser.js("return [document.querySelectorAll('#batch-effect .chart').length, "
-                + "document.querySelectorAll('#upscale .chart').length]"));
+        assertEquals(
+                List.of(1L, 1L),
+                browser.js("return [document.querySelectorAll('#batch-effect .chart').length, "
+                        + "document.querySelectorAll('#upscale .chart').length]"));
         assertEquals(List.of(), browser.consoleProblems(), "the console after using the page");
     }
 
@@ -114,12 +131,17 @@ class ReportPageTest {
         Path live = dir.resolve("live");
         String last;
         try (var rows = Files.list(dataset)) {
-            last = rows.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet")).sorted()
-                    .reduce((a, b) -> b).orElseThrow().replace(".parquet", "");
+            last = rows.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".parquet"))
+                    .sorted()
+                    .reduce((a, b) -> b)
+                    .orElseThrow()
+                    .replace(".parquet", "");
         }
         ReportDatasets.copy(dataset, live, last);
         Sweep sweep = SweepFile.read(sweepFile, 100);
-        LiveReport report = new LiveReport(sweep, Location.local(live), ImageSelection.BEST, Duration.ofSeconds(2), System.err);
+        LiveReport report =
+                new LiveReport(sweep, Location.local(live), ImageSelection.BEST, Duration.ofSeconds(2), System.err);
         report.accept(progress(List.of(last), false));
         browser.open(report.file().localPath().orElseThrow());
         assertEquals("running", browser.js("return report.table.getRow('" + last + "').getData().status"));
@@ -130,20 +152,35 @@ class ReportPageTest {
         Thread.sleep(2100);
         report.accept(progress(List.of(), true));
         // The page reloads itself (the flag is gone) and shows the row.
-        browser.awaitTrue("window.beforeTheRowLanded === undefined && window.report && report.draws > 0 && "
-                + "report.table.getRow('" + last + "').getData().status !== 'running'", Duration.ofSeconds(15));
+        browser.awaitTrue(
+                "window.beforeTheRowLanded === undefined && window.report && report.draws > 0 && "
+                        + "report.table.getRow('" + last + "').getData().status !== 'running'",
+                Duration.ofSeconds(15));
         assertEquals((long) ReportDatasets.TRIALS, browser.js("return report.table.getDataCount()"));
 
         report.finish();
         browser.open(report.file().localPath().orElseThrow());
-        assertEquals(Boolean.TRUE, browser.js("return report.data.live === null && "
-                + "document.getElementById('live').textContent === ''"), "the final page neither reloads nor says running");
+        assertEquals(
+                Boolean.TRUE,
+                browser.js(
+                        "return report.data.live === null && " + "document.getElementById('live').textContent === ''"),
+                "the final page neither reloads nor says running");
         assertEquals(List.of(), browser.consoleProblems());
     }
 
     private static SweepProgress progress(List<String> running, boolean finished) {
-        return new SweepProgress("sweep report", 1, finished ? 1 : 0, 0, 0, 0, 0, running, Duration.ofSeconds(3),
-                finished ? null : Duration.ofSeconds(2), finished);
+        return new SweepProgress(
+                "sweep report",
+                1,
+                finished ? 1 : 0,
+                0,
+                0,
+                0,
+                0,
+                running,
+                Duration.ofSeconds(3),
+                finished ? null : Duration.ofSeconds(2),
+                finished);
     }
 
     @SuppressWarnings("unchecked")
@@ -154,7 +191,8 @@ class ReportPageTest {
     @SuppressWarnings("unchecked")
     private static List<Double> measures() {
         return ((List<Object>) browser.js("return report.table.getData('active').map(r => r.psnr_determined)"
-                + ".filter(v => v !== null)")).stream().map(v -> ((Number) v).doubleValue()).collect(Collectors.toList());
+                        + ".filter(v => v !== null)"))
+                .stream().map(v -> ((Number) v).doubleValue()).collect(Collectors.toList());
     }
 
     private static boolean sorted(List<Double> values, boolean ascending) {

@@ -29,9 +29,13 @@ class ClusterChecksTest {
 
     @Test
     void theJobsAskAndTheWorkersOfferAreOneLineEach() throws Exception {
-        SparkConf conf = new SparkConf(false).set("spark.executor.cores", "2").set("spark.executor.memory", "4g")
-                .set("spark.executor.resource.gpu.amount", "3").set("spark.task.resource.gpu.amount", "1");
-        assertEquals("executors of 2 cores and 4g memory with 3 GPUs, 1 cores and 1 GPU per task",
+        SparkConf conf = new SparkConf(false)
+                .set("spark.executor.cores", "2")
+                .set("spark.executor.memory", "4g")
+                .set("spark.executor.resource.gpu.amount", "3")
+                .set("spark.task.resource.gpu.amount", "1");
+        assertEquals(
+                "executors of 2 cores and 4g memory with 3 GPUs, 1 cores and 1 GPU per task",
                 ClusterChecks.jobAsks(conf));
         String state = """
                 {"workers": [
@@ -42,7 +46,8 @@ class ClusterChecksTest {
                    "resourcesfree": {}},
                   {"state": "DEAD", "cores": 8, "coresfree": 8, "memory": 9000, "memoryfree": 9000}]}
                 """;
-        assertEquals("the cluster's 2 alive workers have 2 free cores, 5120 MB free memory and 1 free GPUs",
+        assertEquals(
+                "the cluster's 2 alive workers have 2 free cores, 5120 MB free memory and 1 free GPUs",
                 ClusterChecks.describeWorkers(new ObjectMapper().readTree(state)));
     }
 
@@ -53,22 +58,27 @@ class ClusterChecksTest {
             assertEquals(0, left.count(), "the probe is removed");
         }
         String line = ClusterChecks.probeOutput(Location.local(Path.of("/proc/siren-sweep-probe")));
-        assertTrue(line.startsWith("the executor on ") && line.contains(" cannot write in /proc/siren-sweep-probe ("),
+        assertTrue(
+                line.startsWith("the executor on ") && line.contains(" cannot write in /proc/siren-sweep-probe ("),
                 line);
-        assertTrue(line.endsWith("--output must be a folder that the driver and every executor see: on a shared "
-                + "file system, HDFS or an object store"), line);
+        assertTrue(
+                line.endsWith("--output must be a folder that the driver and every executor see: on a shared "
+                        + "file system, HDFS or an object store"),
+                line);
     }
 
     @Test
     void anExecutorGivesEachConcurrentTaskItsShareOfItsMemoryAndOverhead() {
         ExecutorMemory defaults = ExecutorMemory.forCluster(new SparkConf(false));
         assertEquals((1024L + 384) << 20, defaults.bytes());
-        ExecutorMemory shared = ExecutorMemory.forCluster(new SparkConf(false).set("spark.executor.memory", "8g")
-                .set("spark.executor.cores", "4").set("spark.task.cpus", "2"));
+        ExecutorMemory shared = ExecutorMemory.forCluster(new SparkConf(false)
+                .set("spark.executor.memory", "8g")
+                .set("spark.executor.cores", "4")
+                .set("spark.task.cpus", "2"));
         assertEquals(((8192L + 819) << 20) / 2, shared.bytes(), 1 << 20);
         assertTrue(shared.source().contains("shared by 2 tasks at once"), shared.source());
-        ExecutorMemory plain = ExecutorMemory.forCluster(new SparkConf(false).set("spark.executor.memory", "2048")
-                .set("spark.executor.memoryOverhead", "1g"));
+        ExecutorMemory plain = ExecutorMemory.forCluster(
+                new SparkConf(false).set("spark.executor.memory", "2048").set("spark.executor.memoryOverhead", "1g"));
         assertEquals(3L << 30, plain.bytes(), "a plain number is MiB, as Spark reads it");
     }
 }

@@ -27,15 +27,21 @@ import org.sirensweep.trial.Compute;
 class GpuAssignmentTest {
     @Test
     void aTaskTrainsOnTheGpuSparkAssignedIt() {
-        assertEquals(OptionalInt.of(3), GpuAssignment.fromResources(
-                Map.of("gpu", new ResourceInformation("gpu", new String[] {"3"}))));
-        assertEquals(OptionalInt.of(0), GpuAssignment.fromResources(
-                Map.of("gpu", new ResourceInformation("gpu", new String[] {" 0 ", "1"}))), "first of several");
+        assertEquals(
+                OptionalInt.of(3),
+                GpuAssignment.fromResources(Map.of("gpu", new ResourceInformation("gpu", new String[] {"3"}))));
+        assertEquals(
+                OptionalInt.of(0),
+                GpuAssignment.fromResources(Map.of("gpu", new ResourceInformation("gpu", new String[] {" 0 ", "1"}))),
+                "first of several");
         assertEquals(OptionalInt.empty(), GpuAssignment.fromResources(Map.of()));
-        assertEquals(OptionalInt.empty(), GpuAssignment.fromResources(
-                Map.of("fpga", new ResourceInformation("fpga", new String[] {"0"}))));
-        IllegalStateException uuid = assertThrows(IllegalStateException.class, () -> GpuAssignment.fromResources(
-                Map.of("gpu", new ResourceInformation("gpu", new String[] {"GPU-5c3e-uuid"}))));
+        assertEquals(
+                OptionalInt.empty(),
+                GpuAssignment.fromResources(Map.of("fpga", new ResourceInformation("fpga", new String[] {"0"}))));
+        IllegalStateException uuid = assertThrows(
+                IllegalStateException.class,
+                () -> GpuAssignment.fromResources(
+                        Map.of("gpu", new ResourceInformation("gpu", new String[] {"GPU-5c3e-uuid"}))));
         assertTrue(uuid.getMessage().contains("'GPU-5c3e-uuid' is not a GPU number"), uuid.getMessage());
     }
 
@@ -80,7 +86,8 @@ class GpuAssignmentTest {
     void aGpuAssignedToANodeWithoutCudaIsRefusedInOneLineWithTheWayOut() {
         Assumptions.assumeTrue(Compute.gpus().isEmpty(), "this node has CUDA");
         CudaUnavailableException e = assertThrows(CudaUnavailableException.class, () -> Compute.openGpu(0));
-        assertTrue(e.getMessage().contains("libcuda.so.1") && e.getMessage().contains(CudaLibraries.FOLDERS_VARIABLE),
+        assertTrue(
+                e.getMessage().contains("libcuda.so.1") && e.getMessage().contains(CudaLibraries.FOLDERS_VARIABLE),
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
         assertEquals("cpu", Compute.deviceName(null));

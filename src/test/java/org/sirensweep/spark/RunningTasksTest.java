@@ -33,7 +33,8 @@ class RunningTasksTest {
 
     @Test
     void sumsTheLatestHeartbeatOfEachRunningTaskAndForgetsEndedTasks() {
-        running.onExecutorMetricsUpdate(heartbeat(task(1, update(steps, 10), update(other, 99)), task(2, update(steps, 20))));
+        running.onExecutorMetricsUpdate(
+                heartbeat(task(1, update(steps, 10), update(other, 99)), task(2, update(steps, 20))));
         assertEquals(30, running.total(), "the other accumulator is not steps");
         running.onExecutorMetricsUpdate(heartbeat(task(1, update(steps, 15))));
         assertEquals(35, running.total(), "a later heartbeat replaces the task's value");
@@ -53,17 +54,21 @@ class RunningTasksTest {
     }
 
     private static AccumulableInfo update(LongAccumulator accumulator, long value) {
-        return new AccumulableInfo(accumulator.id(), Option.empty(), Option.apply(value), Option.empty(), false, false,
-                Option.empty());
+        return new AccumulableInfo(
+                accumulator.id(), Option.empty(), Option.apply(value), Option.empty(), false, false, Option.empty());
     }
 
     private static Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task(long taskId, AccumulableInfo... updates) {
-        return new Tuple4<>(taskId, 0, 0, CollectionConverters.asScala(List.of(updates)).toSeq());
+        return new Tuple4<>(
+                taskId, 0, 0, CollectionConverters.asScala(List.of(updates)).toSeq());
     }
 
     @SafeVarargs
-    private static SparkListenerExecutorMetricsUpdate heartbeat(Tuple4<Object, Object, Object, Seq<AccumulableInfo>>... tasks) {
-        return new SparkListenerExecutorMetricsUpdate("driver", CollectionConverters.asScala(List.of(tasks)).toSeq(),
+    private static SparkListenerExecutorMetricsUpdate heartbeat(
+            Tuple4<Object, Object, Object, Seq<AccumulableInfo>>... tasks) {
+        return new SparkListenerExecutorMetricsUpdate(
+                "driver",
+                CollectionConverters.asScala(List.of(tasks)).toSeq(),
                 CollectionConverters.asScala(new HashMap<>()));
     }
 
@@ -72,6 +77,7 @@ class RunningTasksTest {
     }
 
     private static TaskInfo info(long taskId, int partition) {
-        return new TaskInfo(taskId, partition, 0, partition, 0L, "driver", "localhost", TaskLocality.PROCESS_LOCAL(), false);
+        return new TaskInfo(
+                taskId, partition, 0, partition, 0L, "driver", "localhost", TaskLocality.PROCESS_LOCAL(), false);
     }
 }

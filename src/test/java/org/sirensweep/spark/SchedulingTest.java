@@ -24,13 +24,34 @@ class SchedulingTest {
                 name: mixed
                 settings: {image: IMG, resolution: 16, epochs: 10}
                 grid: {supervision: [vanilla, laplacian, gradient], width: [8, 32], batch_size: [full, 64]}
-                """.replace("IMG", Path.of("data/camera.png").toAbsolutePath().toString()));
+                """.replace(
+                        "IMG", Path.of("data/camera.png").toAbsolutePath().toString()));
         Sweep sweep = SweepFile.read(file, 100);
-        List<Trial> order = SweepPlan.longestFirst(sweep.trials().stream().map(t -> List.of(TrialStage.whole(t)))
-                .toList()).stream().map(pack -> pack.get(0).trial()).toList();
+        List<Trial> order =
+                SweepPlan.longestFirst(sweep.trials().stream()
+                                .map(t -> List.of(TrialStage.whole(t)))
+                                .toList())
+                        .stream()
+                        .map(pack -> pack.get(0).trial())
+                        .toList();
         // Batches of 64 at 16² are 4 steps an epoch over the same points: the same work as the full batch.
-        assertEquals(List.of("laplacian/32", "laplacian/32", "gradient/32", "gradient/32", "vanilla/32", "vanilla/32",
-                "laplacian/8", "laplacian/8", "gradient/8", "gradient/8", "vanilla/8", "vanilla/8"),
-                order.stream().map(t -> t.settings().supervision().id() + "/" + t.settings().width()).toList());
+        assertEquals(
+                List.of(
+                        "laplacian/32",
+                        "laplacian/32",
+                        "gradient/32",
+                        "gradient/32",
+                        "vanilla/32",
+                        "vanilla/32",
+                        "laplacian/8",
+                        "laplacian/8",
+                        "gradient/8",
+                        "gradient/8",
+                        "vanilla/8",
+                        "vanilla/8"),
+                order.stream()
+                        .map(t -> t.settings().supervision().id() + "/"
+                                + t.settings().width())
+                        .toList());
     }
 }

@@ -28,8 +28,7 @@ import org.sirensweep.trial.TrialEngine;
  * training, evaluation and rendering; JVM start-up is the same for both and left out.
  */
 public final class SparkOverheadBenchmark {
-    private SparkOverheadBenchmark() {
-    }
+    private SparkOverheadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
@@ -39,18 +38,26 @@ public final class SparkOverheadBenchmark {
         if (mode.equals("direct")) {
             Compute.limitThreads(1);
             for (Trial trial : sweep.trials()) {
-                TrialEngine.prepare(trial.settings(), sweep.images().get(trial.settings().image()))
+                TrialEngine.prepare(
+                                trial.settings(),
+                                sweep.images().get(trial.settings().image()))
                         .run(1, TrainingProgress.NONE);
             }
         } else if (mode.equals("spark")) {
             Path dataset = Files.createTempDirectory("overhead");
             SparkJobs jobs = SparkJobs.start("overhead", "local[1]", FileSettings.NONE);
             out.printf("spark: session started after %.2f s%n", (System.nanoTime() - start) / 1e9);
-            try (ResultDataset results = ResultDataset.open(Location.local(dataset.resolve("out")), sweep.name(), args[1])) {
-                SparkJobs.RunSummary summary = jobs.run(sweep, results, SweepPlan.of(sweep,
-                        org.sirensweep.sweep.Scheduler.of(sweep).next(Map.of()), jobs.taskSlots()),
-                        java.time.Duration.ZERO, "overhead", new PrintStream(
-                        java.io.OutputStream.nullOutputStream()), progress -> { });
+            try (ResultDataset results =
+                    ResultDataset.open(Location.local(dataset.resolve("out")), sweep.name(), args[1])) {
+                SparkJobs.RunSummary summary = jobs.run(
+                        sweep,
+                        results,
+                        SweepPlan.of(
+                                sweep, org.sirensweep.sweep.Scheduler.of(sweep).next(Map.of()), jobs.taskSlots()),
+                        java.time.Duration.ZERO,
+                        "overhead",
+                        new PrintStream(java.io.OutputStream.nullOutputStream()),
+                        progress -> {});
                 Map<String, ResultDataset.Row> rows = results.rows(new java.util.ArrayList<>());
                 if (summary.jobError() != null || rows.size() != sweep.trials().size()) {
                     throw new IllegalStateException("sweep incomplete: " + summary.jobError());
@@ -61,7 +68,11 @@ public final class SparkOverheadBenchmark {
         } else {
             throw new IllegalArgumentException("mode must be direct or spark");
         }
-        out.printf("%s: %d trials, wall %.2f s (JVM start excluded), %s%n", mode, sweep.trials().size(),
-                (System.nanoTime() - start) / 1e9, List.of(Runtime.getRuntime().availableProcessors() + " cores"));
+        out.printf(
+                "%s: %d trials, wall %.2f s (JVM start excluded), %s%n",
+                mode,
+                sweep.trials().size(),
+                (System.nanoTime() - start) / 1e9,
+                List.of(Runtime.getRuntime().availableProcessors() + " cores"));
     }
 }

@@ -38,6 +38,7 @@ import org.sirensweep.trial.CheckpointFile;
 class StoreRunTest {
     @TempDir
     static Path dir;
+
     private static HdfsServer hdfs;
     private static S3Server s3;
 
@@ -78,8 +79,8 @@ class StoreRunTest {
         if (name.equals("hdfs")) {
             return new Store(hdfs.uri() + "/runs", List.of(), FileSettings.NONE);
         }
-        return new Store("s3a://" + S3Server.BUCKET + "/runs", s3.confArguments(),
-                FileSettings.NONE.with(s3.settings()));
+        return new Store(
+                "s3a://" + S3Server.BUCKET + "/runs", s3.confArguments(), FileSettings.NONE.with(s3.settings()));
     }
 
     /**
@@ -109,11 +110,10 @@ class StoreRunTest {
         Path sweep = sweepFile(store, "killed-" + storeName);
         Location dataset = store.location("killed");
         Path log = dir.resolve("driver-" + storeName + ".log");
-        Process driver = CliRun.inNewJvm(store.args("run", sweep.toString(), "--output", dataset.toString(),
-                "--master", "local[1]"), log);
+        Process driver = CliRun.inNewJvm(
+                store.args("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"), log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (!(rows(dataset) == 1 && savedStep(dataset) >= 200) && driver.isAlive()
-                && System.nanoTime() < deadline) {
+        while (!(rows(dataset) == 1 && savedStep(dataset) >= 200) && driver.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertTrue(driver.isAlive(), "the sweep ended before it was killed: " + Files.readString(log));
@@ -128,22 +128,33 @@ class StoreRunTest {
 
         // A file that is not one of the sweep's rows is moved out of the readers' way by the resume.
         dataset.resolve("notes.parquet").write("someone's notes".getBytes(), dataset.resolve("_notes.tmp"));
-        CliRun resumed = CliRun.here(store.args("run", sweep.toString(), "--output", dataset.toString(),
-                "--master", "local[1]").toArray(String[]::new));
+        CliRun resumed =
+                CliRun.here(store.args("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]")
+                        .toArray(String[]::new));
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
         assertTrue(dataset.resolve("_quarantine").resolve("notes.parquet").isFile(), "quarantined");
         assertFalse(dataset.resolve("notes.parquet").exists(), "moved, not copied");
         assertTrue(resumed.out().contains("1 already in"), resumed.out());
         assertEquals(2, rows(dataset), "one row per trial");
-        assertEquals(List.of(), dataset.resolve(ResultDataset.CHECKPOINTS).files(),
+        assertEquals(
+                List.of(),
+                dataset.resolve(ResultDataset.CHECKPOINTS).files(),
                 "no checkpoint is left once the rows commit");
         assertFalse(dataset.resolve("_lock").exists(), "the lock goes with the run");
         assertFalse(dataset.resolve(ResultFiles.STAGING).exists(), "no unfinished write is left");
         assertTrue(dataset.resolve(ResultDataset.REPORT).isFile(), "the report page is there");
 
         Location whole = store.location("uninterrupted");
-        CliRun uninterrupted = CliRun.here(store.args("run", sweep.toString(), "--output", whole.toString(),
-                "--master", "local[1]", "--checkpoint-minutes", "0").toArray(String[]::new));
+        CliRun uninterrupted = CliRun.here(store.args(
+                        "run",
+                        sweep.toString(),
+                        "--output",
+                        whole.toString(),
+                        "--master",
+                        "local[1]",
+                        "--checkpoint-minutes",
+                        "0")
+                .toArray(String[]::new));
         assertEquals(0, uninterrupted.exit(), uninterrupted.out() + uninterrupted.err());
         CliRun same = CliRun.here(store.args("verify", dataset.toString(), "--against", whole.toString())
                 .toArray(String[]::new));
@@ -170,8 +181,12 @@ class StoreRunTest {
             CliRun second = CliRun.here(store.args("run", sweep.toString(), "--output", dataset.toString())
                     .toArray(String[]::new));
             assertEquals(SirenSweep.BAD_INPUT, second.exit(), second.out() + second.err());
-            assertTrue(second.err().contains("is being written by another run of sweep 'locked-" + storeName
-                    + "' (its _lock is held: process " + ProcessHandle.current().pid()), second.err());
+            assertTrue(
+                    second.err()
+                            .contains("is being written by another run of sweep 'locked-" + storeName
+                                    + "' (its _lock is held: process "
+                                    + ProcessHandle.current().pid()),
+                    second.err());
             assertFalse(second.err().trim().contains("\n"), "one line: " + second.err());
         }
         assertFalse(dataset.resolve("_lock").exists(), "released");
@@ -185,12 +200,12 @@ class StoreRunTest {
         String fresh = "{\"owner\": \"x\", \"host\": \"elsewhere\", \"pid\": 1, \"since\": \"T\", "
                 + "\"renewed_at\": \"" + Instant.now() + "\"}";
         lock.write(fresh.getBytes(), dataset.resolve("_lock.tmp"));
-        ResultDataset.DatasetException refused = assertThrows(ResultDataset.DatasetException.class,
-                () -> ResultDataset.open(dataset, "leased", "leased.yaml"));
+        ResultDataset.DatasetException refused = assertThrows(
+                ResultDataset.DatasetException.class, () -> ResultDataset.open(dataset, "leased", "leased.yaml"));
         assertTrue(refused.getMessage().contains("its _lock is held: process 1 on elsewhere"), refused.getMessage());
 
-        String silent = fresh.replaceAll("renewed_at\": \"[^\"]*", "renewed_at\": \""
-                + Instant.now().minusSeconds(300));
+        String silent = fresh.replaceAll(
+                "renewed_at\": \"[^\"]*", "renewed_at\": \"" + Instant.now().minusSeconds(300));
         lock.write(silent.getBytes(), dataset.resolve("_lock.tmp"));
         try (ResultDataset taken = ResultDataset.open(dataset, "leased", "leased.yaml")) {
             String now = new String(lock.readAllBytes());
@@ -207,7 +222,8 @@ class StoreRunTest {
                 .toArray(String[]::new));
         assertEquals(SirenSweep.BAD_INPUT, noBucket.exit(), noBucket.out() + noBucket.err());
         assertEquals(1, noBucket.err().trim().lines().count(), noBucket.err());
-        assertTrue(noBucket.err().startsWith("siren-sweep run: --output: s3a://nosuchbucket/runs cannot be "),
+        assertTrue(
+                noBucket.err().startsWith("siren-sweep run: --output: s3a://nosuchbucket/runs cannot be "),
                 noBucket.err());
         assertTrue(noBucket.err().contains("nosuchbucket"), noBucket.err());
 
@@ -216,19 +232,32 @@ class StoreRunTest {
         Location protectedFolder = onHdfs.location("protected");
         protectedFolder.makeFolders();
         Path log = dir.resolve("guest.log");
-        Process guest = CliRun.inNewJvm(List.of("run", sweepFile(onHdfs, "refused-guest").toString(), "--output",
-                protectedFolder.resolve("runs").toString()), log, Map.of("HADOOP_USER_NAME", "guest"));
+        Process guest = CliRun.inNewJvm(
+                List.of(
+                        "run",
+                        sweepFile(onHdfs, "refused-guest").toString(),
+                        "--output",
+                        protectedFolder.resolve("runs").toString()),
+                log,
+                Map.of("HADOOP_USER_NAME", "guest"));
         assertTrue(guest.waitFor(120, TimeUnit.SECONDS));
-        List<String> said = Files.readAllLines(log).stream().filter(l -> l.startsWith("siren-sweep run: ")).toList();
+        List<String> said = Files.readAllLines(log).stream()
+                .filter(l -> l.startsWith("siren-sweep run: "))
+                .toList();
         assertEquals(SirenSweep.BAD_INPUT, guest.exitValue(), Files.readString(log));
         assertEquals(1, said.size(), Files.readString(log));
-        assertTrue(said.get(0).startsWith("siren-sweep run: --output: " + protectedFolder.resolve("runs")
-                + " cannot be created or written (" + protectedFolder + " is not a writable folder)"), said.get(0));
+        assertTrue(
+                said.get(0)
+                        .startsWith("siren-sweep run: --output: " + protectedFolder.resolve("runs")
+                                + " cannot be created or written (" + protectedFolder + " is not a writable folder)"),
+                said.get(0));
         assertFalse(protectedFolder.resolve("runs").exists(), "nothing written");
     }
 
     private static int rows(Location dataset) throws IOException {
-        return (int) dataset.files().stream().filter(e -> e.name().endsWith(ResultFiles.SUFFIX)).count();
+        return (int) dataset.files().stream()
+                .filter(e -> e.name().endsWith(ResultFiles.SUFFIX))
+                .count();
     }
 
     /**
@@ -238,10 +267,12 @@ class StoreRunTest {
     private static long savedStep(Location dataset) throws IOException {
         return dataset.resolve(ResultDataset.CHECKPOINTS).files().stream()
                 .filter(e -> e.name().endsWith(CheckpointFile.SUFFIX))
-                .filter(e -> !exists(ResultFiles.fileOf(dataset,
-                        e.name().substring(0, e.name().length() - CheckpointFile.SUFFIX.length()))))
-                .flatMap(e -> CheckpointFile.peek(e.location()).stream()).mapToLong(CheckpointFile.Progress::step)
-                .max().orElse(-1);
+                .filter(e -> !exists(ResultFiles.fileOf(
+                        dataset, e.name().substring(0, e.name().length() - CheckpointFile.SUFFIX.length()))))
+                .flatMap(e -> CheckpointFile.peek(e.location()).stream())
+                .mapToLong(CheckpointFile.Progress::step)
+                .max()
+                .orElse(-1);
     }
 
     private static boolean exists(Location file) {

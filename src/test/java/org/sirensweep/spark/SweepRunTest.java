@@ -46,7 +46,8 @@ class SweepRunTest {
     @TempDir
     Path dir;
 
-    private static final String CAMERA = Path.of("data/camera.png").toAbsolutePath().toString();
+    private static final String CAMERA =
+            Path.of("data/camera.png").toAbsolutePath().toString();
 
     private static CliRun run(String... args) {
         return CliRun.here(args);
@@ -59,7 +60,9 @@ class SweepRunTest {
                 settings: {image: CAMERA, resolution: 16, width: 16, depth: 1, omega0: 10, epochs: EPOCHS, supervision: laplacian}
                 grid: GRID
                 evaluation: {render_sizes: [24], curve_interval: 5}
-                """.replace("NAME", name).replace("CAMERA", CAMERA).replace("GRID", grid)
+                """.replace("NAME", name)
+                .replace("CAMERA", CAMERA)
+                .replace("GRID", grid)
                 .replace("EPOCHS", String.valueOf(epochs)));
         return file;
     }
@@ -81,17 +84,48 @@ class SweepRunTest {
         assertEquals(RunCommand.SOME_FAILED, first.exit(), first.out() + first.err());
         assertTrue(first.out().contains("6 to run"), first.out());
 
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        SparkSession spark =
+                SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         try {
             Dataset<Row> table = spark.read().parquet(dataset.toString());
             assertEquals(6, table.count());
             assertEquals(6, table.select("trial_id").distinct().count(), "one row per trial");
             List<String> columns = Arrays.asList(table.columns());
-            for (String column : List.of("sweep", "trial_id", "status", "error", "image", "image_sha256", "resolution",
-                    "supervision", "epochs", "batch_size", "shuffle", "lr", "depth", "width", "omega0", "seed",
-                    "curve", "final_loss", "psnr", "psnr_affine", "setup_s", "train_s", "ms_per_step", "render_s",
-                    "device", "host", "executor_id", "attempt", "started_at", "finished_at", "spark_version",
-                    "nd4j_version", "images", "weights_npz")) {
+            for (String column : List.of(
+                    "sweep",
+                    "trial_id",
+                    "status",
+                    "error",
+                    "image",
+                    "image_sha256",
+                    "resolution",
+                    "supervision",
+                    "epochs",
+                    "batch_size",
+                    "shuffle",
+                    "lr",
+                    "depth",
+                    "width",
+                    "omega0",
+                    "seed",
+                    "curve",
+                    "final_loss",
+                    "psnr",
+                    "psnr_affine",
+                    "setup_s",
+                    "train_s",
+                    "ms_per_step",
+                    "render_s",
+                    "device",
+                    "host",
+                    "executor_id",
+                    "attempt",
+                    "started_at",
+                    "finished_at",
+                    "spark_version",
+                    "nd4j_version",
+                    "images",
+                    "weights_npz")) {
                 assertTrue(columns.contains(column), "missing column " + column);
             }
             Map<String, Integer> statusCounts = new HashMap<>();
@@ -113,8 +147,10 @@ class SweepRunTest {
                     assertEquals("first-attempt".equals(fault) ? 2 : 1, attempt);
                     assertTrue((Double) r.getAs("psnr_affine") > 5, "psnr " + r.getAs("psnr_affine"));
                     List<Row> images = r.getList(r.fieldIndex("images"));
-                    Row large = images.stream().filter(i -> i.<Integer>getAs("size") == 24
-                            && "laplacian".equals(i.getAs("kind"))).findFirst().orElseThrow();
+                    Row large = images.stream()
+                            .filter(i -> i.<Integer>getAs("size") == 24 && "laplacian".equals(i.getAs("kind")))
+                            .findFirst()
+                            .orElseThrow();
                     assertEquals(24, PngCodec.decode(large.getAs("png"), "row").width());
                     assertEquals(4, r.getList(r.fieldIndex("curve")).size(), "epochs 5, 10, 15, 20");
                     byte[] npz = r.getAs("weights_npz");
@@ -134,12 +170,14 @@ class SweepRunTest {
         assertTrue(again.out().contains("0 to run"), again.out());
         assertEquals(written, modificationTimes(dataset), "a resumed complete sweep rewrites nothing");
 
-        CliRun retry = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
-                "--retry-failed");
+        CliRun retry =
+                run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]", "--retry-failed");
         assertTrue(retry.out().contains("2 to run"), retry.out());
         Map<Path, FileTime> afterRetry = modificationTimes(dataset);
         assertEquals(written.keySet(), afterRetry.keySet(), "retried rows replace the failed ones, no more files");
-        long replaced = written.keySet().stream().filter(p -> !written.get(p).equals(afterRetry.get(p))).count();
+        long replaced = written.keySet().stream()
+                .filter(p -> !written.get(p).equals(afterRetry.get(p)))
+                .count();
         assertEquals(2, replaced);
         assertFalse(Files.exists(dataset.resolve(ResultFiles.STAGING)), "no staging leftovers");
     }
@@ -153,7 +191,9 @@ class SweepRunTest {
         while (resultFiles(dataset).size() < 2 && driver.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertTrue(driver.isAlive(), "the driver finished before it could be killed: " + Files.readString(dir.resolve("driver.log")));
+        assertTrue(
+                driver.isAlive(),
+                "the driver finished before it could be killed: " + Files.readString(dir.resolve("driver.log")));
         driver.destroyForcibly(); // SIGKILL: no shutdown hooks, a trial in flight
         driver.waitFor();
         List<Path> survivors = resultFiles(dataset);
@@ -169,7 +209,8 @@ class SweepRunTest {
             assertEquals(before.get(kept), Files.getLastModifiedTime(kept), "a finished row is not redone: " + kept);
         }
         assertFalse(Files.exists(dataset.resolve(ResultFiles.STAGING)), "the killed trial's temporary file is gone");
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        SparkSession spark =
+                SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         try {
             Map<String, Row> byId = rowsById(spark, dataset);
             assertEquals(6, byId.size());
@@ -183,7 +224,10 @@ class SweepRunTest {
     void verifyReportsDamageAndAResumeQuarantinesItAndRerunsTheDamagedTrial() throws Exception {
         Path sweep = sweepFile("damaged", "{seed: [0, 1]}", 5);
         Path dataset = dir.resolve("damaged-out");
-        assertEquals(0, run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]").exit());
+        assertEquals(
+                0,
+                run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]")
+                        .exit());
         CliRun clean = run("verify", dataset.toString());
         assertEquals(0, clean.exit(), clean.out());
         assertTrue(clean.out().contains("2 rows (ok 2), 24 images decoded, 0 problems"), clean.out());
@@ -204,9 +248,11 @@ class SweepRunTest {
         assertTrue(damaged.out().contains("problem: notes.parquet: not a trial result file"), damaged.out());
         assertTrue(damaged.out().contains("problem: " + truncated.getFileName()), damaged.out());
         assertTrue(damaged.out().contains("_staging/ holds 1 unfinished writes"), damaged.out());
-        assertTrue(damaged.out().contains("problem: _checkpoints/" + kept + ".checkpoint: stale, its trial has a row"),
+        assertTrue(
+                damaged.out().contains("problem: _checkpoints/" + kept + ".checkpoint: stale, its trial has a row"),
                 damaged.out());
-        assertTrue(damaged.out().contains(".checkpoint.tmp-1: left by a checkpoint save that was cut short"),
+        assertTrue(
+                damaged.out().contains(".checkpoint.tmp-1: left by a checkpoint save that was cut short"),
                 damaged.out());
 
         CliRun resumed = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]");
@@ -224,32 +270,50 @@ class SweepRunTest {
         Path sweep = sweepFile("rerun", "{seed: [0, 1]}", 5);
         Path first = dir.resolve("rerun-first");
         Path second = dir.resolve("rerun-second");
-        assertEquals(0, run("run", sweep.toString(), "--output", first.toString(), "--master", "local[2]").exit());
+        assertEquals(
+                0,
+                run("run", sweep.toString(), "--output", first.toString(), "--master", "local[2]")
+                        .exit());
         // One trial at a time the second time, to show that the bits do not depend on what ran beside them.
-        assertEquals(0, run("run", sweep.toString(), "--output", second.toString(), "--master", "local[1]").exit());
+        assertEquals(
+                0,
+                run("run", sweep.toString(), "--output", second.toString(), "--master", "local[1]")
+                        .exit());
         CliRun same = run("verify", first.toString(), "--against", second.toString());
         assertEquals(0, same.exit(), same.out());
         assertTrue(same.out().contains("2 trials in both, 2 the same bit for bit"), same.out());
 
         // The second dataset's row of one trial replaced by a failure of it, the other trial's row removed.
         List<Trial> trials = SweepFile.read(sweep, 10).trials();
-        ResultFiles.write(Location.local(second), new TrialResult("rerun", trials.get(0), null, "injected",
-                new TaskPlace("elsewhere", "driver", 0, null, "4.1.0"), Instant.EPOCH, Instant.EPOCH));
+        ResultFiles.write(
+                Location.local(second),
+                new TrialResult(
+                        "rerun",
+                        trials.get(0),
+                        null,
+                        "injected",
+                        new TaskPlace("elsewhere", "driver", 0, null, "4.1.0"),
+                        Instant.EPOCH,
+                        Instant.EPOCH));
         Files.delete(second.resolve(trials.get(1).id() + ResultFiles.SUFFIX));
         CliRun differs = run("verify", first.toString(), "--against", second.toString());
         assertEquals(VerifyCommand.PROBLEMS, differs.exit(), differs.out());
-        assertTrue(differs.out().contains("1 trials in both, 0 the same bit for bit (all but timings, hosts and "
-                + "versions), 1 differ; 1 only here, 0 only there"), differs.out());
+        assertTrue(
+                differs.out()
+                        .contains("1 trials in both, 0 the same bit for bit (all but timings, hosts and "
+                                + "versions), 1 differ; 1 only here, 0 only there"),
+                differs.out());
         assertTrue(differs.out().contains("differs: " + trials.get(0).id() + ": "), differs.out());
         for (String field : List.of("status", "error", "psnr", "curve", "images", "weights_npz")) {
-            assertTrue(differs.out().lines().anyMatch(l -> l.startsWith("differs:") && l.contains(field)),
+            assertTrue(
+                    differs.out().lines().anyMatch(l -> l.startsWith("differs:") && l.contains(field)),
                     field + " differs: " + differs.out());
         }
 
         CliRun notADataset = run("verify", first.toString(), "--against", dir.toString());
         assertEquals(SirenSweep.BAD_INPUT, notADataset.exit(), notADataset.err());
-        assertTrue(notADataset.err().contains("--against: " + dir + " is not a siren-sweep dataset"),
-                notADataset.err());
+        assertTrue(
+                notADataset.err().contains("--against: " + dir + " is not a siren-sweep dataset"), notADataset.err());
     }
 
     @Test
@@ -265,19 +329,32 @@ class SweepRunTest {
         CliRun refused = run("run", sweep.toString(), "--output", dataset.toString(), "--dry-run");
         assertEquals(SirenSweep.BAD_INPUT, refused.exit(), refused.out());
         String refusal = refused.err().trim();
-        assertTrue(refusal.contains("grid: trial ") && refusal.contains(" {resolution=512, supervision=laplacian, "
-                + "batch_size=0, width=1024, depth=3} needs 46.24 GB of training buffers, more than the ")
-                && refusal.contains(" an executor has (local mode: ") && !refusal.contains("\n"), refusal);
+        assertTrue(
+                refusal.contains("grid: trial ")
+                        && refusal.contains(
+                                " {resolution=512, supervision=laplacian, "
+                                        + "batch_size=0, width=1024, depth=3} needs 46.24 GB of training buffers, more than the ")
+                        && refusal.contains(" an executor has (local mode: ")
+                        && !refusal.contains("\n"),
+                refusal);
         assertFalse(Files.exists(dataset), "nothing written");
 
         // Told an executor has a terabyte, the run lets it through; the trial then meets the machine and fails
         // fast as a row, before allocating, while the other trial runs.
         long start = System.nanoTime();
-        CliRun run = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]",
-                "--max-trial-memory", "1t");
+        CliRun run = run(
+                "run",
+                sweep.toString(),
+                "--output",
+                dataset.toString(),
+                "--master",
+                "local[2]",
+                "--max-trial-memory",
+                "1t");
         assertEquals(RunCommand.SOME_FAILED, run.exit(), run.out() + run.err());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120), "refused before training");
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        SparkSession spark =
+                SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         try {
             Map<Integer, Row> byWidth = spark.read().parquet(dataset.toString()).collectAsList().stream()
                     .collect(Collectors.toMap(r -> r.<Integer>getAs("width"), r -> r));
@@ -308,7 +385,9 @@ class SweepRunTest {
         while (savedStep(checkpoints) < 200 && driver.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(driver.isAlive(), "the trial ended before it was killed: " + Files.readString(dir.resolve("long-driver.log")));
+        assertTrue(
+                driver.isAlive(),
+                "the trial ended before it was killed: " + Files.readString(dir.resolve("long-driver.log")));
         driver.destroyForcibly(); // SIGKILL mid-trial, after a checkpoint
         driver.waitFor();
         assertTrue(resultFiles(dataset).isEmpty(), "no row yet");
@@ -320,12 +399,20 @@ class SweepRunTest {
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
         assertEquals(-1, savedStep(checkpoints), "the checkpoint is removed once the row commits");
         Path again = dir.resolve("long-again");
-        CliRun uninterrupted = run("run", sweep.toString(), "--output", again.toString(), "--master", "local[1]",
-                "--checkpoint-minutes", "0");
+        CliRun uninterrupted = run(
+                "run",
+                sweep.toString(),
+                "--output",
+                again.toString(),
+                "--master",
+                "local[1]",
+                "--checkpoint-minutes",
+                "0");
         assertEquals(0, uninterrupted.exit(), uninterrupted.out() + uninterrupted.err());
         assertEquals(0, run("verify", dataset.toString()).exit());
 
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        SparkSession spark =
+                SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         try {
             Row continued = spark.read().parquet(dataset.toString()).first();
             Row whole = spark.read().parquet(again.toString()).first();
@@ -373,9 +460,11 @@ class SweepRunTest {
         Path log = dir.resolve("halving-driver.log");
         Process driver = launchDriver(sweep, killed, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (driver.isAlive() && System.nanoTime() < deadline && !(Files.readString(log).contains("rung at epoch 100")
-                && checkpointEpochs(killed.resolve(ResultDataset.CHECKPOINTS)).stream()
-                .anyMatch(e -> e > 100 && e < 300))) {
+        while (driver.isAlive()
+                && System.nanoTime() < deadline
+                && !(Files.readString(log).contains("rung at epoch 100")
+                        && checkpointEpochs(killed.resolve(ResultDataset.CHECKPOINTS)).stream()
+                                .anyMatch(e -> e > 100 && e < 300))) {
             Thread.sleep(10);
         }
         assertTrue(driver.isAlive(), "the sweep ended before it was killed: " + Files.readString(log));
@@ -386,14 +475,18 @@ class SweepRunTest {
         CliRun resumed = run("run", sweep.toString(), "--output", killed.toString(), "--master", "local[1]");
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
 
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        SparkSession spark =
+                SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         try {
             Map<String, Row> expected = rowsById(spark, whole);
             Map<String, Row> actual = rowsById(spark, killed);
             assertEquals(expected.keySet(), actual.keySet());
-            Map<Integer, Long> stoppedAt = expected.values().stream().collect(Collectors.groupingBy(
-                    r -> r.<Row>getList(r.fieldIndex("curve")).get(r.getList(r.fieldIndex("curve")).size() - 1)
-                            .<Integer>getAs("epoch"), Collectors.counting()));
+            Map<Integer, Long> stoppedAt = expected.values().stream()
+                    .collect(Collectors.groupingBy(
+                            r -> r.<Row>getList(r.fieldIndex("curve"))
+                                    .get(r.getList(r.fieldIndex("curve")).size() - 1)
+                                    .<Integer>getAs("epoch"),
+                            Collectors.counting()));
             assertEquals(Map.of(100, 6L, 300, 2L, 1000, 1L), stoppedAt, "the epoch each trial's row ends at");
             for (String id : expected.keySet()) {
                 Row a = expected.get(id);
@@ -403,14 +496,23 @@ class SweepRunTest {
                 assertArrayEquals(weights(a), weights(b), id + ": bit for bit");
             }
             // The six stopped at 100 are the six worst there.
-            List<Double> atHundred = expected.values().stream().map(r -> r.<Row>getList(r.fieldIndex("curve"))
-                    .stream().filter(p -> p.<Integer>getAs("epoch") == 100).findFirst().orElseThrow()
-                    .<Double>getAs("psnr")).sorted().toList();
+            List<Double> atHundred = expected.values().stream()
+                    .map(r -> r.<Row>getList(r.fieldIndex("curve")).stream()
+                            .filter(p -> p.<Integer>getAs("epoch") == 100)
+                            .findFirst()
+                            .orElseThrow()
+                            .<Double>getAs("psnr"))
+                    .sorted()
+                    .toList();
             double worstGoingOn = atHundred.get(6);
             expected.values().forEach(r -> {
                 double psnr = r.<Row>getList(r.fieldIndex("curve")).stream()
-                        .filter(p -> p.<Integer>getAs("epoch") == 100).findFirst().orElseThrow().getAs("psnr");
-                int lastEpoch = r.<Row>getList(r.fieldIndex("curve")).get(r.getList(r.fieldIndex("curve")).size() - 1)
+                        .filter(p -> p.<Integer>getAs("epoch") == 100)
+                        .findFirst()
+                        .orElseThrow()
+                        .getAs("psnr");
+                int lastEpoch = r.<Row>getList(r.fieldIndex("curve"))
+                        .get(r.getList(r.fieldIndex("curve")).size() - 1)
                         .getAs("epoch");
                 assertEquals(psnr >= worstGoingOn, lastEpoch > 100, "psnr " + psnr + " at 100, ends at " + lastEpoch);
             });
@@ -433,17 +535,27 @@ class SweepRunTest {
         Files.writeString(packed, yaml.replace("PACK", "5"));
         Path alone = dir.resolve("alone.yaml");
         Files.writeString(alone, yaml.replace("PACK", "off"));
-        CliRun dry = run("run", packed.toString(), "--dry-run", "--output", dir.resolve("unused").toString(),
-                "--master", "local[2]");
-        assertTrue(dry.out().contains("3 Spark tasks for the first 12 trials (packs of 5, 2 trials trained side by "
-                + "side; the largest pack needs 13.0 MB)"), dry.out());
-        CliRun packedRun = run("run", packed.toString(), "--output", dir.resolve("packed-out").toString(), "--master",
+        CliRun dry = run(
+                "run",
+                packed.toString(),
+                "--dry-run",
+                "--output",
+                dir.resolve("unused").toString(),
+                "--master",
                 "local[2]");
+        assertTrue(
+                dry.out()
+                        .contains("3 Spark tasks for the first 12 trials (packs of 5, 2 trials trained side by "
+                                + "side; the largest pack needs 13.0 MB)"),
+                dry.out());
+        CliRun packedRun = run(
+                "run", packed.toString(), "--output", dir.resolve("packed-out").toString(), "--master", "local[2]");
         assertEquals(0, packedRun.exit(), packedRun.out() + packedRun.err());
-        CliRun aloneRun = run("run", alone.toString(), "--output", dir.resolve("alone-out").toString(), "--master",
-                "local[2]");
+        CliRun aloneRun = run(
+                "run", alone.toString(), "--output", dir.resolve("alone-out").toString(), "--master", "local[2]");
         assertEquals(0, aloneRun.exit(), aloneRun.out() + aloneRun.err());
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        SparkSession spark =
+                SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         try {
             Map<String, Row> a = rowsById(spark, dir.resolve("alone-out"));
             Map<String, Row> b = rowsById(spark, dir.resolve("packed-out"));
@@ -466,7 +578,9 @@ class SweepRunTest {
         }
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(p -> p.getFileName().toString().endsWith(CheckpointFile.SUFFIX))
-                    .flatMap(p -> CheckpointFile.peek(Location.local(p)).stream()).map(CheckpointFile.Progress::epoch).toList();
+                    .flatMap(p -> CheckpointFile.peek(Location.local(p)).stream())
+                    .map(CheckpointFile.Progress::epoch)
+                    .toList();
         }
     }
 
@@ -476,15 +590,18 @@ class SweepRunTest {
             return -1;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(CheckpointFile.SUFFIX)).findFirst()
-                    .flatMap(p -> CheckpointFile.peek(Location.local(p))).map(CheckpointFile.Progress::step).orElse(-1L);
+            return files.filter(p -> p.getFileName().toString().endsWith(CheckpointFile.SUFFIX))
+                    .findFirst()
+                    .flatMap(p -> CheckpointFile.peek(Location.local(p)))
+                    .map(CheckpointFile.Progress::step)
+                    .orElse(-1L);
         }
     }
 
     private static List<List<Object>> curveWithoutTimes(Row row) {
         return row.<Row>getList(row.fieldIndex("curve")).stream()
-                .map(p -> List.<Object>of(p.getAs("step"), p.getAs("epoch"), p.getAs("loss"), p.getAs("psnr"),
-                        p.getAs("psnr_affine")))
+                .map(p -> List.<Object>of(
+                        p.getAs("step"), p.getAs("epoch"), p.getAs("loss"), p.getAs("psnr"), p.getAs("psnr_affine")))
                 .toList();
     }
 
@@ -499,22 +616,27 @@ class SweepRunTest {
     }
 
     private static Map<String, String> images(Row row) {
-        return row.<Row>getList(row.fieldIndex("images")).stream().collect(Collectors.toMap(
-                i -> i.getAs("kind") + "@" + i.getAs("size"), i -> Arrays.toString((byte[]) i.getAs("png"))));
+        return row.<Row>getList(row.fieldIndex("images")).stream()
+                .collect(Collectors.toMap(
+                        i -> i.getAs("kind") + "@" + i.getAs("size"), i -> Arrays.toString((byte[]) i.getAs("png"))));
     }
 
     /** {@code run} in a new JVM, on one local core. */
     private static Process launchDriver(Path sweep, Path dataset, Path log) throws IOException {
-        return CliRun.inNewJvm(List.of("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"),
-                log);
+        return CliRun.inNewJvm(
+                List.of("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[1]"), log);
     }
 
     @Test
     void bestRanksByAMeasureWithinGroupsAndCompactWritesOneFileEveryReaderOpens() throws Exception {
         Path sweep = sweepFile("ranked", "{lr: [1e-3, 3e-3], seed: [0, 1, 2]}", 10);
         Path dataset = dir.resolve("ranked-out");
-        assertEquals(0, run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]").exit());
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
+        assertEquals(
+                0,
+                run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]")
+                        .exit());
+        SparkSession spark =
+                SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         Map<String, Double> bestPerLr = new HashMap<>();
         Map<String, String> winner = new HashMap<>();
         try {
@@ -532,15 +654,25 @@ class SweepRunTest {
         CliRun best = run("best", dataset.toString(), "--by", "lr");
         assertEquals(0, best.exit(), best.err());
         for (String s : List.of("0.001", "0.003")) {
-            String line = best.out().lines().filter(l -> l.startsWith(s + " ")).findFirst().orElseThrow();
-            assertTrue(line.contains(winner.get(s)) && line.contains(String.format("%.4g", bestPerLr.get(s))),
-                    best.out());
+            String line = best.out()
+                    .lines()
+                    .filter(l -> l.startsWith(s + " "))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(
+                    line.contains(winner.get(s)) && line.contains(String.format("%.4g", bestPerLr.get(s))), best.out());
             assertTrue(line.matches(".*\\s1\\s.*"), "rank 1: " + line);
         }
         assertTrue(best.out().lines().anyMatch(l -> l.contains("seed")), "the varied setting is shown: " + best.out());
         CliRun lowest = run("best", dataset.toString(), "--metric", "gradient_error", "--top", "3");
-        assertTrue(lowest.out().contains("lower is better") && lowest.out().lines().filter(l -> l.matches("^\\d .*"))
-                .count() == 3, lowest.out());
+        assertTrue(
+                lowest.out().contains("lower is better")
+                        && lowest.out()
+                                        .lines()
+                                        .filter(l -> l.matches("^\\d .*"))
+                                        .count()
+                                == 3,
+                lowest.out());
         CliRun unknown = run("best", dataset.toString(), "--metric", "psnr_afine");
         assertEquals(SirenSweep.BAD_INPUT, unknown.exit());
         assertTrue(unknown.err().contains("'psnr_afine' is not a numeric column"), unknown.err());
@@ -555,7 +687,9 @@ class SweepRunTest {
                 assert t.num_rows == 6 and "images" not in t.column_names and "weights_npz" not in t.column_names
                 assert "curve" in t.column_names and "psnr_determined" in t.column_names
                 print("duckdb", duckdb.sql(f"select count(distinct trial_id) from '{sys.argv[1]}'").fetchone()[0])
-                """, compact.toString()).redirectErrorStream(true).start();
+                """, compact.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(python.getInputStream().readAllBytes());
         assertEquals(0, python.waitFor(), output);
         assertTrue(output.contains("duckdb 6"), output);
@@ -577,7 +711,8 @@ class SweepRunTest {
     }
 
     private static void assertPyarrowAndDuckDbRead(Path dataset, int rows) throws Exception {
-        Process python = new ProcessBuilder(TestPython.executable(), "-c", """
+        Process python = new ProcessBuilder(
+                        TestPython.executable(), "-c", """
                 import sys, duckdb, pyarrow.dataset as ds
                 t = ds.dataset(sys.argv[1], format="parquet").to_table()
                 assert t.num_rows == int(sys.argv[2]), t.num_rows
@@ -586,7 +721,9 @@ class SweepRunTest {
                 print("pyarrow", t.num_rows, len(set(t.column("trial_id").to_pylist())))
                 rows, ids = duckdb.sql(f"select count(*), count(distinct trial_id) from '{sys.argv[1]}/*.parquet'").fetchone()
                 print("duckdb", rows, ids)
-                """, dataset.toString(), String.valueOf(rows)).redirectErrorStream(true).start();
+                """, dataset.toString(), String.valueOf(rows))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(python.getInputStream().readAllBytes());
         assertEquals(0, python.waitFor(), output);
         assertTrue(output.contains("pyarrow " + rows + " " + rows), output);
@@ -598,7 +735,9 @@ class SweepRunTest {
             return List.of();
         }
         try (Stream<Path> list = Files.list(dataset)) {
-            return list.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+            return list.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -21,26 +21,36 @@ class IdentityStabilityTest {
 
     @ParameterizedTest
     @CsvSource({
-            "sweeps/quickstart.yaml, 6 6af7dabd64f5e8f5 b3df9f2f61a39f0e",
-            "sweeps/batch-effect-seed.yaml, 63 28009a43a1cc8c4d eaecb25bbc271f3a",
-            "sweeps/random-search-halving.yaml, 36 72d5c21868cc279c ca2ec41fcf5770cf",
-            "sweeps/upscale-seed.yaml, 6 d6fbdc78591f2199 3cd73c5794cf1f15"})
+        "sweeps/quickstart.yaml, 6 6af7dabd64f5e8f5 b3df9f2f61a39f0e",
+        "sweeps/batch-effect-seed.yaml, 63 28009a43a1cc8c4d eaecb25bbc271f3a",
+        "sweeps/random-search-halving.yaml, 36 72d5c21868cc279c ca2ec41fcf5770cf",
+        "sweeps/upscale-seed.yaml, 6 d6fbdc78591f2199 3cd73c5794cf1f15"
+    })
     void shippedSweepsKeepTheirTrialIds(String file, String expected) throws Exception {
         Sweep sweep = SweepFile.read(Path.of(file), 100_000);
         List<String> ids = sweep.trials().stream().map(Trial::id).toList();
-        assertEquals(expected, ids.size() + " " + ids.get(0) + " " + Trial.sha256(String.join(",", ids)
-                .getBytes(StandardCharsets.UTF_8)).substring(0, 16), file);
+        assertEquals(
+                expected,
+                ids.size() + " " + ids.get(0) + " "
+                        + Trial.sha256(String.join(",", ids).getBytes(StandardCharsets.UTF_8))
+                                .substring(0, 16),
+                file);
     }
 
     @Test
     void checkpointFingerprintsStayTheSame() throws Exception {
         Sweep sweep = SweepFile.read(Path.of("sweeps/batch-effect-seed.yaml"), 100_000);
         StringBuilder fingerprints = new StringBuilder();
-        for (Trial trial : List.of(sweep.trials().get(0), sweep.trials().get(sweep.trials().size() - 1))) {
-            fingerprints.append(TrialEngine.prepare(trial.settings()).fingerprint().substring(0, 16)).append(' ');
+        for (Trial trial :
+                List.of(sweep.trials().get(0), sweep.trials().get(sweep.trials().size() - 1))) {
+            fingerprints
+                    .append(TrialEngine.prepare(trial.settings()).fingerprint().substring(0, 16))
+                    .append(' ');
         }
         Sweep halving = SweepFile.read(Path.of("sweeps/random-search-halving.yaml"), 100_000);
-        fingerprints.append(TrialEngine.prepare(halving.trials().get(0).settings()).fingerprint().substring(0, 16));
+        fingerprints.append(TrialEngine.prepare(halving.trials().get(0).settings())
+                .fingerprint()
+                .substring(0, 16));
         assertEquals("6c1267088a92317a 4f433ac558a59b6c 03b801a6da79e790", fingerprints.toString());
     }
 }

@@ -41,8 +41,8 @@ class SuccessiveHalvingTest {
                   lr: loguniform(1e-5, 1e-2)
                 early_stopping: {metric: METRIC, grace_epochs: 10, reduction_factor: 3, max_epochs: 100,
                                  by: [supervision]}
-                """.replace("CAMERA", Path.of("data/camera.png").toAbsolutePath().toString())
-                .replace("METRIC", metric));
+                """.replace(
+                "CAMERA", Path.of("data/camera.png").toAbsolutePath().toString()).replace("METRIC", metric));
         return SweepFile.read(file, 100);
     }
 
@@ -56,12 +56,16 @@ class SuccessiveHalvingTest {
     }
 
     private static Set<String> ids(List<TrialStage> stages, boolean commit, int epoch) {
-        return stages.stream().filter(s -> s.commit() == commit && s.untilEpoch() == epoch).map(s -> s.trial().id())
+        return stages.stream()
+                .filter(s -> s.commit() == commit && s.untilEpoch() == epoch)
+                .map(s -> s.trial().id())
                 .collect(Collectors.toSet());
     }
 
     private static List<Trial> group(Sweep sweep, Supervision supervision) {
-        return sweep.trials().stream().filter(t -> t.settings().supervision() == supervision).toList();
+        return sweep.trials().stream()
+                .filter(t -> t.settings().supervision() == supervision)
+                .toList();
     }
 
     @Test
@@ -73,7 +77,9 @@ class SuccessiveHalvingTest {
 
         Plan first = Scheduler.of(sweep).next(Map.of());
         assertEquals(14, first.stages().size());
-        assertEquals(ids(first.stages(), false, 10), sweep.trials().stream().map(Trial::id).collect(Collectors.toSet()));
+        assertEquals(
+                ids(first.stages(), false, 10),
+                sweep.trials().stream().map(Trial::id).collect(Collectors.toSet()));
         assertEquals(10, first.towardsEpoch());
 
         // Every trial at rung 10; trial i of each group scores i (higher is better): 5 and 6 go on in each group.
@@ -86,8 +92,10 @@ class SuccessiveHalvingTest {
         }
         Plan second = Scheduler.of(sweep).next(standings);
         assertEquals(List.of(new Decision(10, 14, 4)), second.decisions());
-        Set<String> promoted = Set.of(group(sweep, Supervision.VANILLA).get(5).id(),
-                group(sweep, Supervision.VANILLA).get(6).id(), group(sweep, Supervision.GRADIENT).get(5).id(),
+        Set<String> promoted = Set.of(
+                group(sweep, Supervision.VANILLA).get(5).id(),
+                group(sweep, Supervision.VANILLA).get(6).id(),
+                group(sweep, Supervision.GRADIENT).get(5).id(),
                 group(sweep, Supervision.GRADIENT).get(6).id());
         assertEquals(promoted, ids(second.stages(), false, 30), "the best two of seven per group train on to 30");
         assertEquals(10, ids(second.stages(), true, 10).size(), "the other ten stop at 10");
@@ -109,13 +117,16 @@ class SuccessiveHalvingTest {
         standings.put(v6.id(), new Standing(false, curve(6, 5, 10, 20)));
         standings.put(g5.id(), new Standing(true, curve(5, 5, 10, 20)));
         Plan comeback = Scheduler.of(sweep).next(standings);
-        assertEquals(Set.copyOf(losers.subList(3, losers.size())), ids(comeback.stages(), true, 10),
+        assertEquals(
+                Set.copyOf(losers.subList(3, losers.size())),
+                ids(comeback.stages(), true, 10),
                 "only the stopped trials without a row yet commit");
         assertEquals(Set.of(v6.id(), g6.id()), ids(comeback.stages(), false, 30), "only the trials not yet at 30");
         assertEquals(7 + 2, comeback.stages().size());
 
         // All at 30: of vanilla's two the better goes on; gradient's diverged one is out, its other one goes on alone.
-        losers.forEach(id -> standings.put(id, new Standing(true, standings.get(id).curve())));
+        losers.forEach(
+                id -> standings.put(id, new Standing(true, standings.get(id).curve())));
         List<CurvePoint> v6Curve = new ArrayList<>(curve(6, 5, 10)); // as good as before at 10, worse by 30
         v6Curve.addAll(curve(1, 20, 30));
         standings.put(v6.id(), new Standing(false, v6Curve));
@@ -146,9 +157,15 @@ class SuccessiveHalvingTest {
         standings.put(vanilla.get(3).id(), new Standing(false, curve(0.1, 10)));
         standings.put(vanilla.get(4).id(), new Standing(false, curve(Double.NaN, 10)));
         Set<String> goOn = ids(Scheduler.of(sweep).next(standings).stages(), false, 30);
-        String tieWinner = vanilla.stream().filter(t -> t != vanilla.get(3) && t != vanilla.get(4)).map(Trial::id)
-                .min(Comparator.naturalOrder()).orElseThrow();
-        List<String> gradientByIds = group(sweep, Supervision.GRADIENT).stream().map(Trial::id).sorted().toList();
+        String tieWinner = vanilla.stream()
+                .filter(t -> t != vanilla.get(3) && t != vanilla.get(4))
+                .map(Trial::id)
+                .min(Comparator.naturalOrder())
+                .orElseThrow();
+        List<String> gradientByIds = group(sweep, Supervision.GRADIENT).stream()
+                .map(Trial::id)
+                .sorted()
+                .toList();
         assertEquals(Set.of(vanilla.get(3).id(), tieWinner, gradientByIds.get(0), gradientByIds.get(1)), goOn);
     }
 

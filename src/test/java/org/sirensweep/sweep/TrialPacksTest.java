@@ -19,12 +19,14 @@ public class TrialPacksTest {
     @TempDir
     Path dir;
 
-    private static final String CAMERA = Path.of("data/camera.png").toAbsolutePath().toString();
+    private static final String CAMERA =
+            Path.of("data/camera.png").toAbsolutePath().toString();
 
     /** 2 supervision types × {@code batchSizes} × 5 seeds at 32², width 32, with {@code pack} and a memory bound. */
     private Sweep sweep(String batchSizes, String pack, long taskBytes) throws IOException, SweepFileException {
         Path file = dir.resolve("s.yaml");
-        Files.writeString(file, """
+        Files.writeString(
+                file, """
                 name: packs
                 settings: {image: CAMERA, resolution: 32, epochs: 2, width: 32}
                 grid:
@@ -73,15 +75,25 @@ public class TrialPacksTest {
         Sweep sweep = sweep("[64, full]", "auto", Long.MAX_VALUE);
         // Vanilla at 64 points packs; vanilla full batches and every Laplacian trial run alone.
         assertEquals(List.of(5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), sizes(packs(sweep, false)));
-        assertEquals("vanilla", packs(sweep, false).get(0).get(0).trial().settings().supervision().id());
+        assertEquals(
+                "vanilla",
+                packs(sweep, false)
+                        .get(0)
+                        .get(0)
+                        .trial()
+                        .settings()
+                        .supervision()
+                        .id());
     }
 
     @Test
     void aGivenSizeIsAnUpperBoundAndOffRunsEachAlone() throws Exception {
         for (boolean gpu : new boolean[] {true, false}) {
-            assertEquals(List.of(2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2, 1),
+            assertEquals(
+                    List.of(2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 2, 1),
                     sizes(packs(sweep("[64, full]", "2", Long.MAX_VALUE), gpu)));
-            assertEquals(20, packs(sweep("[64, full]", "off", Long.MAX_VALUE), gpu).size());
+            assertEquals(
+                    20, packs(sweep("[64, full]", "off", Long.MAX_VALUE), gpu).size());
         }
     }
 
@@ -102,7 +114,12 @@ public class TrialPacksTest {
             assertEquals(Math.max(2, Math.min(slots, 10)), packs.size(), slots + " slots");
             assertEquals(10, packs.stream().mapToInt(List::size).sum(), "every trial exactly once");
             for (List<TrialStage> pack : packs) {
-                assertEquals(1, pack.stream().map(st -> st.trial().settings().supervision()).distinct().count());
+                assertEquals(
+                        1,
+                        pack.stream()
+                                .map(st -> st.trial().settings().supervision())
+                                .distinct()
+                                .count());
             }
         }
     }
@@ -111,8 +128,10 @@ public class TrialPacksTest {
     void packsAreCutToWhatAnExecutorGivesATask() throws Exception {
         Sweep unbounded = sweep("[64]", "auto", Long.MAX_VALUE);
         Trial laplacian64 = unbounded.trials().stream()
-                .filter(t -> t.settings().supervision().id().equals("laplacian") && t.settings().batchSize() == 64)
-                .findFirst().orElseThrow();
+                .filter(t -> t.settings().supervision().id().equals("laplacian")
+                        && t.settings().batchSize() == 64)
+                .findFirst()
+                .orElseThrow();
         long three = unbounded.packBytes(laplacian64, 3);
         assertTrue(three < unbounded.packBytes(laplacian64, 4), "a pack's bytes grow with its size");
         assertTrue(unbounded.packBytes(laplacian64, 1) < three);
@@ -127,7 +146,8 @@ public class TrialPacksTest {
         List<Integer> laplacianSizes = packs.stream()
                 .filter(p -> p.get(0).trial().settings().supervision().id().equals("laplacian")
                         && p.get(0).trial().settings().batchSize() == 64)
-                .map(List::size).toList();
+                .map(List::size)
+                .toList();
         assertEquals(List.of(3, 2), laplacianSizes);
         assertEquals(10, packs.stream().mapToInt(List::size).sum(), "every trial exactly once");
     }

@@ -28,7 +28,8 @@ class AdamOptimizerTest {
             for (int i = 0; i < n; i++) {
                 g[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(5) - 3) + 0.01 * theta[i]);
             }
-            adam.update(parameters, Nd4j.createFromArray(g).castTo(DataType.FLOAT).reshape(1, n), step);
+            adam.update(
+                    parameters, Nd4j.createFromArray(g).castTo(DataType.FLOAT).reshape(1, n), step);
             double b1 = TrainingConfig.BETA1;
             double b2 = TrainingConfig.BETA2;
             for (int i = 0; i < n; i++) {
@@ -37,7 +38,8 @@ class AdamOptimizerTest {
                 double mHat = m[i] / (1 - Math.pow(b1, step + 1));
                 double vHat = v[i] / (1 - Math.pow(b2, step + 1));
                 // ε scaled as the folded form has it: α_t·m/(√v + ε) = lr·m̂/(√v̂ + ε/√(1 − β2^t)).
-                theta[i] -= lr * mHat / (Math.sqrt(vHat) + TrainingConfig.EPSILON / Math.sqrt(1 - Math.pow(b2, step + 1)));
+                theta[i] -=
+                        lr * mHat / (Math.sqrt(vHat) + TrainingConfig.EPSILON / Math.sqrt(1 - Math.pow(b2, step + 1)));
             }
         }
         float[] ours = parameters.toFloatVector();

@@ -63,13 +63,28 @@ class KernelTrainingTest {
             }
             cursor.setInt(0, step);
             HostKernels.get().launch("check_alive", (long) pack, address(losses), address(cursor), address(alive));
-            HostKernels.get().launch("adam_update", (long) n, (long) pack, address(theta), address(gradient),
-                    address(m), address(v), address(alphas), address(cursor), address(alive), AdamOptimizer.BETA1,
-                    AdamOptimizer.BETA2, AdamOptimizer.ONE_MINUS_BETA1, AdamOptimizer.ONE_MINUS_BETA2,
-                    AdamOptimizer.EPSILON);
+            HostKernels.get()
+                    .launch(
+                            "adam_update",
+                            (long) n,
+                            (long) pack,
+                            address(theta),
+                            address(gradient),
+                            address(m),
+                            address(v),
+                            address(alphas),
+                            address(cursor),
+                            address(alive),
+                            AdamOptimizer.BETA1,
+                            AdamOptimizer.BETA2,
+                            AdamOptimizer.ONE_MINUS_BETA1,
+                            AdamOptimizer.ONE_MINUS_BETA2,
+                            AdamOptimizer.EPSILON);
         }
         for (int p = 0; p < pack; p++) {
-            assertArrayEquals(bits(parameters[p].toFloatVector()), bits(theta.getFloatArray(4L * p * n, n)),
+            assertArrayEquals(
+                    bits(parameters[p].toFloatVector()),
+                    bits(theta.getFloatArray(4L * p * n, n)),
                     "parameters of trial " + p);
             float[] moments = adams[p].state();
             float[] kernelMoments = new float[2 * n];
@@ -125,15 +140,27 @@ class KernelTrainingTest {
                 int rows = schedules[0].batchSize(batch);
                 Memory dst = new Memory(4L * rows * columns * pack);
                 cursor.setInt(0, step);
-                HostKernels.get().launch("gather", (long) rows, (long) columns, (long) pack, (long) points,
-                        (long) batches, (long) epochs, address(starts), shuffle ? address(order) : 0L,
-                        address(cursor), address(planeMemory), address(dst));
+                HostKernels.get()
+                        .launch(
+                                "gather",
+                                (long) rows,
+                                (long) columns,
+                                (long) pack,
+                                (long) points,
+                                (long) batches,
+                                (long) epochs,
+                                address(starts),
+                                shuffle ? address(order) : 0L,
+                                address(cursor),
+                                address(planeMemory),
+                                address(dst));
                 for (int p = 0; p < pack; p++) {
                     schedules[p].beginEpoch(firstEpoch + step / batches);
                     for (int j = 0; j < columns; j++) {
                         for (int r = 0; r < rows; r++) {
                             float expected = (float) planes[j][schedules[p].point(batch, r)];
-                            assertEquals(Float.floatToRawIntBits(expected),
+                            assertEquals(
+                                    Float.floatToRawIntBits(expected),
                                     Float.floatToRawIntBits(dst.getFloat(4L * ((p * columns + j) * rows + r))),
                                     "trial " + p + ", step " + step + ", column " + j + ", row " + r);
                         }

@@ -69,11 +69,15 @@ class MeasuresTest {
         Rendering exact = new Rendering(N, N, 1, new double[][] {new double[N * N]}, gradient, laplacian);
         Measures m = Measures.of(exact, image, targets);
         assertEquals(0, m.gradientError(), 1e-6);
-        assertTrue(m.laplacianError() > 0.999, "a Laplacian of the wrong sign fits only at scale 0: " + m.laplacianError());
+        assertTrue(
+                m.laplacianError() > 0.999,
+                "a Laplacian of the wrong sign fits only at scale 0: " + m.laplacianError());
 
         double[][] swapped = {gradient[1], gradient[0]};
-        Measures wrong = Measures.of(new Rendering(N, N, 1, new double[][] {new double[N * N]}, swapped,
-                scaled(laplacian, -1)), image, targets);
+        Measures wrong = Measures.of(
+                new Rendering(N, N, 1, new double[][] {new double[N * N]}, swapped, scaled(laplacian, -1)),
+                image,
+                targets);
         assertTrue(wrong.gradientError() > 0.5, "axes swapped: " + wrong.gradientError());
         assertEquals(0, wrong.laplacianError(), 1e-6);
     }

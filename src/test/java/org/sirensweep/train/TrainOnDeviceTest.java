@@ -40,11 +40,14 @@ class TrainOnDeviceTest {
             assertEquals(0, FakeCuda.liveObjects(), "the device leaves nothing behind");
             assertTrue(run.millisPerStep() > 0);
             for (int p = 0; p < 3; p++) {
-                TrainingResult result = Trainer.train(Siren.initialise(net, p, DataType.FLOAT), image, configs.get(p),
-                        TrainingProgress.NONE);
+                TrainingResult result = Trainer.train(
+                        Siren.initialise(net, p, DataType.FLOAT), image, configs.get(p), TrainingProgress.NONE);
                 for (CurvePoint point : result.curve()) {
                     double expected = point.loss();
-                    assertEquals(expected, run.epochLosses()[p][point.epoch() - 1], Math.abs(expected) * 1e-12,
+                    assertEquals(
+                            expected,
+                            run.epochLosses()[p][point.epoch() - 1],
+                            Math.abs(expected) * 1e-12,
                             s + ", trial " + p + ", epoch " + point.epoch());
                 }
             }

@@ -46,32 +46,50 @@ class TrainerTest {
     /** PSNR of the best constant image (the mean): what "learned nothing" scores. */
     private static double constantPsnr(PixelImage image) {
         double mean = java.util.Arrays.stream(image.samples()).average().orElseThrow();
-        double mse = java.util.Arrays.stream(image.samples()).map(s -> (s - mean) * (s - mean)).average().orElseThrow();
+        double mse = java.util.Arrays.stream(image.samples())
+                .map(s -> (s - mean) * (s - mean))
+                .average()
+                .orElseThrow();
         return Evaluation.psnr(mse);
     }
 
-    private static TrainingResult train(PixelImage image, Supervision supervision, int epochs, int batchSize,
-                                        boolean shuffle, double lr, double omega0, long seed) {
+    private static TrainingResult train(
+            PixelImage image,
+            Supervision supervision,
+            int epochs,
+            int batchSize,
+            boolean shuffle,
+            double lr,
+            double omega0,
+            long seed) {
         // Small images need a lower omega0 than the paper's 30 (tuned for 256 px) or derivative supervision aliases.
         Siren net = Siren.initialise(SirenConfig.forImage(1, 64, 3, omega0), seed, DataType.FLOAT);
-        return Trainer.train(net, image, new TrainingConfig(supervision, epochs, batchSize, shuffle, lr, seed,
-                Math.max(1, epochs / 5)), TrainingProgress.NONE);
+        return Trainer.train(
+                net,
+                image,
+                new TrainingConfig(supervision, epochs, batchSize, shuffle, lr, seed, Math.max(1, epochs / 5)),
+                TrainingProgress.NONE);
     }
 
-    private static TrainingResult train(Supervision supervision, int epochs, int batchSize, boolean shuffle,
-                                        double lr, long seed) {
+    private static TrainingResult train(
+            Supervision supervision, int epochs, int batchSize, boolean shuffle, double lr, long seed) {
         return train(camera, supervision, epochs, batchSize, shuffle, lr, 30, seed);
     }
 
     @ParameterizedTest
-    @CsvSource({"VANILLA, camera, 300, 10, 18", "GRADIENT, camera, 300, 5, 10", "COMBINED, camera, 300, 5, 10",
-        "LAPLACIAN, blob, 300, 5, 5"})
-    void eachSupervisionLearnsTheImage(Supervision supervision, String imageName, int epochs, double omega0,
-                                       double marginDb) {
+    @CsvSource({
+        "VANILLA, camera, 300, 10, 18",
+        "GRADIENT, camera, 300, 5, 10",
+        "COMBINED, camera, 300, 5, 10",
+        "LAPLACIAN, blob, 300, 5, 5"
+    })
+    void eachSupervisionLearnsTheImage(
+            Supervision supervision, String imageName, int epochs, double omega0, double marginDb) {
         PixelImage image = imageName.equals("blob") ? blob : camera;
         TrainingResult result = train(image, supervision, epochs, 0, false, 1e-3, omega0, 0);
         assertEquals(TrialStatus.OK, result.status());
-        double psnr = supervision.needsValues() && supervision != Supervision.COMBINED ? result.measures().psnr()
+        double psnr = supervision.needsValues() && supervision != Supervision.COMBINED
+                ? result.measures().psnr()
                 : result.measures().psnrAffine();
         double floor = constantPsnr(image);
         assertTrue(psnr > floor + marginDb, supervision + ": PSNR " + psnr + " dB vs constant image " + floor + " dB");
@@ -92,9 +110,13 @@ class TrainerTest {
         TrainingResult a = train(Supervision.VANILLA, 6, 1000, true, 1e-4, 7);
         TrainingResult b = train(Supervision.VANILLA, 6, 1000, true, 1e-4, 7);
         TrainingResult c = train(Supervision.VANILLA, 6, 1000, true, 1e-4, 8);
-        assertEquals(a.curve().stream().map(CurvePoint::loss).toList(), b.curve().stream().map(CurvePoint::loss).toList());
+        assertEquals(
+                a.curve().stream().map(CurvePoint::loss).toList(),
+                b.curve().stream().map(CurvePoint::loss).toList());
         // assertArrayEquals on floats compares bits; INDArray.equals would allow a tolerance
-        assertArrayEquals(a.network().parameters().toFloatVector(), b.network().parameters().toFloatVector());
+        assertArrayEquals(
+                a.network().parameters().toFloatVector(),
+                b.network().parameters().toFloatVector());
         assertNotEquals(a.curve().get(0).loss(), c.curve().get(0).loss());
     }
 
@@ -139,28 +161,41 @@ class TrainerTest {
 
     @ParameterizedTest
     @CsvSource({"GRADIENT, 128, true", "VANILLA, 0, false", "LAPLACIAN, 300, false"})
-    void aTrainingResumedFromItsCheckpointEndsBitForBitAsOneThatNeverStopped(Supervision supervision, int batchSize,
-                                                                            boolean shuffle) {
+    void aTrainingResumedFromItsCheckpointEndsBitForBitAsOneThatNeverStopped(
+            Supervision supervision, int batchSize, boolean shuffle) {
         int epochs = 9;
         TrainingConfig config = new TrainingConfig(supervision, epochs, batchSize, shuffle, 1e-3, 5, 2);
         SirenConfig shape = SirenConfig.forImage(1, 32, 2, 10);
-        TrainingResult whole = Trainer.train(Siren.initialise(shape, 5, DataType.FLOAT), camera, config,
-                TrainingProgress.NONE);
+        TrainingResult whole =
+                Trainer.train(Siren.initialise(shape, 5, DataType.FLOAT), camera, config, TrainingProgress.NONE);
 
         MemoryCheckpoints checkpoints = new MemoryCheckpoints(4);
-        assertThrows(IllegalStateException.class, () -> Trainer.train(Siren.initialise(shape, 5, DataType.FLOAT),
-                camera, config, TrainingProgress.NONE, checkpoints));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Trainer.train(
+                        Siren.initialise(shape, 5, DataType.FLOAT),
+                        camera,
+                        config,
+                        TrainingProgress.NONE,
+                        checkpoints));
         assertEquals(4, checkpoints.saves);
         long savedStep = checkpoints.saved.step();
-        TrainingResult resumed = Trainer.train(Siren.initialise(shape, 5, DataType.FLOAT), camera, config,
-                TrainingProgress.NONE, checkpoints);
+        TrainingResult resumed = Trainer.train(
+                Siren.initialise(shape, 5, DataType.FLOAT), camera, config, TrainingProgress.NONE, checkpoints);
 
         assertEquals(savedStep, resumed.resumedFromStep());
         assertEquals(0, whole.resumedFromStep());
         assertEquals(whole.steps(), resumed.steps());
-        assertArrayEquals(whole.network().parameters().toFloatVector(), resumed.network().parameters().toFloatVector());
-        assertEquals(whole.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList(),
-                resumed.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList());
+        assertArrayEquals(
+                whole.network().parameters().toFloatVector(),
+                resumed.network().parameters().toFloatVector());
+        assertEquals(
+                whole.curve().stream()
+                        .map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures()))
+                        .toList(),
+                resumed.curve().stream()
+                        .map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures()))
+                        .toList());
         assertEquals(whole.finalLoss(), resumed.finalLoss());
         assertEquals(8, checkpoints.saves, "a save after every epoch but the last");
     }
@@ -168,42 +203,60 @@ class TrainerTest {
     @Test
     void aTrainingPausedAtRungsAndContinuedEndsBitForBitAsOneInOneGo() {
         // Rungs at epochs 3 and 6 (samples there whatever the interval of 4), batches of 200 shuffled.
-        TrainingConfig config = new TrainingConfig(Supervision.GRADIENT, 9, 200, true, 1e-3, 7, 4,
-                TargetScales.SIREN_JAX, List.of(3, 6));
+        TrainingConfig config = new TrainingConfig(
+                Supervision.GRADIENT, 9, 200, true, 1e-3, 7, 4, TargetScales.SIREN_JAX, List.of(3, 6));
         SirenConfig shape = SirenConfig.forImage(1, 16, 2, 10);
-        TrainingResult whole = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
-                TrainingProgress.NONE);
-        assertEquals(List.of(3, 4, 6, 8, 9), whole.curve().stream().map(CurvePoint::epoch).toList());
+        TrainingResult whole =
+                Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config, TrainingProgress.NONE);
+        assertEquals(
+                List.of(3, 4, 6, 8, 9),
+                whole.curve().stream().map(CurvePoint::epoch).toList());
 
         MemoryCheckpoints checkpoints = new MemoryCheckpoints(-1, Duration.ZERO); // no periodic saves
-        TrainingResult atThree = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
-                TrainingProgress.NONE, checkpoints, 3);
+        TrainingResult atThree = Trainer.train(
+                Siren.initialise(shape, 7, DataType.FLOAT), camera, config, TrainingProgress.NONE, checkpoints, 3);
         assertEquals(TrialStatus.STOPPED, atThree.status());
         assertEquals(1, checkpoints.saves, "a pause saves its state whatever the interval");
         assertEquals(3, checkpoints.saved.epoch());
         assertEquals(3, atThree.curve().get(atThree.curve().size() - 1).epoch());
         // Asked again to end at 3 (a trial stopped at its rung): no epoch runs, the network is the saved one.
-        TrainingResult stoppedThere = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
-                TrainingProgress.NONE, checkpoints, 3);
+        TrainingResult stoppedThere = Trainer.train(
+                Siren.initialise(shape, 7, DataType.FLOAT), camera, config, TrainingProgress.NONE, checkpoints, 3);
         assertEquals(TrialStatus.STOPPED, stoppedThere.status());
         assertEquals(atThree.steps(), stoppedThere.steps());
         assertEquals(atThree.finalLoss(), stoppedThere.finalLoss());
-        assertArrayEquals(atThree.network().parameters().toFloatVector(),
+        assertArrayEquals(
+                atThree.network().parameters().toFloatVector(),
                 stoppedThere.network().parameters().toFloatVector());
         assertEquals(1, checkpoints.saves, "nothing new to save");
 
-        Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config, TrainingProgress.NONE, checkpoints,
-                6);
-        TrainingResult end = Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT), camera, config,
-                TrainingProgress.NONE, checkpoints, 9);
+        Trainer.train(
+                Siren.initialise(shape, 7, DataType.FLOAT), camera, config, TrainingProgress.NONE, checkpoints, 6);
+        TrainingResult end = Trainer.train(
+                Siren.initialise(shape, 7, DataType.FLOAT), camera, config, TrainingProgress.NONE, checkpoints, 9);
         assertEquals(TrialStatus.OK, end.status());
         assertEquals(2, checkpoints.saves, "the end is not a pause");
-        assertArrayEquals(whole.network().parameters().toFloatVector(), end.network().parameters().toFloatVector());
-        assertEquals(whole.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList(),
-                end.curve().stream().map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures())).toList());
+        assertArrayEquals(
+                whole.network().parameters().toFloatVector(),
+                end.network().parameters().toFloatVector());
+        assertEquals(
+                whole.curve().stream()
+                        .map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures()))
+                        .toList(),
+                end.curve().stream()
+                        .map(p -> List.of(p.step(), p.epoch(), p.loss(), p.measures()))
+                        .toList());
         assertEquals(6, checkpoints.saved.epoch());
-        assertThrows(IllegalStateException.class, () -> Trainer.train(Siren.initialise(shape, 7, DataType.FLOAT),
-                camera, config, TrainingProgress.NONE, checkpoints, 3), "a saved state past the end asked for");
+        assertThrows(
+                IllegalStateException.class,
+                () -> Trainer.train(
+                        Siren.initialise(shape, 7, DataType.FLOAT),
+                        camera,
+                        config,
+                        TrainingProgress.NONE,
+                        checkpoints,
+                        3),
+                "a saved state past the end asked for");
     }
 
     @Test
@@ -258,12 +311,12 @@ class TrainerTest {
      */
     static TrainingConfig[] packWithOneDiverging(int epochs) {
         return new TrainingConfig[] {
-            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e-3, 3, 4, TargetScales.SIREN_JAX,
-                    List.of(10)),
-            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, false, 3e-4, 4, 4, TargetScales.SIREN_JAX,
-                    List.of(10)),
-            new TrainingConfig(Supervision.LAPLACIAN, epochs, 256, true, 1e3, 5, 4, TargetScales.SIREN_JAX,
-                    List.of(10)),
+            new TrainingConfig(
+                    Supervision.LAPLACIAN, epochs, 256, true, 1e-3, 3, 4, TargetScales.SIREN_JAX, List.of(10)),
+            new TrainingConfig(
+                    Supervision.LAPLACIAN, epochs, 256, false, 3e-4, 4, 4, TargetScales.SIREN_JAX, List.of(10)),
+            new TrainingConfig(
+                    Supervision.LAPLACIAN, epochs, 256, true, 1e3, 5, 4, TargetScales.SIREN_JAX, List.of(10)),
         };
     }
 
@@ -274,13 +327,13 @@ class TrainerTest {
         TrainingConfig[] configs = packWithOneDiverging(epochs);
         List<TrainingResult> alone = new java.util.ArrayList<>();
         for (int p = 0; p < configs.length; p++) {
-            alone.add(Trainer.train(Siren.initialise(shape, 10 + p, DataType.FLOAT), camera, configs[p],
-                    TrainingProgress.NONE));
+            alone.add(Trainer.train(
+                    Siren.initialise(shape, 10 + p, DataType.FLOAT), camera, configs[p], TrainingProgress.NONE));
         }
         assertEquals(TrialStatus.DIVERGED, alone.get(2).status());
 
-        List<TrainingResult> packed = Trainer.trainPack(members(shape, configs, Checkpoints.NONE, null), camera,
-                epochs);
+        List<TrainingResult> packed =
+                Trainer.trainPack(members(shape, configs, Checkpoints.NONE, null), camera, epochs);
         assertSameTrainings(alone, packed);
 
         // Paused as a pack at epoch 10 and continued to the end: the same bits.
@@ -303,15 +356,18 @@ class TrainerTest {
      * Fresh networks (seeds 10, 11, ...) for {@code configs}, with {@code checkpoints} for all, or else each with a
      * {@link MemoryCheckpoints} kept in {@code kept} (made on first use, reused after).
      */
-    static List<Trainer.Member> members(SirenConfig shape, TrainingConfig[] configs, Checkpoints checkpoints,
-                                        MemoryCheckpoints[] kept) {
+    static List<Trainer.Member> members(
+            SirenConfig shape, TrainingConfig[] configs, Checkpoints checkpoints, MemoryCheckpoints[] kept) {
         List<Trainer.Member> members = new java.util.ArrayList<>();
         for (int p = 0; p < configs.length; p++) {
             if (kept != null && kept[p] == null) {
                 kept[p] = new MemoryCheckpoints(-1, Duration.ZERO);
             }
-            members.add(new Trainer.Member(Siren.initialise(shape, 10 + p, DataType.FLOAT), configs[p],
-                    TrainingProgress.NONE, kept != null ? kept[p] : checkpoints));
+            members.add(new Trainer.Member(
+                    Siren.initialise(shape, 10 + p, DataType.FLOAT),
+                    configs[p],
+                    TrainingProgress.NONE,
+                    kept != null ? kept[p] : checkpoints));
         }
         return members;
     }
@@ -334,12 +390,17 @@ class TrainerTest {
             assertEquals(a.steps(), b.steps(), what);
             assertEquals(a.divergedAtStep(), b.divergedAtStep(), what);
             assertClose(a.finalLoss(), b.finalLoss(), lossTolerance, what + ": final loss");
-            assertArrayEquals(a.network().parameters().toFloatVector(), b.network().parameters().toFloatVector(), what);
+            assertArrayEquals(
+                    a.network().parameters().toFloatVector(),
+                    b.network().parameters().toFloatVector(),
+                    what);
             assertEquals(a.curve().size(), b.curve().size(), what);
             for (int i = 0; i < a.curve().size(); i++) {
                 CurvePoint x = a.curve().get(i);
                 CurvePoint y = b.curve().get(i);
-                assertEquals(List.of(x.step(), x.epoch(), x.measures()), List.of(y.step(), y.epoch(), y.measures()),
+                assertEquals(
+                        List.of(x.step(), x.epoch(), x.measures()),
+                        List.of(y.step(), y.epoch(), y.measures()),
                         what + ", curve sample " + i);
                 assertClose(x.loss(), y.loss(), lossTolerance, what + ", curve sample " + i);
             }

@@ -26,14 +26,18 @@ class CheckpointFileTest {
     private static TrainingState state() {
         float[] parameters = {0.5f, -0f, Float.MIN_VALUE, 3.25e-7f};
         float[] moments = {1, 2, 3, 4, 5, 6, 7, Float.MAX_VALUE};
-        List<CurvePoint> curve = List.of(new CurvePoint(10, 5, 0.25, new Measures(12.5, Double.NaN, 13, 0.5, 0.75), 1.5),
+        List<CurvePoint> curve = List.of(
+                new CurvePoint(10, 5, 0.25, new Measures(12.5, Double.NaN, 13, 0.5, 0.75), 1.5),
                 new CurvePoint(20, 10, 0.125, new Measures(Double.POSITIVE_INFINITY, 14, 15, 0.25, 1), 3));
         return new TrainingState(10, 20, parameters, moments, curve, 3_000_000_123L);
     }
 
     private CheckpointFile checkpoint(String fingerprint) {
-        return new CheckpointFile(Location.local(dir.resolve("_checkpoints").resolve("t" + CheckpointFile.SUFFIX)),
-                Duration.ofMinutes(5), fingerprint, Location.local(dir.resolve("_quarantine")));
+        return new CheckpointFile(
+                Location.local(dir.resolve("_checkpoints").resolve("t" + CheckpointFile.SUFFIX)),
+                Duration.ofMinutes(5),
+                fingerprint,
+                Location.local(dir.resolve("_quarantine")));
     }
 
     private static Path pathOf(CheckpointFile checkpoint) {

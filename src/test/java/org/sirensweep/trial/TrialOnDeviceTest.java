@@ -19,10 +19,29 @@ import org.sirensweep.train.TrainingProgress;
 class TrialOnDeviceTest {
     @Test
     void aTrialOnTheDeviceHasTheCpuOutcomeAndPictures() throws Exception {
-        TrialSettings settings = new TrialSettings(Map.of(Setting.IMAGE,
-                Path.of("data/astronaut.png").toAbsolutePath().toString(), Setting.RESOLUTION, 16, Setting.SUPERVISION,
-                "laplacian", Setting.EPOCHS, 6, Setting.LR, 1e-3, Setting.DEPTH, 1, Setting.WIDTH, 12, Setting.OMEGA0, 10.0,
-                Setting.SEED, 3L), 3, List.of(24, 8), List.of());
+        TrialSettings settings = new TrialSettings(
+                Map.of(
+                        Setting.IMAGE,
+                        Path.of("data/astronaut.png").toAbsolutePath().toString(),
+                        Setting.RESOLUTION,
+                        16,
+                        Setting.SUPERVISION,
+                        "laplacian",
+                        Setting.EPOCHS,
+                        6,
+                        Setting.LR,
+                        1e-3,
+                        Setting.DEPTH,
+                        1,
+                        Setting.WIDTH,
+                        12,
+                        Setting.OMEGA0,
+                        10.0,
+                        Setting.SEED,
+                        3L),
+                3,
+                List.of(24, 8),
+                List.of());
         TrialOutcome cpu = TrialEngine.prepare(settings).run(1, TrainingProgress.NONE, Checkpoints.NONE);
         TrialOutcome gpu;
         try (CudaDevice device = FakeCuda.open()) {

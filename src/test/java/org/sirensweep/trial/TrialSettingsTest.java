@@ -12,8 +12,17 @@ import org.sirensweep.image.TargetScales;
 /** ω0 and the target factors carried to another resolution keep their meaning per pixel; by default they are Siren-Jax's. */
 class TrialSettingsTest {
     private static TrialSettings at(int resolution, Integer omega0Resolution, Integer targetResolution) {
-        Map<Setting, Object> values = new EnumMap<>(Map.of(Setting.IMAGE, "a.png", Setting.RESOLUTION, resolution,
-                Setting.SUPERVISION, "laplacian", Setting.EPOCHS, 10, Setting.WIDTH, 64));
+        Map<Setting, Object> values = new EnumMap<>(Map.of(
+                Setting.IMAGE,
+                "a.png",
+                Setting.RESOLUTION,
+                resolution,
+                Setting.SUPERVISION,
+                "laplacian",
+                Setting.EPOCHS,
+                10,
+                Setting.WIDTH,
+                64));
         if (omega0Resolution != null) {
             values.put(Setting.OMEGA0_RESOLUTION, omega0Resolution);
         }
