@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.sirensweep.files.Location;
@@ -17,7 +18,6 @@ import org.sirensweep.spark.ExecutorMemory;
 import org.sirensweep.spark.SparkJobs;
 import org.sirensweep.spark.SweepController;
 import org.sirensweep.store.ResultDataset;
-import org.sirensweep.sweep.Scheduler;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepFileException;
@@ -50,11 +50,6 @@ public final class RunCommand implements Callable<Integer> {
     public static final int NO_EXECUTORS = 6;
     /** How often the report page is rewritten while the sweep runs (and reloads itself in a browser). */
     static final Duration REPORT_REFRESH = Duration.ofSeconds(10);
-    /** Checkpoint interval when neither the sweep file nor the command line sets one. */
-    public static final double DEFAULT_CHECKPOINT_MINUTES = 5;
-
-    private static final java.util.regex.Pattern MASTER_URL =
-            java.util.regex.Pattern.compile("local(\\[(\\d+|\\*)(,\\s*\\d+)?\\])?|(spark|k8s|mesos)://\\S+|yarn");
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,9 +63,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--output",
             paramLabel = "DIR",
-            description = "Dataset folder (default: runs/<sweep name>): a "
-                    + "path, or a URI such as hdfs://namenode/runs/x or s3a://bucket/runs/x. On a cluster every executor must "
-                    + "reach it: a shared file system, HDFS or an object store.")
+            description =
+                    "Dataset folder (default: runs/<sweep name>): a path, or a URI such as hdfs://namenode/runs/x "
+                            + "or s3a://bucket/runs/x. On a cluster every executor must reach it.")
     String output;
 
     @Mixin
@@ -97,18 +92,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--max-trial-memory",
             paramLabel = "SIZE",
-            description = "Refuse trials whose buffers need more "
-                    + "than this, e.g. 16g (default: in local mode this machine's memory; on a cluster, what "
-                    + "spark.executor.memory and its overhead give each task).")
+            description = "Refuse trials whose buffers need more than this, e.g. 16g (default: this machine's memory "
+                    + "in local mode; on a cluster, what spark.executor.memory and its overhead give each task).")
     String maxTrialMemory;
 
     @Option(
             names = "--checkpoint-minutes",
             paramLabel = "MINUTES",
-            description = "Training minutes between a trial's "
-                    + "checkpoints; 0 = none (default: the sweep file's checkpoint_minutes, else "
-                    + DEFAULT_CHECKPOINT_MINUTES
-                    + "). A re-run or a retried task continues each trial from its checkpoint.")
+            description = "Training minutes between a trial's checkpoints, from which a re-run or a retried task "
+                    + "continues it; 0 = none (default: the sweep file's, else " + CheckpointFile.DEFAULT_MINUTES
+                    + ").")
     Double checkpointMinutes;
 
     @Override
@@ -118,11 +111,9 @@ public final class RunCommand implements Callable<Integer> {
         if (maxTrials < 1) {
             throw new CommandLine.ParameterException(cli, "--max-trials must be at least 1, got " + maxTrials);
         }
-        if (master != null && !MASTER_URL.matcher(master).matches()) {
-            throw new CommandLine.ParameterException(
-                    cli,
-                    "--master: '" + master + "' is not a Spark master URL "
-                            + "(local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)");
+        String badMaster = ClusterChecks.notAMasterUrl(master);
+        if (badMaster != null) {
+            throw new CommandLine.ParameterException(cli, "--master: " + badMaster);
         }
         Location given = output == null ? null : store.location(cli, "--output", output);
         ExecutorMemory memory;
@@ -164,7 +155,7 @@ public final class RunCommand implements Callable<Integer> {
             Duration interval = checkpointInterval != null
                     ? checkpointInterval
                     : CheckpointFile.interval(
-                            sweep.checkpointMinutes() != null ? sweep.checkpointMinutes() : DEFAULT_CHECKPOINT_MINUTES);
+                            Objects.requireNonNullElse(sweep.checkpointMinutes(), CheckpointFile.DEFAULT_MINUTES));
             LiveReport report =
                     new LiveReport(sweep, results.folder(), ImageSelection.BEST, REPORT_REFRESH, System.err);
             try {
@@ -182,35 +173,10 @@ public final class RunCommand implements Callable<Integer> {
         List<String> warnings = new ArrayList<>();
         SweepController controller = SweepController.prepare(sweep, results, retryFailed, warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
-        out.printf(
-                "sweep %s: %d trials, %d already in %s, %d to run%s%n",
-                sweep.name(),
-                sweep.trials().size(),
-                controller.alreadyDone(),
-                results.folder(),
-                sweep.trials().size() - controller.alreadyDone(),
-                sweep.earlyStopping() == null
-                        ? ""
-                        : " with successive halving (" + RunTables.describe(sweep.earlyStopping()) + ")");
-        out.printf("report: %s (open it in a browser; it follows the run)%n", report.file());
-        out.flush();
+        RunTables.printStart(sweep, controller.alreadyDone(), results.folder(), report.file(), out);
         SweepController.Outcome outcome;
         try {
-            outcome = controller.run(master, checkpointInterval, System.out, report, new SweepController.Events() {
-                @Override
-                public void sparkStarted(String uiUrl) {
-                    out.println("Spark UI: " + uiUrl);
-                    out.flush();
-                }
-
-                @Override
-                public void decided(Scheduler.Decision d) {
-                    out.printf(
-                            "rung at epoch %d: %d trials reached it, %d go on, %d stop there%n",
-                            d.epoch(), d.reached(), d.promoted(), d.reached() - d.promoted());
-                    out.flush();
-                }
-            });
+            outcome = controller.run(master, checkpointInterval, System.out, report, RunTables.events(out));
         } catch (SparkJobs.ClusterUnavailableException e) {
             return refuse(e.getMessage(), NO_EXECUTORS, out);
         } catch (SweepController.OutputUnwritableException e) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
 import org.sirensweep.model.Memory;
+import org.sirensweep.spark.SweepController;
 import org.sirensweep.spark.SweepPlan;
 import org.sirensweep.spark.TaskReport;
 import org.sirensweep.store.ResultDataset;
@@ -20,6 +21,41 @@ import org.sirensweep.train.TrialStatus;
 /** What {@code run} prints of a sweep: its trials before, their results after, and what halving saved. */
 final class RunTables {
     private RunTables() {}
+
+    /** What {@code run} prints before it starts: the trials, those already done, where the report is. */
+    static void printStart(Sweep sweep, long alreadyDone, Location folder, Location report, PrintWriter out) {
+        out.printf(
+                "sweep %s: %d trials, %d already in %s, %d to run%s%n",
+                sweep.name(),
+                sweep.trials().size(),
+                alreadyDone,
+                folder,
+                sweep.trials().size() - alreadyDone,
+                sweep.earlyStopping() == null
+                        ? ""
+                        : " with successive halving (" + describe(sweep.earlyStopping()) + ")");
+        out.printf("report: %s (open it in a browser; it follows the run)%n", report);
+        out.flush();
+    }
+
+    /** What {@code run} prints as it goes, besides the progress line: Spark's UI, each rung's decision. */
+    static SweepController.Events events(PrintWriter out) {
+        return new SweepController.Events() {
+            @Override
+            public void sparkStarted(String uiUrl) {
+                out.println("Spark UI: " + uiUrl);
+                out.flush();
+            }
+
+            @Override
+            public void decided(Scheduler.Decision d) {
+                out.printf(
+                        "rung at epoch %d: %d trials reached it, %d go on, %d stop there%n",
+                        d.epoch(), d.reached(), d.promoted(), d.reached() - d.promoted());
+                out.flush();
+            }
+        };
+    }
 
     /** What {@code run --dry-run} prints: the trials, the first job's packs, and the work in all. */
     static void printDryRun(Sweep sweep, SweepPlan first, Location dataset, PrintWriter out) {

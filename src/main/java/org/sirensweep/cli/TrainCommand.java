@@ -75,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--checkpoint-minutes",
-            defaultValue = "5",
+            defaultValue = "" + CheckpointFile.DEFAULT_MINUTES,
             paramLabel = "MINUTES",
             description =
                     "Training minutes "

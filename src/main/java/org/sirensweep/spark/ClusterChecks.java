@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.sirensweep.files.Location;
@@ -27,6 +28,8 @@ import org.sirensweep.files.Location;
  * executor can write the output folder.
  */
 public final class ClusterChecks {
+    private static final Pattern MASTER_URL =
+            Pattern.compile("local(\\[(\\d+|\\*)(,\\s*\\d+)?\\])?|(spark|k8s|mesos)://\\S+|yarn");
     /** Spark setting: seconds the driver waits for the first executor to register (default 60). */
     public static final String EXECUTOR_TIMEOUT = "spark.sirensweep.executorTimeout";
     /** Spark setting: the standalone master's web UI port, where the driver reads what the cluster offers. */
@@ -35,6 +38,14 @@ public final class ClusterChecks {
     private static final Duration CONNECT = Duration.ofSeconds(3);
 
     private ClusterChecks() {}
+
+    /** Null if {@code master} is null or a Spark master URL; else one line saying what it is not. */
+    public static String notAMasterUrl(String master) {
+        return master == null || MASTER_URL.matcher(master).matches()
+                ? null
+                : "'" + master + "' is not a Spark master "
+                        + "URL (local, local[n], local[*], local[n,attempts], spark://host:port, yarn, k8s://...)";
+    }
 
     /**
      * Null if {@code master} is not a standalone master or one of its addresses ({@code spark://host:port[,host:

@@ -38,6 +38,8 @@ public final class CheckpointFile implements Checkpoints {
     private static final int VERSION = 3;
     /** The longest interval between checkpoints, in minutes: a week. */
     public static final double MAX_MINUTES = 7 * 24 * 60;
+    /** Training minutes between checkpoints when neither a sweep file nor a command line says. */
+    public static final double DEFAULT_MINUTES = 5;
 
     private final Location file;
     private final Duration interval;
