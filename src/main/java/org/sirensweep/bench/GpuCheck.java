@@ -290,15 +290,8 @@ public final class GpuCheck {
                 JsonLine line =
                         JsonLine.of("correctness").put("supervision", s.id()).put("graphs", graphs);
                 try (Device device = gpu.open(false, graphs)) {
-                    SirenConfig net = network(image, cases.smallWidth());
-                    double[] losses = Trainer.trainOnDevice(
-                                    device,
-                                    net,
-                                    List.of(Siren.initialFloats(net, 0)),
-                                    List.of(config(s, cases.correctnessEpochs(), 0, 0)),
-                                    image,
-                                    cases.correctnessEpochs(),
-                                    CURVE_INTERVAL)
+                    double[] losses = trainOne(
+                                    device, image, cases.smallWidth(), s, cases.correctnessEpochs(), CURVE_INTERVAL)
                             .epochLosses()[0];
                     boolean pass = compare(losses, reference.get(s.id()), otherKernels.get(s.id()), line);
                     if (graphs) {
@@ -317,6 +310,20 @@ public final class GpuCheck {
             }
         }
         return status;
+    }
+
+    /** One full-batch training from seed 0 on {@code device}, in runs of {@code epochsPerRun} epochs. */
+    private static Trainer.DeviceTraining trainOne(
+            Device device, PixelImage image, int width, Supervision s, int epochs, int epochsPerRun) {
+        SirenConfig net = network(image, width);
+        return Trainer.trainOnDevice(
+                device,
+                net,
+                List.of(Siren.initialFloats(net, 0)),
+                List.of(config(s, epochs, 0, 0)),
+                image,
+                epochs,
+                epochsPerRun);
     }
 
     /** Puts a training's losses against the CPU's into {@code line}; whether the early ones are close enough. */
@@ -352,15 +359,8 @@ public final class GpuCheck {
         for (String precision : List.of("float32", "tf32")) {
             try (Device device = gpu.open(precision.equals("tf32"), true)) {
                 for (Supervision s : SUPERVISIONS) {
-                    SirenConfig net = network(image, cases.largeWidth());
-                    Trainer.DeviceTraining run = Trainer.trainOnDevice(
-                            device,
-                            net,
-                            List.of(Siren.initialFloats(net, 0)),
-                            List.of(config(s, cases.speedEpochs(), 0, 0)),
-                            image,
-                            cases.speedEpochs(),
-                            cases.speedRunEpochs());
+                    Trainer.DeviceTraining run =
+                            trainOne(device, image, cases.largeWidth(), s, cases.speedEpochs(), cases.speedRunEpochs());
                     out.println(JsonLine.of("speed")
                             .put("supervision", s.id())
                             .put("precision", precision)
