@@ -29,10 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/**
- * {@code siren-sweep run}: expands a sweep file into trials and runs those without a result yet on Spark, one trial per
- * task, each committing one Parquet row to the sweep's dataset folder.
- */
+/** {@code siren-sweep run}: a sweep file's trials without a row yet, run on Spark, each committing its row. */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
@@ -48,8 +45,6 @@ public final class RunCommand implements Callable<Integer> {
     public static final int INCOMPLETE = 5;
     /** Exit code when no executor registered in time: the cluster cannot run what the job asks for. */
     public static final int NO_EXECUTORS = 6;
-    /** How often the report page is rewritten while the sweep runs (and reloads itself in a browser). */
-    static final Duration REPORT_REFRESH = Duration.ofSeconds(10);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -76,6 +71,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Spark master URL, e.g. local[2] or spark://host:7077 (default: "
                     + "spark-submit's, else local[*], or one slot per GPU where this machine has GPUs and CUDA).")
     String master;
+
+    @Option(names = "--spark-ui", description = "Serve Spark's web UI in local mode too (off there by default).")
+    boolean sparkUi;
 
     @Option(names = "--dry-run", description = "Print the trials and the work they add up to, then exit.")
     boolean dryRun;
@@ -157,7 +155,7 @@ public final class RunCommand implements Callable<Integer> {
                     : CheckpointFile.interval(
                             Objects.requireNonNullElse(sweep.checkpointMinutes(), CheckpointFile.DEFAULT_MINUTES));
             LiveReport report =
-                    new LiveReport(sweep, results.folder(), ImageSelection.BEST, REPORT_REFRESH, System.err);
+                    new LiveReport(sweep, results.folder(), ImageSelection.BEST, LiveReport.REFRESH, System.err);
             try {
                 return run(sweep, results, interval, report, out);
             } finally {
@@ -176,7 +174,7 @@ public final class RunCommand implements Callable<Integer> {
         RunTables.printStart(sweep, controller.alreadyDone(), results.folder(), report.file(), out);
         SweepController.Outcome outcome;
         try {
-            outcome = controller.run(master, checkpointInterval, System.out, report, RunTables.events(out));
+            outcome = controller.run(master, sparkUi, checkpointInterval, System.out, report, RunTables.events(out));
         } catch (SparkJobs.ClusterUnavailableException e) {
             return refuse(e.getMessage(), NO_EXECUTORS, out);
         } catch (SweepController.OutputUnwritableException e) {

@@ -43,7 +43,7 @@ final class RunTables {
         return new SweepController.Events() {
             @Override
             public void sparkStarted(String uiUrl) {
-                out.println("Spark UI: " + uiUrl);
+                out.println("Spark UI: " + (uiUrl.equals("off") ? "off (--spark-ui serves it)" : uiUrl));
                 out.flush();
             }
 

@@ -23,6 +23,9 @@ public final class LiveReport implements Consumer<SweepProgress> {
     private final Location out;
     private final ReportModel.Context context;
     private final Map<String, Map<String, Object>> settings;
+    /** How often a run rewrites the page (and the open page reloads itself), unless rewriting takes longer. */
+    public static final Duration REFRESH = Duration.ofSeconds(10);
+
     private final Duration refresh;
     private final PrintStream warnings;
     private final DatasetRows rows;

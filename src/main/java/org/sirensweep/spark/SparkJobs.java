@@ -15,7 +15,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.sirensweep.cuda.CudaDevice;
 import org.sirensweep.files.FileSettings;
 import org.sirensweep.files.Location;
@@ -37,25 +36,26 @@ public final class SparkJobs {
     /** {@code local[threads]} or {@code local[threads, attempts]}, as Spark reads a local master. */
     private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(?:\\s*,\\s*(\\d+))?\\]");
 
-    private final SparkSession spark;
+    private final SparkContext sc;
     /** The GPUs local-mode tasks borrow (nvidia-smi's numbers); none on a cluster, where Spark assigns them. */
     private final List<Integer> localGpus;
 
-    private SparkJobs(SparkSession spark, List<Integer> localGpus) {
-        this.spark = spark;
+    private SparkJobs(SparkContext sc, List<Integer> localGpus) {
+        this.sc = sc;
         this.localGpus = localGpus;
     }
 
     /**
-     * Starts (or joins) the Spark session: the master is {@code master} if given, else spark-submit's, else local
-     * mode. On a cluster it waits for an executor to register ({@link ClusterChecks#awaitExecutors}), else throws a
-     * {@link ClusterUnavailableException}. Spark's own console progress bar is off; the runner prints its own.
-     * Executors get the Vector API
+     * Starts (or joins) Spark: the master is {@code master} if given, else spark-submit's, else local mode. On a
+     * cluster it waits for an executor to register ({@link ClusterChecks#awaitExecutors}), else throws a {@link
+     * ClusterUnavailableException}. Spark's own console progress bar is off; the runner prints its own. In local mode
+     * Spark's web UI is off unless {@code ui} (or the configuration) asks for it, and the CPU engine's natives load
+     * on a thread of their own while Spark starts, so the first task finds them ready. Executors get the Vector API
      * module (SIMD sine layers) unless the cluster sets its own default Java options, and passive OpenMP threads
      * (spinning ones take the cores BLAS needs: see the launcher script) unless it sets its own. The stores'
      * settings ({@code files}, e.g. from the command's {@code --conf}) become Spark's {@code spark.hadoop.*}.
      */
-    public static SparkJobs start(String appName, String master, FileSettings files) {
+    public static SparkJobs start(String appName, String master, FileSettings files, boolean ui) {
         SparkConf conf = new SparkConf()
                 .setAppName(appName)
                 .setIfMissing("spark.ui.showConsoleProgress", "false")
@@ -76,13 +76,22 @@ public final class SparkJobs {
         if (graphs != null) { // executors train as this command was told to
             conf.setIfMissing("spark.executorEnv." + CudaDevice.GRAPHS_VARIABLE, graphs);
         }
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        String noExecutor = ClusterChecks.awaitExecutors(spark.sparkContext());
+        if (ui) {
+            conf.set("spark.ui.enabled", "true");
+        } else if (local) {
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
+        if (local) {
+            Compute.loadInBackground();
+        }
+        // A SparkContext, not a SparkSession: the jobs need no SQL, whose start-up costs about a second.
+        SparkContext sc = SparkContext.getOrCreate(conf);
+        String noExecutor = ClusterChecks.awaitExecutors(sc);
         if (noExecutor != null) {
-            spark.stop();
+            sc.stop();
             throw new ClusterUnavailableException(noExecutor);
         }
-        return new SparkJobs(spark, gpus);
+        return new SparkJobs(sc, gpus);
     }
 
     /** The cluster cannot run the job: no executor registered in time. The message is one line. */
@@ -96,12 +105,12 @@ public final class SparkJobs {
 
     /** The address of Spark's web UI, or "off". */
     public String uiUrl() {
-        return spark.sparkContext().uiWebUrl().getOrElse(() -> "off");
+        return sc.uiWebUrl().getOrElse(() -> "off");
     }
 
-    /** Stops the Spark session (its executors with it). */
+    /** Stops Spark (its executors with it). */
     public void stop() {
-        spark.stop();
+        sc.stop();
     }
 
     /**
@@ -109,7 +118,6 @@ public final class SparkJobs {
      * executors must see the driver's output folder; in local mode they are this process).
      */
     public String probeOutput(Location folder) {
-        SparkContext sc = spark.sparkContext();
         if (sc.isLocal()) {
             return null;
         }
@@ -142,7 +150,6 @@ public final class SparkJobs {
         if (todo.isEmpty()) {
             return new RunSummary(List.of(), null);
         }
-        SparkContext sc = spark.sparkContext();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Map<String, byte[]> images = new HashMap<>();
         todo.forEach(stage -> images.put(
@@ -212,7 +219,6 @@ public final class SparkJobs {
 
     /** Where this session's tasks run, and how many at once. */
     public TaskSlots taskSlots() {
-        SparkContext sc = spark.sparkContext();
         return taskSlots(sc.getConf(), localGpus.size(), sc.defaultParallelism());
     }
 

@@ -102,12 +102,13 @@ public final class SweepController {
     }
 
     /**
-     * Runs what is left on a Spark session for {@code master} (null: spark-submit's or the default), each trial
-     * checkpointing every {@code checkpointInterval}. {@code progress} hears where each job stands (first before
+     * Runs what is left on Spark for {@code master} (null: spark-submit's or the default; with its web UI in local
+     * mode only if {@code sparkUi}), each trial checkpointing every {@code checkpointInterval}. {@code progress} hears where each job stands (first before
      * Spark starts); the progress line goes to {@code log}. Spark starts only if there is something to run.
      */
     public Outcome run(
             String master,
+            boolean sparkUi,
             Duration checkpointInterval,
             PrintStream log,
             Consumer<SweepProgress> progress,
@@ -131,7 +132,7 @@ public final class SweepController {
             return new Outcome(reports, null);
         }
         SparkJobs jobs = SparkJobs.start(
-                "siren-sweep " + sweep.name(), master, results.folder().settings());
+                "siren-sweep " + sweep.name(), master, results.folder().settings(), sparkUi);
         String unwritable = jobs.probeOutput(results.folder());
         if (unwritable != null) {
             jobs.stop();

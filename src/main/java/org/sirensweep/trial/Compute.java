@@ -23,6 +23,25 @@ public final class Compute {
     }
 
     /**
+     * Loads the CPU engine (ND4J's backend and its BLAS) on a daemon thread and returns at
+     * once: local mode's tasks are threads of this process, so the first finds it loaded instead of waiting most of a
+     * second, which Spark's own start on the other core covers. A failure is left for the task to meet and report.
+     */
+    public static void loadInBackground() {
+        Thread loader = new Thread(
+                () -> {
+                    try {
+                        Nd4j.getEnvironment();
+                    } catch (RuntimeException | LinkageError e) {
+                        // the first task loads it again and fails with the cause in its row
+                    }
+                },
+                "siren-sweep engine loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /**
      * The GPUs this process can use, by their numbers on the node (nvidia-smi's, which Spark's discovery script
      * prints); none where there is no usable CUDA (no driver, no GPU, no NVRTC or cuBLAS).
      */

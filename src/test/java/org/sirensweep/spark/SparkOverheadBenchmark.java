@@ -45,7 +45,7 @@ public final class SparkOverheadBenchmark {
             }
         } else if (mode.equals("spark")) {
             Path dataset = Files.createTempDirectory("overhead");
-            SparkJobs jobs = SparkJobs.start("overhead", "local[1]", FileSettings.NONE);
+            SparkJobs jobs = SparkJobs.start("overhead", "local[1]", FileSettings.NONE, false);
             out.printf("spark: session started after %.2f s%n", (System.nanoTime() - start) / 1e9);
             try (ResultDataset results =
                     ResultDataset.open(Location.local(dataset.resolve("out")), sweep.name(), args[1])) {

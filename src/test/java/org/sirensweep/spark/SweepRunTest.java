@@ -83,6 +83,7 @@ class SweepRunTest {
         CliRun first = run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2,2]");
         assertEquals(RunCommand.SOME_FAILED, first.exit(), first.out() + first.err());
         assertTrue(first.out().contains("6 to run"), first.out());
+        assertTrue(first.out().contains("Spark UI: off (--spark-ui serves it)"), "no UI in local mode unless asked");
 
         SparkSession spark =
                 SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
@@ -170,9 +171,17 @@ class SweepRunTest {
         assertTrue(again.out().contains("0 to run"), again.out());
         assertEquals(written, modificationTimes(dataset), "a resumed complete sweep rewrites nothing");
 
-        CliRun retry =
-                run("run", sweep.toString(), "--output", dataset.toString(), "--master", "local[2]", "--retry-failed");
+        CliRun retry = run(
+                "run",
+                sweep.toString(),
+                "--output",
+                dataset.toString(),
+                "--master",
+                "local[2]",
+                "--retry-failed",
+                "--spark-ui");
         assertTrue(retry.out().contains("2 to run"), retry.out());
+        assertTrue(retry.out().contains("Spark UI: http://"), retry.out());
         Map<Path, FileTime> afterRetry = modificationTimes(dataset);
         assertEquals(written.keySet(), afterRetry.keySet(), "retried rows replace the failed ones, no more files");
         long replaced = written.keySet().stream()
