@@ -202,8 +202,7 @@ public final class GpuCheck {
 
     /** The first GPU this process can use; none is one line naming what CUDA lacks. */
     private static int firstGpu() {
-        CudaLibraries.load(); // a node without CUDA is told what is missing
-        List<Integer> gpus = CudaDevice.gpus();
+        List<Integer> gpus = CudaDevice.usableGpus(); // a node without CUDA is told what is missing
         if (gpus.isEmpty()) {
             throw new CudaUnavailableException("CUDA is there but this process can use no GPU");
         }
@@ -220,11 +219,11 @@ public final class GpuCheck {
 
     /** The libraries found and the GPU opened: every step of a device's start. */
     private static int libraries(Opener gpu, PrintStream out) {
-        CudaLibraries libs = CudaLibraries.load();
+        CudaLibraries libs = CudaDevice.libraries();
         try (Device device = gpu.open(false, true)) {
             out.println(JsonLine.of("libraries")
                     .put("libraries", libs.describe())
-                    .put("gpus", CudaDevice.gpus())
+                    .put("gpus", CudaDevice.usableGpus())
                     .put("device", device.describe())
                     .put("free_gib", device.freeMemory() / (double) (1L << 30)));
         }

@@ -71,8 +71,11 @@ public final class CudaDevice implements Device {
                 || !List.of("off", "0", "false", "no").contains(value.strip().toLowerCase(Locale.ROOT));
     }
 
-    /** The node's CUDA libraries, loaded and the driver initialised once per process. */
-    static synchronized CudaLibraries libraries() {
+    /**
+     * The node's CUDA libraries, loaded and the driver initialised once per process; a node where CUDA cannot be
+     * used throws a {@link CudaUnavailableException} whose one line says what is missing.
+     */
+    public static synchronized CudaLibraries libraries() {
         if (libraries == null) {
             CudaLibraries loaded = CudaLibraries.load();
             initialise(loaded);
@@ -93,10 +96,15 @@ public final class CudaDevice implements Device {
     /** The numbers (nvidia-smi's) of the GPUs this process can use; none where CUDA cannot be used. */
     public static List<Integer> gpus() {
         try {
-            return gpus(libraries());
+            return usableGpus();
         } catch (CudaUnavailableException | CudaException e) {
             return List.of();
         }
+    }
+
+    /** As {@link #gpus()}, but a node where CUDA cannot be used throws, saying why. */
+    public static List<Integer> usableGpus() {
+        return gpus(libraries());
     }
 
     static List<Integer> gpus(CudaLibraries libs) {

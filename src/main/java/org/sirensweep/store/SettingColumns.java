@@ -16,7 +16,12 @@ import org.sirensweep.trial.TrialSettings;
  */
 final class SettingColumns {
     /** One column: its Parquet declaration and its value in a row (null: left empty, for optional columns). */
-    private record Column(String declaration, Function<TrialResult, Object> value) {}
+    private record Column(String declaration, Function<TrialResult, Object> value) {
+        /** Its name: the declaration's third word ({@code required int32 name}). */
+        String name() {
+            return declaration.split(" ")[2];
+        }
+    }
 
     private static final List<Column> FIRST = List.of(
             new Column("required binary image (STRING)", r -> r.trial().image()),
@@ -54,19 +59,23 @@ final class SettingColumns {
 
     private SettingColumns() {}
 
-    /** A setting's own column: named by its key, typed by its kind, required where it always has a value. */
+    /** A first setting's own column: typed by its kind, required where it always has a value. */
     private static Column of(Setting setting) {
-        String type = switch (setting.kind()) {
+        boolean required = setting.required() || setting.defaultValue() != null;
+        return new Column(
+                (required ? "required " : "optional ") + typed(setting),
+                r -> r.trial().settings().get(setting));
+    }
+
+    /** A setting's column type and name, from its kind and key: {@code int32 width}. */
+    private static String typed(Setting setting) {
+        return switch (setting.kind()) {
             case TEXT, SUPERVISION, FAULT -> "binary " + setting.key() + " (STRING)";
             case BOOLEAN -> "boolean " + setting.key();
             case INTEGER, BATCH_SIZE -> "int32 " + setting.key();
             case LONG -> "int64 " + setting.key();
             case POSITIVE_REAL -> "double " + setting.key();
         };
-        boolean required = setting.required() || setting.defaultValue() != null;
-        return new Column(
-                (required ? "required " : "optional ") + type,
-                r -> r.trial().settings().get(setting));
     }
 
     /** The first settings' columns, as lines of a Parquet message type. */
@@ -81,9 +90,7 @@ final class SettingColumns {
     /** The later settings' columns (each optional), as lines of a Parquet message type. */
     static String laterDeclarations() {
         StringBuilder lines = new StringBuilder();
-        later().forEach(s -> lines.append("  optional ")
-                .append(of(s).declaration().replaceFirst("^\\w+ ", ""))
-                .append(";\n"));
+        later().forEach(s -> lines.append("  optional ").append(typed(s)).append(";\n"));
         return lines.toString();
     }
 
@@ -99,17 +106,16 @@ final class SettingColumns {
 
     /** Appends the first settings' columns of {@code result} to {@code row}. */
     static void appendFirst(Group row, TrialResult result) {
-        FIRST.forEach(c -> append(row, c.declaration(), c.value().apply(result)));
+        FIRST.forEach(c -> append(row, c.name(), c.value().apply(result)));
     }
 
     /** Appends each later setting's value, where the trial has one. */
     static void appendLater(Group row, TrialSettings settings) {
-        later().forEach(s -> append(row, of(s).declaration(), settings.get(s)));
+        later().forEach(s -> append(row, s.key(), settings.get(s)));
     }
 
-    /** Appends {@code value} (nothing if null) to the column {@code declaration} declares. */
-    private static void append(Group row, String declaration, Object value) {
-        String name = declaration.split(" ")[2];
+    /** Appends {@code value} (nothing if null) to the column {@code name}. */
+    private static void append(Group row, String name, Object value) {
         if (value == null) {
             return;
         }
