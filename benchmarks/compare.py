@@ -15,7 +15,8 @@ ROOT = HERE.parent
 # siren-sweep step time / the faster reference's, per (mode, resolution); None: no target.
 TARGETS = {("vanilla", 256): 0.8, ("vanilla", 64): 1.0, ("gradient", 256): 1.0, ("gradient", 64): 1.0,
            ("laplacian", 256): 0.4, ("laplacian", 64): 0.4}
-CEILING_TARGET = 0.6
+# Every case's step against its products' sgemm ceiling (measured just before it).
+CEILING_TARGET = 0.65
 
 
 # glibc returns every freed block over 32 MB to the OS, so the references' fresh 64 MB tensors page-fault back in at
@@ -28,6 +29,12 @@ def run(command, env=None):
     print("$ " + " ".join(command), file=sys.stderr, flush=True)
     return subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, text=True,
                           check=True).stdout
+
+
+def beyond_products(step):
+    """The share of a step's time (the mean of its phases) spent outside the products."""
+    phases = step["phase_ms"]
+    return 1 - phases["products"] / sum(phases.values())
 
 
 def main():
@@ -58,7 +65,7 @@ def main():
           f"OpenBLAS {ours['openblas_coretype']}; OpenMP wait {ours['omp_wait_policy']}; "
           f"references with {REFERENCE_ENV}")
     header = f"{'mode':<10} {'res':>4} {'jax ms':>9} {'torch ms':>9} {'ours ms':>9} {'ours/best':>9} {'target':>7} " \
-             f"{'met':>4} {'of sgemm':>8}"
+             f"{'met':>4} {'of sgemm':>8} {'beyond products':>15}"
     print(header)
     rows = []
     for step in ours["steps"]:
@@ -69,13 +76,14 @@ def main():
         target = TARGETS.get(key)
         met = "-" if target is None else ("yes" if ratio <= target else "no")
         print(f"{key[0]:<10} {key[1]:>4} {ref.get('jax', float('nan')):>9.1f} {ref.get('torch', float('nan')):>9.1f} "
-              f"{step['ms_per_step']:>9.1f} {ratio:>9.2f} {target:>7} {met:>4} {step['fraction_of_ceiling']:>8.0%}")
+              f"{step['ms_per_step']:>9.1f} {ratio:>9.2f} {target:>7} {met:>4} {step['fraction_of_ceiling']:>8.0%} "
+              f"{beyond_products(step):>15.0%}")
         rows.append({"mode": key[0], "resolution": key[1], "references": ref, "ours": step["ms_per_step"],
                      "ratio": ratio, "target": target})
-    vanilla256 = next((s for s in ours["steps"] if (s["supervision"], s["resolution"]) == ("vanilla", 256)), None)
-    if vanilla256:
-        print(f"vanilla 256² at {vanilla256['fraction_of_ceiling']:.0%} of the sgemm ceiling "
-              f"(target {CEILING_TARGET:.0%}): {'met' if vanilla256['fraction_of_ceiling'] >= CEILING_TARGET else 'not met'}")
+    below = [f"{s['supervision']} {s['resolution']}²" for s in ours["steps"]
+             if s["fraction_of_ceiling"] < CEILING_TARGET]
+    print(f"every case at {CEILING_TARGET:.0%} of its sgemm ceiling or more: "
+          + ("met" if not below else "not met (" + ", ".join(below) + ")"))
     if args.out:
         args.out.write_text(json.dumps({"references": references, "ours": ours, "ratios": rows}, indent=2))
 

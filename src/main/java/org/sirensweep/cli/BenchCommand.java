@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,6 +17,7 @@ import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TrainingImage;
 import org.sirensweep.model.SineActivation;
 import org.sirensweep.model.SirenConfig;
+import org.sirensweep.model.StepPhases;
 import org.sirensweep.train.Batches;
 import org.sirensweep.train.InsufficientMemoryException;
 import org.sirensweep.train.Trainer;
@@ -166,20 +168,6 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("warm_up_seconds", warmUpSeconds);
         report.put("pack", pack);
         report.put(
-                "ceilings",
-                measured.ceilings().entrySet().stream()
-                        .map(e -> {
-                            Map<String, Object> c = new LinkedHashMap<>();
-                            c.put("points", e.getKey());
-                            c.put("width", width);
-                            c.put("forward_gflops", e.getValue().forward());
-                            c.put("weight_gradient_gflops", e.getValue().weightGradient());
-                            c.put("input_adjoint_gflops", e.getValue().inputAdjoint());
-                            c.put("combined_gflops", e.getValue().combined());
-                            return c;
-                        })
-                        .toList());
-        report.put(
                 "steps",
                 measured.results().stream()
                         .map(r -> {
@@ -193,7 +181,14 @@ public final class BenchCommand implements Callable<Integer> {
                             row.put("ms_per_step", r.msPerStep());
                             row.put("gflop_per_step", r.gflopsPerStep());
                             row.put("gflops", r.gflopsPerSecond());
-                            row.put("fraction_of_ceiling", measured.fractionOfCeiling(r));
+                            row.put("ceiling", ceiling(r));
+                            row.put("fraction_of_ceiling", r.fractionOfCeiling());
+                            row.put("products_fraction_of_ceiling", r.productsFractionOfCeiling());
+                            Map<String, Object> phases = new LinkedHashMap<>();
+                            r.phaseMs()
+                                    .forEach((phase, ms) ->
+                                            phases.put(phase.name().toLowerCase(Locale.ROOT), ms));
+                            row.put("phase_ms", phases);
                             row.put("cost_vs_vanilla", measured.costVsVanilla(r));
                             row.put("peak_rss_mb", r.peakRssBytes() / MB);
                             row.put("peak_heap_mb", r.peakHeapBytes() / MB);
@@ -205,6 +200,18 @@ public final class BenchCommand implements Callable<Integer> {
                         })
                         .toList());
         return report;
+    }
+
+    /** The sgemm ceiling a case was measured against, as the JSON report gives it. */
+    private static Map<String, Object> ceiling(StepBenchmark.Result r) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("points", r.benchCase().rows());
+        c.put("width", r.benchCase().width());
+        c.put("forward_gflops", r.ceiling().forward());
+        c.put("weight_gradient_gflops", r.ceiling().weightGradient());
+        c.put("input_adjoint_gflops", r.ceiling().inputAdjoint());
+        c.put("combined_gflops", r.ceiling().combined());
+        return c;
     }
 
     private void printTable(PrintWriter out, StepBenchmark.Measurements measured) {
@@ -231,21 +238,15 @@ public final class BenchCommand implements Callable<Integer> {
                                 + "(the pack's step time / %d), GFLOP per network%n%n",
                 pack,
                 pack);
-        out.println("sgemm ceiling (GFLOP/s, the step's products alone, hot caches)");
-        out.printf("%10s %10s %10s %12s %10s%n", "points", "forward", "dW=hᵀdu", "dh=du·Wᵀ", "combined");
-        measured.ceilings()
-                .forEach((points, c) -> out.printf(
-                        "%10d %10.1f %10.1f %12.1f %10.1f%n",
-                        points, c.forward(), c.weightGradient(), c.inputAdjoint(), c.combined()));
-        out.println();
         out.printf(
-                "%-10s %6s %10s %11s %9s %8s %8s %9s %9s %9s%n",
+                "%-10s %6s %10s %11s %9s %8s %8s %8s %9s %9s %9s%n",
                 "supervision",
                 "res",
                 "ms/step",
                 "GFLOP/step",
                 "GFLOP/s",
                 "ceiling",
+                "of it",
                 "×vanilla",
                 "RSS MB",
                 "heap MB",
@@ -254,17 +255,40 @@ public final class BenchCommand implements Callable<Integer> {
             StepBenchmark.Case c = r.benchCase();
             Double cost = measured.costVsVanilla(r);
             out.printf(
-                    "%-10s %6d %10.3f %11.4f %9.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n",
+                    "%-10s %6d %10.3f %11.4f %9.1f %8.1f %7.0f%% %8s %9.0f %9.0f %9.0f%n",
                     c.supervision().id(),
                     c.resolution(),
                     r.msPerStep(),
                     r.gflopsPerStep(),
                     r.gflopsPerSecond(),
-                    100 * measured.fractionOfCeiling(r),
+                    r.ceiling().combined(),
+                    100 * r.fractionOfCeiling(),
                     cost == null ? "-" : String.format("%.2f", cost),
                     r.peakRssBytes() / MB,
                     r.peakHeapBytes() / MB,
                     r.workspaceBytes() / MB);
+        }
+        out.println();
+        out.println("ceiling: GFLOP/s of the step's three products alone (forward, dW = hᵀdu, dh = du·Wᵀ in equal"
+                + " measure), hot caches, measured just before the case's timed steps");
+        out.println();
+        out.println("where a step's time goes (mean ms per step after the warm-up; products' rate: the products'"
+                + " GFLOP/s inside the step over the ceiling)");
+        out.printf("%-10s %6s", "supervision", "res");
+        for (StepPhases.Phase phase : StepPhases.Phase.values()) {
+            out.printf(" %10s", phase.name().toLowerCase(Locale.ROOT));
+        }
+        out.printf(" %9s %16s %15s%n", "sum", "beyond products", "products' rate");
+        for (StepBenchmark.Result r : measured.results()) {
+            out.printf(
+                    "%-10s %6d", r.benchCase().supervision().id(), r.benchCase().resolution());
+            r.phaseMs().values().forEach(ms -> out.printf(" %10.3f", ms));
+            double sum = r.phasesMsPerStep();
+            out.printf(
+                    " %9.3f %15.0f%% %14.0f%%%n",
+                    sum,
+                    100 * (1 - r.phaseMs().get(StepPhases.Phase.PRODUCTS) / sum),
+                    100 * r.productsFractionOfCeiling());
         }
     }
 

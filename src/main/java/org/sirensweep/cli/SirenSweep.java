@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code siren-sweep} command line. Bad arguments give one line on stderr and exit code {@value #BAD_INPUT};
  * anything else that goes wrong (a file that cannot be written, a failure of Spark) gives one line and exit code
- * {@value #FAILED}, its stack trace appended to {@link #errorLog()} (and printed too with {@code --verbose}).
+ * {@value #FAILED}, its stack trace appended to {@link #errorLog()} (and printed too with {@code --verbose}). Spark's
+ * and Hadoop's own warnings are one line each on stderr, their stack traces in the same log.
  */
 @Command(
         name = "siren-sweep",
@@ -45,11 +46,14 @@ public final class SirenSweep {
     @Option(
             names = "--verbose",
             scope = ScopeType.INHERIT,
-            description = "On an error, print its stack trace too "
-                    + "(it always goes to the error log named in the error's line).")
+            description = "On an error, and on Spark's or Hadoop's warnings, print the stack trace too "
+                    + "(it always goes to the error log named in the line).")
     boolean verbose;
 
     public static void main(String[] args) {
+        // Read once, when Spark or Hadoop first logs: log4j2.properties sends their stack traces to this process's
+        // error log.
+        System.setProperty("sirensweep.errorLog", errorLog().toString());
         System.exit(commandLine().execute(args));
     }
 
@@ -62,6 +66,13 @@ public final class SirenSweep {
             err.println(prefix(ex.getCommandLine()) + ": " + ex.getMessage() + " (see --help)");
             err.flush();
             return BAD_INPUT;
+        });
+        cli.setExecutionStrategy(parseResult -> {
+            if (verbose(parseResult)) {
+                // Before anything logs: log4j2.properties then prints Spark's and Hadoop's stack traces on stderr too.
+                System.setProperty("sirensweep.stderrTrace", "full");
+            }
+            return new CommandLine.RunLast().execute(parseResult);
         });
         cli.setExecutionExceptionHandler((ex, command, parseResult) -> {
             PrintWriter err = command.getErr();

@@ -7,13 +7,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Products}), its activation by the workspace's {@link SineActivation}, and the stream arithmetic in one pass over
  * the whole pack ({@link StreamArithmetic}).
  */
-final class CpuPassOps implements PassOps<INDArray> {
+public final class CpuPassOps implements PassOps<INDArray> {
     private final Workspace ws;
     private final Siren[] nets;
     /** Where each trial's parameter gradient goes (null for a forward pass only). */
     private final ParameterViews[] gradients;
 
-    CpuPassOps(Workspace ws, Siren[] nets, ParameterViews[] gradients) {
+    /**
+     * The ops of a pass of {@code nets} (one per block of {@code ws}, of its shape) that writes their parameter
+     * gradients into {@code gradients} (null for a forward pass only).
+     */
+    public CpuPassOps(Workspace ws, Siren[] nets, ParameterViews[] gradients) {
+        if (nets.length != ws.pack) {
+            throw new IllegalArgumentException(nets.length + " networks for a workspace of a pack of " + ws.pack);
+        }
+        for (Siren net : nets) {
+            if (!net.config().equals(ws.config)) {
+                throw new IllegalArgumentException("a network of " + net.config() + " in a workspace of " + ws.config);
+            }
+        }
+        if (gradients != null && gradients.length != nets.length) {
+            throw new IllegalArgumentException(gradients.length + " gradients for " + nets.length + " networks");
+        }
         this.ws = ws;
         this.nets = nets;
         this.gradients = gradients;

@@ -41,7 +41,6 @@ public final class SirenPass {
 
     /** As {@link #forward(Siren, Workspace)} for a pack: network p reads and writes block p of each array. */
     public static void forward(Siren[] nets, Workspace ws) {
-        checkPack(nets, ws);
         forward(ws, new CpuPassOps(ws, nets, null));
     }
 
@@ -93,10 +92,6 @@ public final class SirenPass {
 
     /** As {@link #backward(Siren, Workspace, ParameterViews, OutputAdjoints)} for a pack: network p's gradient into {@code gradients[p]}. */
     public static void backward(Siren[] nets, Workspace ws, ParameterViews[] gradients, OutputAdjoints active) {
-        checkPack(nets, ws);
-        if (gradients.length != nets.length) {
-            throw new IllegalArgumentException(gradients.length + " gradients for " + nets.length + " networks");
-        }
         backward(ws, new CpuPassOps(ws, nets, gradients), active);
     }
 
@@ -162,18 +157,6 @@ public final class SirenPass {
             up = down;
             hActive = true;
             tActive = daActive;
-        }
-    }
-
-    /** Checks the networks fit the workspace and share its shape (ω included). */
-    private static void checkPack(Siren[] nets, Workspace ws) {
-        if (nets.length != ws.pack) {
-            throw new IllegalArgumentException(nets.length + " networks for a workspace of a pack of " + ws.pack);
-        }
-        for (Siren net : nets) {
-            if (!net.config().equals(ws.config)) {
-                throw new IllegalArgumentException("a network of " + net.config() + " in a workspace of " + ws.config);
-            }
         }
     }
 

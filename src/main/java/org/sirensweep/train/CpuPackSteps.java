@@ -6,15 +6,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.image.TrainingTargets;
+import org.sirensweep.model.CpuPassOps;
 import org.sirensweep.model.Derivatives;
 import org.sirensweep.model.ParameterViews;
+import org.sirensweep.model.PassOps;
 import org.sirensweep.model.Siren;
 import org.sirensweep.model.SirenPass;
+import org.sirensweep.model.StepPhases;
+import org.sirensweep.model.StepPhases.Phase;
 import org.sirensweep.model.SupervisedLoss;
+import org.sirensweep.model.TimedPassOps;
 import org.sirensweep.model.Workspace;
 
 /**
- * {@link PackSteps} on the CPU: ND4J workspaces, the networks updated in place, one epoch a run, step by step.
+ * {@link PackSteps} on the CPU: ND4J workspaces, the networks updated in place, one epoch a run, step by step; each
+ * step's phases timed into a {@link StepPhases} if it is given one.
  */
 final class CpuPackSteps implements PackSteps {
     private final Siren[] nets;
@@ -26,6 +32,9 @@ final class CpuPackSteps implements PackSteps {
     private final SirenPass.OutputAdjoints adjoints;
     private final Workspace capacity;
     private final Renderer evaluator;
+    /** Where the step time goes, or null: nothing timed. */
+    private final StepPhases phases;
+
     private final boolean[] alive;
     private int running;
     private boolean filled;
@@ -35,8 +44,10 @@ final class CpuPackSteps implements PackSteps {
             double[] learningRates,
             BatchSchedule[] schedules,
             TrainingTargets targets,
-            Supervision supervision) {
+            Supervision supervision,
+            StepPhases phases) {
         this.nets = nets;
+        this.phases = phases;
         this.schedules = schedules;
         this.targets = targets;
         this.supervision = supervision;
@@ -84,8 +95,15 @@ final class CpuPackSteps implements PackSteps {
                     }
                 }
                 filled = true;
-                SirenPass.forward(nets, ws);
+                since(Phase.BATCH, start);
+                PassOps<INDArray> ops = new CpuPassOps(ws, nets, gradients);
+                if (phases != null) {
+                    ops = new TimedPassOps<>(ops, phases);
+                }
+                SirenPass.forward(ws, ops);
+                long mark = System.nanoTime();
                 double[] loss = SupervisedLoss.applyEach(supervision, ws);
+                since(Phase.LOSS, mark);
                 for (int p = 0; p < nets.length; p++) {
                     if (alive[p] && !Double.isFinite(loss[p])) {
                         alive[p] = false;
@@ -93,16 +111,18 @@ final class CpuPackSteps implements PackSteps {
                     }
                 }
                 if (running == 0) {
-                    listener.step(step, loss, System.nanoTime() - start);
+                    listener.step(step, loss, endStep(start));
                     return;
                 }
-                SirenPass.backward(nets, ws, gradients, adjoints);
+                SirenPass.backward(ws, ops, adjoints);
+                mark = System.nanoTime();
                 for (int p = 0; p < nets.length; p++) {
                     if (alive[p]) {
                         adams[p].update(nets[p].parameters(), gradients[p].flat(), step);
                     }
                 }
-                listener.step(step, loss, System.nanoTime() - start);
+                since(Phase.OPTIMIZER, mark);
+                listener.step(step, loss, endStep(start));
                 step++;
             }
             listener.epochEnd(epoch);
@@ -145,6 +165,24 @@ final class CpuPackSteps implements PackSteps {
     public void close() {
         evaluator.close();
         capacity.close();
+    }
+
+    /** Now; the time since {@code start} goes to {@code phase} if steps are timed. */
+    private long since(Phase phase, long start) {
+        long now = System.nanoTime();
+        if (phases != null) {
+            phases.add(phase, now - start);
+        }
+        return now;
+    }
+
+    /** The step's time since {@code start}, which ends it for the phases if steps are timed. */
+    private long endStep(long start) {
+        long nanos = System.nanoTime() - start;
+        if (phases != null) {
+            phases.endStep(nanos);
+        }
+        return nanos;
     }
 
     /**

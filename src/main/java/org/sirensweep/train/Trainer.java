@@ -11,6 +11,7 @@ import org.sirensweep.model.Memory;
 import org.sirensweep.model.Siren;
 import org.sirensweep.model.SirenConfig;
 import org.sirensweep.model.SirenPass;
+import org.sirensweep.model.StepPhases;
 import org.sirensweep.model.Workspace;
 
 /**
@@ -80,7 +81,16 @@ public final class Trainer {
      * over (the states get overwritten), which gives the same results, later.
      */
     public static List<TrainingResult> trainPack(List<Member> members, PixelImage image, int untilEpoch) {
-        return trainPack(members, image, untilEpoch, null);
+        return trainPack(members, image, untilEpoch, null, null);
+    }
+
+    /**
+     * As {@link #trainPack(List, PixelImage, int)}, with every step's phases timed into {@code phases} (for {@code
+     * bench}; the same steps, the same bits).
+     */
+    public static List<TrainingResult> trainPack(
+            List<Member> members, PixelImage image, int untilEpoch, StepPhases phases) {
+        return trainPack(members, image, untilEpoch, null, phases);
     }
 
     /**
@@ -89,6 +99,11 @@ public final class Trainer {
      * bit; on one GPU model they are the same on every run.
      */
     public static List<TrainingResult> trainPack(List<Member> members, PixelImage image, int untilEpoch, Device gpu) {
+        return trainPack(members, image, untilEpoch, gpu, null);
+    }
+
+    private static List<TrainingResult> trainPack(
+            List<Member> members, PixelImage image, int untilEpoch, Device gpu, StepPhases phases) {
         int pack = members.size();
         Member first = members.get(0);
         TrainingConfig shape = first.config();
@@ -131,7 +146,7 @@ public final class Trainer {
                     gpu, DevicePackSteps.plannedBytes(network, shape, targets.points(), pack, shuffles), what);
         }
         try (PackSteps steps = gpu == null
-                ? new CpuPackSteps(nets, learningRates, schedules, targets, shape.supervision())
+                ? new CpuPackSteps(nets, learningRates, schedules, targets, shape.supervision(), phases)
                 : new DevicePackSteps(
                         gpu,
                         network,

@@ -161,14 +161,34 @@ class CliTest {
                 "PASSIVE (OMP_WAIT_POLICY)",
                 report.get("omp_wait_policy").asText(),
                 "the build runs the tests with the launcher's OpenMP wait policy");
-        assertEquals(2, report.get("ceilings").size());
-        assertTrue(report.get("ceilings").get(0).get("combined_gflops").asDouble() > 0);
         JsonNode steps = report.get("steps");
         assertEquals(6, steps.size(), "3 supervision types x 2 resolutions");
         for (JsonNode step : steps) {
             assertTrue(step.get("ms_per_step").asDouble() > 0, step.toString());
             assertTrue(step.get("gflops").asDouble() > 0, step.toString());
             assertTrue(step.get("workspace_mb").asDouble() > 0, step.toString());
+            assertTrue(step.get("ceiling").get("combined_gflops").asDouble() > 0, step.toString());
+            JsonNode phases = step.get("phase_ms");
+            List<String> names = new ArrayList<>();
+            phases.fieldNames().forEachRemaining(names::add);
+            assertEquals(
+                    List.of("batch", "products", "activation", "streams", "loss", "optimizer", "other"),
+                    names,
+                    step.toString());
+            double phaseSum = 0;
+            for (JsonNode ms : phases) {
+                assertTrue(ms.asDouble() >= 0, step.toString());
+                phaseSum += ms.asDouble();
+            }
+            assertTrue(
+                    phases.get("products").asDouble() > 0
+                            && phases.get("activation").asDouble() > 0,
+                    "a step runs products and activations: " + step);
+            // The phases add up to the mean step, the step time is a median: the same order, not the same figure.
+            assertTrue(
+                    phaseSum > step.get("ms_per_step").asDouble() / 4
+                            && phaseSum < step.get("ms_per_step").asDouble() * 4,
+                    "the phases add up to a step: " + step);
             assertTrue(step.get("steps_run").asInt() >= 5, "warm-up and measured steps: " + step);
             assertTrue(
                     step.get("rss_early_mb").asDouble() > 0
