@@ -20,30 +20,22 @@ public final class TimedPassOps<M> implements PassOps<M> {
 
     @Override
     public void weightProduct(M in, int layer, M out) {
-        long start = System.nanoTime();
-        ops.weightProduct(in, layer, out);
-        phases.add(Phase.PRODUCTS, System.nanoTime() - start);
+        timed(Phase.PRODUCTS, () -> ops.weightProduct(in, layer, out));
     }
 
     @Override
     public void adjointProduct(M adjoint, int layer, M out) {
-        long start = System.nanoTime();
-        ops.adjointProduct(adjoint, layer, out);
-        phases.add(Phase.PRODUCTS, System.nanoTime() - start);
+        timed(Phase.PRODUCTS, () -> ops.adjointProduct(adjoint, layer, out));
     }
 
     @Override
     public void weightGradient(M in, M adjoint, int layer, boolean accumulate) {
-        long start = System.nanoTime();
-        ops.weightGradient(in, adjoint, layer, accumulate);
-        phases.add(Phase.PRODUCTS, System.nanoTime() - start);
+        timed(Phase.PRODUCTS, () -> ops.weightGradient(in, adjoint, layer, accumulate));
     }
 
     @Override
     public void biasGradient(M adjoint, int layer) {
-        long start = System.nanoTime();
-        ops.biasGradient(adjoint, layer);
-        phases.add(Phase.PRODUCTS, System.nanoTime() - start);
+        timed(Phase.PRODUCTS, () -> ops.biasGradient(adjoint, layer));
     }
 
     @Override
@@ -53,9 +45,7 @@ public final class TimedPassOps<M> implements PassOps<M> {
 
     @Override
     public void activate(int layer, M sine, M cosine) {
-        long start = System.nanoTime();
-        ops.activate(layer, sine, cosine);
-        phases.add(Phase.ACTIVATION, System.nanoTime() - start);
+        timed(Phase.ACTIVATION, () -> ops.activate(layer, sine, cosine));
     }
 
     @Override
@@ -65,15 +55,17 @@ public final class TimedPassOps<M> implements PassOps<M> {
 
     @Override
     public void streamsForward(int k) {
-        long start = System.nanoTime();
-        ops.streamsForward(k);
-        phases.add(Phase.STREAMS, System.nanoTime() - start);
+        timed(Phase.STREAMS, () -> ops.streamsForward(k));
     }
 
     @Override
     public void streamsBackward(int k, M[] up, boolean valueActive, boolean tangentsActive, boolean laplacianActive) {
+        timed(Phase.STREAMS, () -> ops.streamsBackward(k, up, valueActive, tangentsActive, laplacianActive));
+    }
+
+    private void timed(Phase phase, Runnable call) {
         long start = System.nanoTime();
-        ops.streamsBackward(k, up, valueActive, tangentsActive, laplacianActive);
-        phases.add(Phase.STREAMS, System.nanoTime() - start);
+        call.run();
+        phases.add(phase, System.nanoTime() - start);
     }
 }
