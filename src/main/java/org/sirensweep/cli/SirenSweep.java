@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import org.sirensweep.spark.SparkLine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +55,11 @@ public final class SirenSweep {
         // Read once, when Spark or Hadoop first logs: log4j2.properties sends their stack traces to this process's
         // error log.
         System.setProperty("sirensweep.errorLog", errorLog().toString());
+        String otherLine = SparkLine.mismatchHere();
+        if (otherLine != null) {
+            System.err.println("siren-sweep: " + otherLine);
+            System.exit(BAD_INPUT);
+        }
         System.exit(commandLine().execute(args));
     }
 

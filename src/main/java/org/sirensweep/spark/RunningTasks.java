@@ -11,9 +11,6 @@ import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple4;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The tasks still running: which of the job's partitions (packs of trials) they run, for the live report, and the
@@ -34,10 +31,15 @@ final class RunningTasks extends SparkListener {
 
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-        for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task :
-                CollectionConverters.asJava(update.accumUpdates())) {
+        // Scala's own iterators, whose types (scala.collection.Seq on Scala 2.12, immutable.Seq on 2.13) the
+        // compiler infers for the Spark line it builds against: one source for both.
+        var tasks = update.accumUpdates().iterator();
+        while (tasks.hasNext()) {
+            var task = tasks.next();
             long taskId = (Long) task._1();
-            for (AccumulableInfo info : CollectionConverters.asJava(task._4())) {
+            var infos = task._4().iterator();
+            while (infos.hasNext()) {
+                AccumulableInfo info = infos.next();
                 // A heartbeat sent just before a task ended may arrive after its end: ignore it.
                 if (info.id() == accumulatorId && info.update().isDefined() && !ended.contains(taskId)) {
                     stepsByTask.put(taskId, ((Number) info.update().get()).longValue());

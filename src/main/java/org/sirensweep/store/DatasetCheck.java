@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.sirensweep.files.Location;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PngCodec;
@@ -157,7 +156,7 @@ public final class DatasetCheck {
                 return null;
             }
         }
-        try (ParquetReader<Group> reader = ResultFiles.openRows(file, ResultFiles.SCHEMA)) {
+        try (ResultFiles.RowReader reader = ResultFiles.openRows(file, ResultFiles.SCHEMA)) {
             Group record = reader.read();
             if (record == null || reader.read() != null) {
                 problems.add(where + "does not hold exactly one row");

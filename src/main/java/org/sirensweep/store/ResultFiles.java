@@ -1,5 +1,6 @@
 package org.sirensweep.store;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,20 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -160,11 +161,19 @@ public final class ResultFiles {
         return target;
     }
 
-    /** A new Parquet file of rows of {@code schema}, Snappy-compressed, with a plain configuration (see below). */
+    /**
+     * Hadoop's configuration type without Hadoop's XML defaults, for Parquet, which reads only its own keys from it:
+     * with the defaults, every file read or written would parse them again (10 ms each, the whole cost of scanning a
+     * large dataset). Never changed. Parquet's own plain configuration would do the same, but Parquet 1.13 (Spark
+     * 3.5's) does not have it.
+     */
+    private static final Configuration PLAIN = new Configuration(false);
+
+    /** A new Parquet file of rows of {@code schema}, Snappy-compressed, with the plain configuration. */
     static ParquetWriter<Group> newWriter(OutputFile file, MessageType schema, Map<String, String> footer)
             throws IOException {
         return ExampleParquetWriter.builder(file)
-                .withConf(new PlainParquetConfiguration())
+                .withConf(PLAIN)
                 .withType(schema)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
@@ -173,37 +182,60 @@ public final class ResultFiles {
     }
 
     /** Reads a result file's rows as generic records of {@code columns}: the whole schema, or a projection of it. */
-    static ParquetReader<Group> openRows(Location file, MessageType columns) throws IOException {
-        return new RowReader(ParquetStreams.input(file, -1), columns).build();
-    }
-
-    private static final class RowReader extends ParquetReader.Builder<Group> {
-        RowReader(InputFile file, MessageType columns) {
-            super(file, new PlainParquetConfiguration()); // not Hadoop's: see openFooter
-            set(ReadSupport.PARQUET_READ_SCHEMA, columns.toString());
-        }
-
-        @Override
-        protected ReadSupport<Group> getReadSupport() {
-            return new GroupReadSupport();
-        }
+    static RowReader openRows(Location file, MessageType columns) throws IOException {
+        return new RowReader(openFooter(file, -1), columns);
     }
 
     /**
-     * Opens a result file for its footer with a plain configuration: the default one is Hadoop's, which parses its
-     * XML defaults for every file (10 ms each, the whole cost of scanning a large dataset).
+     * A result file's rows as generic records, row group by row group, through the file reader and record assembly
+     * that every Parquet from 1.13 (Spark 3.5) to 1.17 (Spark 4.2) has alike.
      */
+    static final class RowReader implements Closeable {
+        private final ParquetFileReader file;
+        private final MessageType columns;
+        private RecordReader<Group> records;
+        private long left;
+
+        private RowReader(ParquetFileReader file, MessageType columns) {
+            this.file = file;
+            this.columns = columns;
+            file.setRequestedSchema(columns);
+        }
+
+        /** The next row, or null after the last. */
+        Group read() throws IOException {
+            while (left == 0) {
+                PageReadStore rowGroup = file.readNextRowGroup();
+                if (rowGroup == null) {
+                    return null;
+                }
+                left = rowGroup.getRowCount();
+                records = new ColumnIOFactory()
+                        .getColumnIO(columns, file.getFileMetaData().getSchema())
+                        .getRecordReader(rowGroup, new GroupRecordConverter(columns));
+            }
+            left--;
+            return records.read();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+    }
+
+    /** Opens a result file for its footer, with the plain configuration. */
     static ParquetFileReader openFooter(Location file, long length) throws IOException {
         return ParquetFileReader.open(
                 ParquetStreams.input(file, length),
-                ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+                HadoopReadOptions.builder(PLAIN).build());
     }
 
     /** The learning curve stored in a result file (empty for a failed trial's row). */
     public static List<CurvePoint> curve(Location file) throws IOException {
         MessageType projection = new MessageType(SCHEMA.getName(), SCHEMA.getType("curve"));
         List<CurvePoint> curve = new ArrayList<>();
-        try (ParquetReader<Group> reader = openRows(file, projection)) {
+        try (RowReader reader = openRows(file, projection)) {
             Group row = reader.read();
             if (row == null || row.getFieldRepetitionCount("curve") == 0) {
                 return curve;

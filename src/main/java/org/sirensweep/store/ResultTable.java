@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -63,7 +62,7 @@ public final class ResultTable {
                 ResultFiles.SCHEMA.getFields().stream()
                         .filter(f -> !leftOut.contains(f.getName()))
                         .toList());
-        try (ParquetReader<Group> reader = ResultFiles.openRows(file, projection)) {
+        try (ResultFiles.RowReader reader = ResultFiles.openRows(file, projection)) {
             Group row = reader.read();
             if (row == null) {
                 throw new IOException(file.name() + " holds no row");
@@ -99,7 +98,7 @@ public final class ResultTable {
     }
 
     private static Group readOne(Location file, MessageType projection) {
-        try (ParquetReader<Group> reader = ResultFiles.openRows(file, projection)) {
+        try (ResultFiles.RowReader reader = ResultFiles.openRows(file, projection)) {
             return reader.read();
         } catch (IOException e) {
             throw new UncheckedIOException(file.name() + ": " + e.getMessage(), e);

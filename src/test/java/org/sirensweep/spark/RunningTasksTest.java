@@ -15,8 +15,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
 import scala.Option;
 import scala.Tuple4;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import scala.collection.JavaConverters;
 
 /** Which partitions run, and the steps of running trials follow the executors' heartbeats and leave the count when their task ends. */
 class RunningTasksTest {
@@ -58,18 +57,20 @@ class RunningTasksTest {
                 accumulator.id(), Option.empty(), Option.apply(value), Option.empty(), false, false, Option.empty());
     }
 
-    private static Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task(long taskId, AccumulableInfo... updates) {
-        return new Tuple4<>(
-                taskId, 0, 0, CollectionConverters.asScala(List.of(updates)).toSeq());
+    // Raw Scala types, built with the converters both Scala lines have: a heartbeat's sequences are scala.collection
+    // Seqs on Scala 2.12 (Spark 3.5) and immutable ones on 2.13, and toSeq gives each line its own.
+    @SuppressWarnings({"rawtypes", "unchecked", "deprecation"})
+    private static Tuple4 task(long taskId, AccumulableInfo... updates) {
+        return new Tuple4(
+                taskId, 0, 0, JavaConverters.asScalaBuffer(List.of(updates)).toSeq());
     }
 
-    @SafeVarargs
-    private static SparkListenerExecutorMetricsUpdate heartbeat(
-            Tuple4<Object, Object, Object, Seq<AccumulableInfo>>... tasks) {
+    @SuppressWarnings({"rawtypes", "unchecked", "deprecation"})
+    private static SparkListenerExecutorMetricsUpdate heartbeat(Tuple4... tasks) {
         return new SparkListenerExecutorMetricsUpdate(
                 "driver",
-                CollectionConverters.asScala(List.of(tasks)).toSeq(),
-                CollectionConverters.asScala(new HashMap<>()));
+                JavaConverters.asScalaBuffer((List) List.of(tasks)).toSeq(),
+                JavaConverters.mapAsScalaMap(new HashMap<>()));
     }
 
     private static SparkListenerTaskEnd end(long taskId) {

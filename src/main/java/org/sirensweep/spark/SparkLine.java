@@ -1,0 +1,79 @@
+package org.sirensweep.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import org.apache.spark.SparkConf;
+
+/**
+ * A Spark line and the Scala it is built with: the one this job jar was built for, and the one it runs on. A jar
+ * built for another line does not fail at once: it fails later, in a task, with a {@code NoSuchMethodError} (Scala
+ * 2.12 and 2.13 give Spark's methods other types). {@link #check()} says so in one line before Spark starts, with the
+ * jar to submit instead. Both are read from resources, without running Spark's or Scala's code.
+ *
+ * @param spark the line, {@code major.minor} ({@code 4.1})
+ * @param scala Scala's binary version ({@code 2.13})
+ */
+public record SparkLine(String spark, String scala) {
+    /** The lines this project builds job jars for (the pom's profiles), with their Scala. */
+    static final String BUILT_LINES = "3.5 (Scala 2.12), 4.0, 4.1 and 4.2 (Scala 2.13)";
+
+    /** The line this jar was built for. */
+    static SparkLine built() {
+        Properties p = properties(SparkLine.class, "/siren-sweep-spark.properties");
+        return new SparkLine(p.getProperty("spark_line"), p.getProperty("scala_binary"));
+    }
+
+    /** The line of the Spark on the class path (its {@code spark-version-info.properties} and Scala's library's). */
+    static SparkLine running() {
+        String spark =
+                properties(SparkConf.class, "/spark-version-info.properties").getProperty("version", "");
+        String scala = properties(scala.Option.class, "/library.properties").getProperty("version.number", "");
+        return new SparkLine(majorMinor(spark), majorMinor(scala));
+    }
+
+    /**
+     * Null if this jar was built for the Spark it runs on, else the line that says which jar to submit instead. To be
+     * asked before anything else: the jar's own libraries (its YAML parser) already fail against another line's.
+     */
+    public static String mismatchHere() {
+        Properties build = properties(SparkLine.class, "/siren-sweep-spark.properties");
+        return mismatch(built(), running(), build.getProperty("jar_name"), build.getProperty("default_line"));
+    }
+
+    /**
+     * Null if a jar built for {@code built} runs on {@code running}, else the line that says which jar to submit
+     * ({@code jarName} and the line's suffix) and how to build it ({@code defaultLine}: the line built without a
+     * profile).
+     */
+    static String mismatch(SparkLine built, SparkLine running, String jarName, String defaultLine) {
+        if (built.equals(running)) {
+            return null;
+        }
+        String build =
+                running.spark().equals(defaultLine) ? "mvn package" : "mvn -P spark-" + running.spark() + " package";
+        return "this job jar is built for Spark " + built.spark() + " on Scala " + built.scala()
+                + ", but the Spark it runs on is " + running.spark() + " on Scala " + running.scala() + ": submit "
+                + jarName + "-spark" + running.spark() + "_" + running.scala() + ".jar instead (" + build
+                + " builds it; jars are built for Spark " + BUILT_LINES + ")";
+    }
+
+    /** "4.1" of "4.1.0" (or of "4.1.0-SNAPSHOT"); the text itself where it has no minor version. */
+    static String majorMinor(String version) {
+        String[] parts = version.split("\\.");
+        return parts.length < 2 ? version : parts[0] + "." + parts[1];
+    }
+
+    private static Properties properties(Class<?> near, String resource) {
+        Properties p = new Properties();
+        try (InputStream in = near.getResourceAsStream(resource)) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+}
