@@ -8,17 +8,15 @@ import org.apache.spark.SparkConf;
 
 /**
  * A Spark line and the Scala it is built with: the one this job jar was built for, and the one it runs on. A jar
- * built for another line does not fail at once: it fails later, in a task, with a {@code NoSuchMethodError} (Scala
- * 2.12 and 2.13 give Spark's methods other types). {@link #check()} says so in one line before Spark starts, with the
- * jar to submit instead. Both are read from resources, without running Spark's or Scala's code.
+ * built for another line fails with a {@code NoSuchMethodError} somewhere: in its own YAML parser against the
+ * cluster's Jackson, or in a task where Scala 2.12 and 2.13 give Spark's methods other types. {@link
+ * #mismatchHere()} says so in one line before anything runs, with the jar to submit instead. Both lines are read from
+ * resources, without running Spark's or Scala's code.
  *
  * @param spark the line, {@code major.minor} ({@code 4.1})
  * @param scala Scala's binary version ({@code 2.13})
  */
 public record SparkLine(String spark, String scala) {
-    /** The lines this project builds job jars for (the pom's profiles), with their Scala. */
-    static final String BUILT_LINES = "3.5 (Scala 2.12), 4.0, 4.1 and 4.2 (Scala 2.13)";
-
     /** The line this jar was built for. */
     static SparkLine built() {
         Properties p = properties(SparkLine.class, "/siren-sweep-spark.properties");
@@ -39,15 +37,20 @@ public record SparkLine(String spark, String scala) {
      */
     public static String mismatchHere() {
         Properties build = properties(SparkLine.class, "/siren-sweep-spark.properties");
-        return mismatch(built(), running(), build.getProperty("jar_name"), build.getProperty("default_line"));
+        return mismatch(
+                built(),
+                running(),
+                build.getProperty("jar_name"),
+                build.getProperty("default_line"),
+                build.getProperty("built_lines"));
     }
 
     /**
      * Null if a jar built for {@code built} runs on {@code running}, else the line that says which jar to submit
      * ({@code jarName} and the line's suffix) and how to build it ({@code defaultLine}: the line built without a
-     * profile).
+     * profile; {@code builtLines}: every line the pom builds).
      */
-    static String mismatch(SparkLine built, SparkLine running, String jarName, String defaultLine) {
+    static String mismatch(SparkLine built, SparkLine running, String jarName, String defaultLine, String builtLines) {
         if (built.equals(running)) {
             return null;
         }
@@ -56,7 +59,7 @@ public record SparkLine(String spark, String scala) {
         return "this job jar is built for Spark " + built.spark() + " on Scala " + built.scala()
                 + ", but the Spark it runs on is " + running.spark() + " on Scala " + running.scala() + ": submit "
                 + jarName + "-spark" + running.spark() + "_" + running.scala() + ".jar instead (" + build
-                + " builds it; jars are built for Spark " + BUILT_LINES + ")";
+                + " builds it; jars are built for Spark " + builtLines + ")";
     }
 
     /** "4.1" of "4.1.0" (or of "4.1.0-SNAPSHOT"); the text itself where it has no minor version. */
