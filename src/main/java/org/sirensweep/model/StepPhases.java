@@ -69,11 +69,6 @@ public final class StepPhases {
         Arrays.fill(current, 0);
     }
 
-    /** Steps timed so far (the skipped ones left out). */
-    public long steps() {
-        return counted;
-    }
-
     /** Each phase's mean milliseconds per timed step (NaN before one), in step order. */
     public Map<Phase, Double> msPerStep() {
         Map<Phase, Double> ms = new EnumMap<>(Phase.class);
