@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.sirensweep.files.Location;
+import org.sirensweep.files.StorePatience;
 import org.sirensweep.report.ImageSelection;
 import org.sirensweep.report.LiveReport;
 import org.sirensweep.spark.ClusterChecks;
@@ -102,6 +103,15 @@ public final class RunCommand implements Callable<Integer> {
                     + ").")
     Double checkpointMinutes;
 
+    @Option(
+            names = "--store-outage-minutes",
+            paramLabel = "MINUTES",
+            description = "How long the output's store may fail every call (unreachable, or a full disk) before the "
+                    + "run stops with exit code 5; until then rows and checkpoints wait while trials go on training, "
+                    + "and the progress line says so. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + StorePatience.DEFAULT_MINUTES)
+    double storeOutageMinutes;
+
     @Override
     public Integer call() throws IOException {
         CommandLine cli = spec.commandLine();
@@ -112,6 +122,12 @@ public final class RunCommand implements Callable<Integer> {
         String badMaster = ClusterChecks.notAMasterUrl(master);
         if (badMaster != null) {
             throw new CommandLine.ParameterException(cli, "--master: " + badMaster);
+        }
+        Duration storeBound;
+        try {
+            storeBound = StorePatience.bound(storeOutageMinutes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--store-outage-minutes " + e.getMessage());
         }
         Location given = output == null ? null : store.location(cli, "--output", output);
         ExecutorMemory memory;
@@ -156,29 +172,56 @@ public final class RunCommand implements Callable<Integer> {
                             Objects.requireNonNullElse(sweep.checkpointMinutes(), CheckpointFile.DEFAULT_MINUTES));
             LiveReport report =
                     new LiveReport(sweep, results.folder(), ImageSelection.BEST, LiveReport.REFRESH, System.err);
+            boolean storeGone = false;
             try {
-                return run(sweep, results, interval, report, out);
+                return run(sweep, results, interval, storeBound, report, out);
+            } catch (StoreGoneException e) { // nothing more can be read or written there: the one line, and go
+                storeGone = true;
+                report.abandon();
+                results.abandon();
+                return refuse(e.getMessage(), INCOMPLETE, out);
             } finally {
-                report.finish();
+                if (!storeGone) {
+                    report.finish();
+                }
             }
         } catch (ResultDataset.DatasetException e) {
             throw new CommandLine.ParameterException(cli, "--output: " + e.getMessage());
         }
     }
 
-    private int run(Sweep sweep, ResultDataset results, Duration checkpointInterval, LiveReport report, PrintWriter out)
-            throws IOException {
+    /** The run stopped because the output's store did not answer for longer than its bound; the message says so. */
+    private static final class StoreGoneException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StoreGoneException(String message) {
+            super(message);
+        }
+    }
+
+    private int run(
+            Sweep sweep,
+            ResultDataset results,
+            Duration checkpointInterval,
+            Duration storeBound,
+            LiveReport report,
+            PrintWriter out)
+            throws IOException, StoreGoneException {
         List<String> warnings = new ArrayList<>();
         SweepController controller = SweepController.prepare(sweep, results, retryFailed, warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
         RunTables.printStart(sweep, controller.alreadyDone(), results.folder(), report.file(), out);
         SweepController.Outcome outcome;
         try {
-            outcome = controller.run(master, sparkUi, checkpointInterval, System.out, report, RunTables.events(out));
+            outcome = controller.run(
+                    master, sparkUi, checkpointInterval, storeBound, System.out, report, RunTables.events(out));
         } catch (SparkJobs.ClusterUnavailableException e) {
             return refuse(e.getMessage(), NO_EXECUTORS, out);
         } catch (SweepController.OutputUnwritableException e) {
             return refuse("--output: " + e.getMessage(), SirenSweep.BAD_INPUT, out);
+        }
+        if (outcome.storeGone()) {
+            throw new StoreGoneException(outcome.jobError());
         }
         Map<String, ResultDataset.Row> after = results.rows(new ArrayList<>());
         RunTables.printResults(sweep, after, outcome.reports(), out);

@@ -27,6 +27,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.sirensweep.cuda.CudaUnavailableException;
 import org.sirensweep.cuda.Device;
 import org.sirensweep.files.Location;
+import org.sirensweep.files.StorePatience;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.sweep.SettingParser;
@@ -171,7 +172,13 @@ public final class TrainCommand implements Callable<Integer> {
                 Location.local(target.resolveSibling("." + target.getFileName() + CheckpointFile.SUFFIX)),
                 checkpointInterval,
                 runner.fingerprint(),
-                Location.local(target.getParent()));
+                Location.local(target.getParent()),
+                new StorePatience(
+                        Location.local(target.getParent()),
+                        StorePatience.bound(StorePatience.DEFAULT_MINUTES),
+                        () -> {},
+                        since -> {},
+                        System.err));
         if (checkpoints.file().isFile()) {
             System.err.println("continuing from the checkpoint " + checkpoints.file());
         }

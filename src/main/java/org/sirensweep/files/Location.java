@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -328,22 +329,26 @@ public final class Location implements Serializable {
      */
     private static void upload(FSDataOutputStream out, byte[] bytes, boolean durable) throws IOException {
         try {
-            out.write(bytes);
-            if (durable) {
-                out.hsync();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (out.hasCapability(StreamCapabilities.ABORTABLE_STREAM)) {
-                out.abort();
-            }
             try {
-                out.close();
-            } catch (IOException ignored) {
-                // the write's error is the one to report
+                out.write(bytes);
+                if (durable) {
+                    out.hsync();
+                }
+            } catch (IOException | RuntimeException | FSError e) {
+                if (out.hasCapability(StreamCapabilities.ABORTABLE_STREAM)) {
+                    out.abort();
+                }
+                try {
+                    out.close();
+                } catch (IOException | FSError ignored) {
+                    // the write's error is the one to report
+                }
+                throw e;
             }
-            throw e;
+            out.close();
+        } catch (FSError e) { // how Hadoop's local file system reports a failed write, a full disk: an I/O error
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        out.close();
     }
 
     /** Creates this folder and those above it (nothing on object stores, where folders are name prefixes). */

@@ -5,6 +5,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
@@ -17,7 +21,8 @@ import org.sirensweep.sweep.Trial;
  * The report page of a sweep that is running, kept current by its driver: rewritten as rows land and progress
  * moves (at most every {@code refresh}, and never more than a tenth of the time, so a large dataset's rewrites do
  * not slow the run), the open page reloading itself at that pace. {@link #finish} writes the final page, which
- * no longer reloads. A page that cannot be written costs a warning, never the run.
+ * no longer reloads. A page that cannot be written costs a warning, never the run; pages are written on a thread of
+ * their own, so a store that takes minutes to fail a write does not hold up the caller (the progress line).
  */
 public final class LiveReport implements Consumer<SweepProgress> {
     private final Location out;
@@ -30,11 +35,19 @@ public final class LiveReport implements Consumer<SweepProgress> {
     private final PrintStream warnings;
     private final DatasetRows rows;
     private final PictureStore store = new PictureStore();
-    private long nextWrite = System.nanoTime();
-    /** The time between writes now: {@code refresh}, or ten times the last write's duration if that is longer. */
-    private Duration interval;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "live report");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The page being written, or the last one written. */
+    private Future<?> writing;
 
-    private boolean warned;
+    private volatile long nextWrite = System.nanoTime();
+    /** The time between writes now: {@code refresh}, or ten times the last write's duration if that is longer. */
+    private volatile Duration interval;
+
+    private volatile boolean warned;
 
     /** A live page for {@code sweep}'s run into dataset {@code folder}, reloading every {@code refresh}. */
     public LiveReport(Sweep sweep, Location folder, ImageSelection images, Duration refresh, PrintStream warnings) {
@@ -56,16 +69,38 @@ public final class LiveReport implements Consumer<SweepProgress> {
         return out;
     }
 
+    /** Starts writing the page for {@code progress} if one is due and none is being written. */
     @Override
     public void accept(SweepProgress progress) {
-        if (System.nanoTime() - nextWrite >= 0 || progress.finished()) {
-            write(progress);
+        if ((System.nanoTime() - nextWrite >= 0 || progress.finished()) && (writing == null || writing.isDone())) {
+            writing = writer.submit(() -> write(progress));
         }
     }
 
-    /** Writes the final page: the rows as they are now, without progress or reloading. */
+    /** Waits until the page being written, if one is, has been written (or has failed). */
+    public void flush() {
+        if (writing != null) {
+            try {
+                writing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // write() catches what a write may throw
+            }
+        }
+    }
+
+    /** Writes the final page (the rows as they are now, without progress or reloading), once the one in flight is. */
     public void finish() {
+        flush();
+        writer.shutdown();
         write(null);
+    }
+
+    /** Leaves the page as it is, writing nothing more and warning of nothing more: its store is gone. */
+    public void abandon() {
+        warned = true; // the write this interrupts fails for the reason the run already gave
+        writer.shutdownNow();
     }
 
     private void write(SweepProgress progress) {

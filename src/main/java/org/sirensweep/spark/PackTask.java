@@ -19,6 +19,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.sirensweep.cuda.Device;
 import org.sirensweep.files.Location;
+import org.sirensweep.files.StorePatience;
+import org.sirensweep.files.StoreUnreachableException;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.store.ResultFiles;
 import org.sirensweep.store.TaskPlace;
@@ -38,6 +40,11 @@ import org.sirensweep.trial.TrialOutcome;
  * one shape trained side by side) on the task's CPUs (or its GPU), and commits each trial's row to the dataset if
  * its stage ends the trial; a stage that pauses it at a rung leaves its checkpoint instead. A training that throws is retried by Spark while attempts remain and recorded as a {@code
  * failed} row by the last one, so every trial ends with exactly one row.
+ *
+ * <p>A store that does not answer is waited for ({@link StorePatience}): rows wait, checkpoints are held while the
+ * training goes on, and only a store gone for longer than the bound ends the task, with a {@link
+ * StoreUnreachableException} and no row (the trial did nothing wrong; a later run trains it). A task Spark cancels
+ * stops at its next step and writes nothing more.
  */
 final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, TaskReport> {
     private static final long serialVersionUID = 1L;
@@ -50,6 +57,7 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
     private final boolean cpuWithGpus;
     private final Progress progress;
     private final Duration checkpointInterval;
+    private final Duration storeBound;
 
     /** Counters the driver's progress line reads; Spark merges a task's updates when it succeeds. */
     record Progress(
@@ -58,14 +66,25 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             LongAccumulator failed,
             LongAccumulator stopped,
             LongAccumulator paused,
-            LongAccumulator steps)
-            implements java.io.Serializable {}
+            LongAccumulator steps,
+            LongAccumulator storeFailingSince)
+            implements java.io.Serializable {
+        /**
+         * Sets this task's {@code storeFailingSince} to {@code epochMillis}, or to -1 for 0 (the store answers again:
+         * heartbeats leave out accumulators at zero, so the driver would not hear the end). The driver reads each
+         * running task's value from its heartbeats ({@link RunningTasks}), never the merged sum.
+         */
+        void storeFailingSince(long epochMillis) {
+            storeFailingSince.add((epochMillis == 0 ? -1 : epochMillis) - storeFailingSince.value());
+        }
+    }
 
     /**
      * @param maxAttempts attempts Spark makes of a task ({@code spark.task.maxFailures}); the last records failures
      * @param localGpus   GPUs to lend out in local mode, by number (none: none, or Spark assigns them)
      * @param cpuWithGpus train on the CPU even when Spark assigned a GPU (tests with fake GPUs)
      * @param checkpointInterval training time between a trial's checkpoints (zero: none)
+     * @param storeBound  how long the dataset's store may fail every call before the task gives up
      */
     PackTask(
             String sweep,
@@ -75,7 +94,8 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             List<Integer> localGpus,
             boolean cpuWithGpus,
             Progress progress,
-            Duration checkpointInterval) {
+            Duration checkpointInterval,
+            Duration storeBound) {
         this.sweep = sweep;
         this.dataset = dataset;
         this.images = images;
@@ -84,6 +104,7 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
         this.cpuWithGpus = cpuWithGpus;
         this.progress = progress;
         this.checkpointInterval = checkpointInterval;
+        this.storeBound = storeBound;
     }
 
     @Override
@@ -117,6 +138,8 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
      */
     private List<TaskReport> runAndCommit(List<TrialStage> pack, TaskContext context, int gpu) throws IOException {
         int attempt = context.attemptNumber() + 1;
+        StorePatience patience = new StorePatience(
+                dataset, storeBound, context::killTaskIfInterrupted, progress::storeFailingSince, System.err);
         TaskPlace place = new TaskPlace(
                 hostName(),
                 SparkEnv.get().executorId(),
@@ -131,11 +154,11 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
                 if (attempt < maxAttempts) {
                     throw new TrialFailedException(pack, e);
                 }
-                return fail(pack, e, place, Instant.now());
+                return fail(pack, e, place, Instant.now(), patience);
             }
         }
         try {
-            return runAndCommit(pack, place, attempt, device);
+            return runAndCommit(pack, new Attempt(place, context, patience), device);
         } finally {
             if (device != null) {
                 device.close();
@@ -143,13 +166,19 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
         }
     }
 
+    /** This attempt of the task: where it runs, Spark's view of it, and how it waits for the store. */
+    private record Attempt(TaskPlace place, TaskContext context, StorePatience patience) {
+        int number() {
+            return place.attempt();
+        }
+    }
+
     /** {@link #runAndCommit(List, TaskContext, int)} once the device is open ({@code gpu} null: the CPU). */
-    private List<TaskReport> runAndCommit(List<TrialStage> pack, TaskPlace place, int attempt, Device gpu)
-            throws IOException {
+    private List<TaskReport> runAndCommit(List<TrialStage> pack, Attempt attempt, Device gpu) throws IOException {
         List<TaskReport> reports = new ArrayList<>();
         List<TrialStage> todo = new ArrayList<>();
         for (TrialStage stage : pack) {
-            TaskReport earlier = attempt == 1 ? null : earlierAttempt(stage);
+            TaskReport earlier = attempt.number() == 1 ? null : earlierAttempt(stage, attempt.patience());
             if (earlier != null) {
                 reports.add(earlier);
             } else {
@@ -160,7 +189,7 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             return reports;
         }
         try {
-            reports.addAll(train(todo, place, attempt, gpu));
+            reports.addAll(train(todo, attempt, gpu));
         } catch (PackFailure whole) {
             List<TrialStage> failing = new ArrayList<>();
             Throwable cause = whole.getCause();
@@ -169,7 +198,7 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             } else {
                 for (TrialStage stage : todo) {
                     try {
-                        reports.addAll(train(List.of(stage), place, attempt, gpu));
+                        reports.addAll(train(List.of(stage), attempt, gpu));
                     } catch (PackFailure alone) {
                         failing.add(stage);
                         cause = alone.getCause();
@@ -177,10 +206,10 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
                 }
             }
             if (!failing.isEmpty()) {
-                if (attempt < maxAttempts) {
+                if (attempt.number() < maxAttempts) {
                     throw new TrialFailedException(failing, cause);
                 }
-                reports.addAll(fail(failing, cause, place, Instant.now()));
+                reports.addAll(fail(failing, cause, attempt.place(), Instant.now(), attempt.patience()));
             }
         }
         return reports;
@@ -195,9 +224,12 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
         }
     }
 
-    /** Trains a pack and commits the rows of the trials it ends; throws, having written nothing, if it fails. */
-    private List<TaskReport> train(List<TrialStage> pack, TaskPlace place, int attempt, Device gpu)
-            throws PackFailure, IOException {
+    /**
+     * Trains a pack and commits the rows of the trials it ends; throws, having written nothing, if it fails. A store
+     * gone past its bound, or the task's cancellation, ends the task as it is, whatever it interrupted.
+     */
+    private List<TaskReport> train(List<TrialStage> pack, Attempt attempt, Device gpu) throws PackFailure {
+        TaskContext context = attempt.context();
         Instant started = Instant.now();
         int size = pack.size();
         // Each step goes into the accumulator as it is taken: heartbeats carry the running total to the driver
@@ -211,6 +243,7 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
                 public void step(long done, long total) {
                     progress.steps().add(done - stepsCounted[member]);
                     stepsCounted[member] = done;
+                    context.killTaskIfInterrupted(); // a cancelled task stops within a step
                 }
             });
         }
@@ -227,13 +260,26 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
                         ResultDataset.checkpointOf(dataset, trial.id()),
                         checkpointInterval,
                         runner.fingerprint(),
-                        dataset.resolve(ResultDataset.QUARANTINE)));
+                        dataset.resolve(ResultDataset.QUARANTINE),
+                        attempt.patience()));
             }
             TrialStage first = pack.get(0);
             outcomes = TrialEngine.runPack(
-                    runners, attempt, counters, List.copyOf(checkpoints), first.untilEpoch(), !first.commit(), gpu);
+                    runners,
+                    attempt.number(),
+                    counters,
+                    List.copyOf(checkpoints),
+                    first.untilEpoch(),
+                    !first.commit(),
+                    gpu);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             progress.steps().add(-Arrays.stream(stepsCounted).sum()); // they will be taken again
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof StoreUnreachableException unreachable) {
+                    throw unreachable;
+                }
+            }
+            context.killTaskIfInterrupted(); // cancelled: Spark's end of a task, not the trial's failure
             throw new PackFailure(e);
         }
         Instant finished = Instant.now();
@@ -243,6 +289,7 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
             TrialStage stage = pack.get(p);
             Optional<TrialOutcome> outcome = outcomes.get(p);
             if (outcome.isEmpty()) { // at the rung, its state in the checkpoint: no row until the driver decides
+                checkpoints.get(p).flush();
                 count(TrialStatus.PAUSED, stage.steps() - stepsCounted[p]);
                 reports.add(new TaskReport(
                         stage.trial().id(),
@@ -253,8 +300,10 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
                         Compute.deviceName(gpu)));
                 continue;
             }
-            TrialResult result = new TrialResult(sweep, stage.trial(), outcome.get(), null, place, started, finished);
-            ResultFiles.write(dataset, result);
+            TrialResult result =
+                    new TrialResult(sweep, stage.trial(), outcome.get(), null, attempt.place(), started, finished);
+            attempt.patience()
+                    .call("writing the row of trial " + result.trial().id(), () -> ResultFiles.write(dataset, result));
             checkpoints.get(p).delete(); // the row holds the result now
             count(result.status(), stage.steps() - stepsCounted[p]);
             TrialOutcome o = result.outcome();
@@ -264,14 +313,16 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
     }
 
     /** Records a failed row for each of {@code stages} (the last attempt), and removes their checkpoints. */
-    private List<TaskReport> fail(List<TrialStage> stages, Throwable e, TaskPlace place, Instant started)
-            throws IOException {
+    private List<TaskReport> fail(
+            List<TrialStage> stages, Throwable e, TaskPlace place, Instant started, StorePatience patience) {
         List<TaskReport> reports = new ArrayList<>();
         for (TrialStage stage : stages) {
             TrialResult result =
                     new TrialResult(sweep, stage.trial(), null, describe(e), place, started, Instant.now());
-            ResultFiles.write(dataset, result);
-            ResultDataset.checkpointOf(dataset, stage.trial().id()).delete();
+            patience.call("writing the row of trial " + result.trial().id(), () -> ResultFiles.write(dataset, result));
+            Location checkpoint =
+                    ResultDataset.checkpointOf(dataset, stage.trial().id());
+            patience.tryOnce("removing checkpoint " + checkpoint, checkpoint::delete);
             count(result.status(), stage.steps());
             reports.add(new TaskReport(
                     stage.trial().id(),
@@ -288,20 +339,24 @@ final class PackTask implements FlatMapFunction<Iterator<List<TrialStage>>, Task
      * What an earlier attempt of this task finished of {@code stage}, if it did: its committed row, or its pause at
      * the rung (a checkpoint at that epoch). Counted as done again: a failed attempt's counts do not reach the driver.
      */
-    private TaskReport earlierAttempt(TrialStage stage) throws IOException {
+    private TaskReport earlierAttempt(TrialStage stage, StorePatience patience) {
         String id = stage.trial().id();
         if (stage.commit()) {
             Location row = ResultFiles.fileOf(dataset, id);
-            if (!row.isFile()) {
+            TrialStatus status = patience.call(
+                    "reading the row of trial " + id,
+                    () -> row.isFile() ? ResultFiles.summary(row, -1).status() : null);
+            if (status == null) {
                 return null;
             }
-            TrialStatus status = ResultFiles.summary(row, -1).status();
             count(status, stage.steps());
             return new TaskReport(id, status, Measures.UNKNOWN, 0, null, null);
         }
-        boolean paused = CheckpointFile.peek(ResultDataset.checkpointOf(dataset, id))
-                .map(saved -> saved.epoch() == stage.untilEpoch())
-                .orElse(false);
+        Location checkpoint = ResultDataset.checkpointOf(dataset, id);
+        boolean paused = patience.call("reading checkpoint " + checkpoint, () -> checkpoint.isFile())
+                && CheckpointFile.peek(checkpoint)
+                        .map(saved -> saved.epoch() == stage.untilEpoch())
+                        .orElse(false);
         if (!paused) {
             return null;
         }

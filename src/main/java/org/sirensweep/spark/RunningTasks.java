@@ -1,5 +1,6 @@
 package org.sirensweep.spark;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -17,16 +18,20 @@ import org.apache.spark.util.LongAccumulator;
  * optimiser steps their trials have taken, so the progress line's ETA moves during long trials.
  * Spark merges a task's accumulators into the driver's only when the task ends; until then each executor heartbeat
  * ({@code spark.executor.heartbeatInterval}, 10 s by default) carries the task's current value, which this listener
- * keeps per task until the task ends.
+ * keeps per task until the task ends. The same heartbeats carry since when each task has found the dataset's store
+ * failing ({@link PackTask.Progress#storeFailingSince}).
  */
 final class RunningTasks extends SparkListener {
     private final long accumulatorId;
+    private final long storeAccumulatorId;
     private final Map<Long, Long> stepsByTask = new ConcurrentHashMap<>();
+    private final Map<Long, Long> storeFailingByTask = new ConcurrentHashMap<>();
     private final Set<Long> ended = ConcurrentHashMap.newKeySet();
     private final Map<Long, Integer> partitionByTask = new ConcurrentHashMap<>();
 
-    RunningTasks(LongAccumulator steps) {
+    RunningTasks(LongAccumulator steps, LongAccumulator storeFailingSince) {
         this.accumulatorId = steps.id();
+        this.storeAccumulatorId = storeFailingSince.id();
     }
 
     @Override
@@ -41,8 +46,14 @@ final class RunningTasks extends SparkListener {
             while (infos.hasNext()) {
                 AccumulableInfo info = infos.next();
                 // A heartbeat sent just before a task ended may arrive after its end: ignore it.
-                if (info.id() == accumulatorId && info.update().isDefined() && !ended.contains(taskId)) {
-                    stepsByTask.put(taskId, ((Number) info.update().get()).longValue());
+                if (!info.update().isDefined() || ended.contains(taskId)) {
+                    continue;
+                }
+                long value = ((Number) info.update().get()).longValue();
+                if (info.id() == accumulatorId) {
+                    stepsByTask.put(taskId, value);
+                } else if (info.id() == storeAccumulatorId) {
+                    storeFailingByTask.put(taskId, value);
                 }
             }
         }
@@ -58,12 +69,22 @@ final class RunningTasks extends SparkListener {
         long taskId = end.taskInfo().taskId();
         ended.add(taskId);
         stepsByTask.remove(taskId);
+        storeFailingByTask.remove(taskId);
         partitionByTask.remove(taskId);
     }
 
     /** The partitions of the running tasks, in order. */
     SortedSet<Integer> partitions() {
         return new TreeSet<>(partitionByTask.values());
+    }
+
+    /** The earliest time a running task has found the store failing since, as of their last heartbeats; or null. */
+    Instant storeFailingSince() {
+        return storeFailingByTask.values().stream()
+                .filter(millis -> millis > 0)
+                .min(Long::compare)
+                .map(Instant::ofEpochMilli)
+                .orElse(null);
     }
 
     /** Steps of running tasks, as of their last heartbeat. */

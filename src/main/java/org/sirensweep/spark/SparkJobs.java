@@ -2,6 +2,7 @@ package org.sirensweep.spark;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sirensweep.cuda.CudaDevice;
 import org.sirensweep.files.FileSettings;
 import org.sirensweep.files.Location;
+import org.sirensweep.files.StorePatience;
+import org.sirensweep.files.StoreUnreachableException;
+import org.sirensweep.files.StoreWatch;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.Sweep;
 import org.sirensweep.sweep.SweepProgress;
@@ -128,21 +132,34 @@ public final class SparkJobs {
                 .get(0);
     }
 
-    /** What a run did: the tasks' reports, and the error that stopped Spark's job if it did not finish. */
-    public record RunSummary(List<TaskReport> reports, String jobError) {}
+    /**
+     * What a run did: the tasks' reports, and the error that stopped Spark's job if it did not finish ({@code
+     * storeGone}: the dataset's store did not answer for longer than its bound, and {@code jobError} says so).
+     */
+    public record RunSummary(List<TaskReport> reports, String jobError, boolean storeGone) {
+        RunSummary(List<TaskReport> reports, String jobError) {
+            this(reports, jobError, false);
+        }
+    }
+
+    /** What Spark's message of a failed job says after the exception that a task's gone store throws. */
+    private static final Pattern STORE_GONE =
+            Pattern.compile(Pattern.quote(StoreUnreachableException.class.getName()) + ": ([^\\n]*)");
 
     /**
      * Runs {@code plan} (its stages of trials of {@code sweep} without a row yet, one pack a task) as one Spark job,
      * writing the rows of the trials they end into {@code dataset}; each trial checkpoints every {@code
      * checkpointInterval} of training (zero: never) and continues from its checkpoint. The progress line starts with
-     * {@code title}; {@code listener} hears the same progress every second or so (on this thread), and once more
-     * when the job ends.
+     * {@code title}, and says when the dataset's store does not answer (as the driver's {@link StoreWatch} or the
+     * tasks find it); {@code listener} hears the same progress every second or so (on this thread), and once more
+     * when the job ends. A store that does not answer for longer than {@code storeBound} ends the job.
      */
     public RunSummary run(
             Sweep sweep,
             ResultDataset dataset,
             SweepPlan plan,
             Duration checkpointInterval,
+            Duration storeBound,
             String title,
             PrintStream log,
             Consumer<SweepProgress> listener) {
@@ -161,7 +178,8 @@ public final class SparkJobs {
                 sc.longAccumulator("failed"),
                 sc.longAccumulator("stopped"),
                 sc.longAccumulator("paused"),
-                sc.longAccumulator("steps"));
+                sc.longAccumulator("steps"),
+                sc.longAccumulator("storeFailingSince"));
         PackTask task = new PackTask(
                 sweep.name(),
                 dataset.folder(),
@@ -170,23 +188,28 @@ public final class SparkJobs {
                 localGpus,
                 sc.getConf().getBoolean(CPU_WITH_GPUS, false),
                 progress,
-                checkpointInterval);
+                checkpointInterval,
+                storeBound);
         long totalSteps = todo.stream().mapToLong(TrialStage::steps).sum();
         jsc.setJobDescription(title + ": " + todo.size() + " trials");
+        // A job cancelled or failed interrupts its tasks: one waiting for a store that is gone stops now, not when
+        // the store answers (the task itself stops training at its next step either way).
+        jsc.setLocalProperty("spark.job.interruptOnCancel", "true");
         List<List<TrialStage>> packs = plan.packs();
         JavaFutureAction<List<TaskReport>> job =
                 jsc.parallelize(packs, packs.size()).mapPartitions(task).collectAsync();
-        ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, log, listener);
-        RunningTasks running = new RunningTasks(progress.steps());
+        ProgressLine line = new ProgressLine(title, todo.size(), totalSteps, dataset.folder(), log, listener);
+        RunningTasks running = new RunningTasks(progress.steps(), progress.storeFailingSince());
         sc.addSparkListener(running);
         ExecutorWatch executors = new ExecutorWatch(sc);
-        try {
+        try (StoreWatch store = StoreWatch.start(dataset.folder())) {
             while (true) {
                 try {
                     List<TaskReport> reports = job.get(1, TimeUnit.SECONDS);
-                    line.update(progress, 0, List.of(), true);
+                    line.update(progress, 0, List.of(), null, true);
                     return new RunSummary(reports, null);
                 } catch (TimeoutException e) {
+                    Instant storeFailing = earliest(store.failingSince(), running.storeFailingSince());
                     line.update(
                             progress,
                             running.total(),
@@ -194,18 +217,33 @@ public final class SparkJobs {
                                     .flatMap(p -> packs.get(p).stream())
                                     .map(stage -> stage.trial().id())
                                     .toList(),
+                            storeFailing,
                             false);
                     String gone = executors.allLostFor();
                     if (gone != null) {
                         job.cancel(true);
-                        line.update(progress, 0, List.of(), true);
+                        line.update(progress, 0, List.of(), null, true);
                         return new RunSummary(List.of(), gone);
                     }
+                    if (storeFailing != null
+                            && Duration.between(storeFailing, Instant.now()).compareTo(storeBound) > 0) {
+                        job.cancel(true);
+                        awaitEnd(running);
+                        line.update(progress, 0, List.of(), storeFailing, true);
+                        return new RunSummary(
+                                List.of(),
+                                StorePatience.unreachableLine(dataset.folder(), storeFailing, store.lastError()),
+                                true);
+                    }
                 } catch (ExecutionException e) {
-                    line.update(progress, 0, List.of(), true);
+                    line.update(progress, 0, List.of(), null, true);
                     Throwable cause = e.getCause() == null ? e : e.getCause();
-                    return new RunSummary(
-                            List.of(), cause.getMessage().lines().findFirst().orElse(cause.toString()));
+                    String message = String.valueOf(cause.getMessage());
+                    Matcher storeGone = STORE_GONE.matcher(message);
+                    if (storeGone.find()) { // a task found the store gone before the driver did
+                        return new RunSummary(List.of(), storeGone.group(1), true);
+                    }
+                    return new RunSummary(List.of(), message.lines().findFirst().orElse(cause.toString()));
                 } catch (InterruptedException e) {
                     job.cancel(true);
                     Thread.currentThread().interrupt();
@@ -215,6 +253,26 @@ public final class SparkJobs {
         } finally {
             sc.removeSparkListener(running);
         }
+    }
+
+    /**
+     * Waits a few seconds for the tasks of a cancelled job to end (they stop at their next step, or as their store
+     * call is interrupted), so that Spark is not stopped under them.
+     */
+    private static void awaitEnd(RunningTasks running) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (!running.partitions().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The earlier of two times, either of which may be null. */
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
     /** Where this session's tasks run, and how many at once. */
@@ -312,26 +370,38 @@ public final class SparkJobs {
         private final String title;
         private final int trials;
         private final long totalSteps;
+        private final Location store;
         private final PrintStream out;
         private final Consumer<SweepProgress> listener;
         private final long start = System.nanoTime();
         private final boolean terminal = System.console() != null;
         private String last = "";
         private long lastPrinted;
+        /** When the outage the line last told began; null while the store answers. */
+        private Instant storeFailing;
 
-        ProgressLine(String title, int trials, long totalSteps, PrintStream out, Consumer<SweepProgress> listener) {
+        ProgressLine(
+                String title,
+                int trials,
+                long totalSteps,
+                Location store,
+                PrintStream out,
+                Consumer<SweepProgress> listener) {
             this.title = title;
             this.trials = trials;
             this.totalSteps = totalSteps;
+            this.store = store;
             this.out = out;
             this.listener = listener;
         }
 
         /**
          * {@code runningSteps}: steps of the trials still running, which {@code p} counts only once they end;
-         * {@code running}: those trials.
+         * {@code running}: those trials; {@code storeFailing}: since when the dataset's store has failed, or
+         * null.
          */
-        void update(PackTask.Progress p, long runningSteps, List<String> running, boolean finished) {
+        void update(
+                PackTask.Progress p, long runningSteps, List<String> running, Instant storeFailing, boolean finished) {
             long elapsed = System.nanoTime() - start;
             long stepsDone = p.steps().value() + runningSteps;
             Duration eta = stepsDone == 0 || finished
@@ -362,23 +432,30 @@ public final class SparkJobs {
                     now.diverged(),
                     now.failed(),
                     runningCount);
+            String outage = storeFailing == null
+                    ? ""
+                    : "; the store has failed since " + StorePatience.clock(storeFailing)
+                            + " (%s): rows and checkpoints wait";
+            if (storeFailing == null && this.storeFailing != null && !finished) {
+                out.print((terminal ? "\r" : "") + store + " works again after "
+                        + StorePatience.describe(Duration.between(this.storeFailing, Instant.now())) + "\n");
+            }
+            this.storeFailing = storeFailing;
             // Logs get a line when the counts change (or every minute); a terminal gets one line rewritten in place.
-            boolean changed = !counts.equals(last);
+            boolean changed = !(counts + outage).equals(last);
             if (terminal || changed || finished || elapsed - lastPrinted > 60e9) {
-                String text = counts + ", " + format(now.elapsed()) + (eta == null ? "" : ", ETA " + format(eta));
+                String text = counts + ", " + StorePatience.describe(now.elapsed())
+                        + (eta == null ? "" : ", ETA " + StorePatience.describe(eta))
+                        + (outage.isEmpty()
+                                ? ""
+                                : String.format(
+                                        outage, StorePatience.describe(Duration.between(storeFailing, Instant.now()))));
                 out.print(terminal ? "\r" + text + "   " + (finished ? "\n" : "") : text + "\n");
                 out.flush();
-                last = counts;
+                last = counts + outage;
                 lastPrinted = elapsed;
             }
             listener.accept(now);
-        }
-
-        private static String format(Duration d) {
-            long s = d.toSeconds();
-            return s >= 3600
-                    ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
-                    : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
         }
     }
 }

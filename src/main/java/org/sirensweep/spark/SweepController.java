@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.sirensweep.files.StorePatience;
+import org.sirensweep.files.StoreUnreachableException;
 import org.sirensweep.store.ResultDataset;
 import org.sirensweep.sweep.EarlyStopping;
 import org.sirensweep.sweep.Scheduler;
@@ -30,8 +32,12 @@ public final class SweepController {
         void decided(Scheduler.Decision decision);
     }
 
-    /** How a run ended: the tasks' reports by trial, and why Spark's job stopped early (null if it did not). */
-    public record Outcome(Map<String, TaskReport> reports, String jobError) {
+    /**
+     * How a run ended: the tasks' reports by trial, and why Spark's job stopped early (null if it did not); {@code
+     * storeGone}: because the dataset's store did not answer for longer than its bound (then nothing more was read
+     * from it or written to it, and the error is one line saying so).
+     */
+    public record Outcome(Map<String, TaskReport> reports, String jobError, boolean storeGone) {
         public Outcome {
             reports = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reports));
         }
@@ -104,12 +110,14 @@ public final class SweepController {
     /**
      * Runs what is left on Spark for {@code master} (null: spark-submit's or the default; with its web UI in local
      * mode only if {@code sparkUi}), each trial checkpointing every {@code checkpointInterval}. {@code progress} hears where each job stands (first before
-     * Spark starts); the progress line goes to {@code log}. Spark starts only if there is something to run.
+     * Spark starts); the progress line goes to {@code log}. Spark starts only if there is something to run. The
+     * dataset's store may fail every call for up to {@code storeBound} before the run stops.
      */
     public Outcome run(
             String master,
             boolean sparkUi,
             Duration checkpointInterval,
+            Duration storeBound,
             PrintStream log,
             Consumer<SweepProgress> progress,
             Events events)
@@ -129,8 +137,9 @@ public final class SweepController {
                 plan.stages().isEmpty()));
         Map<String, TaskReport> reports = new LinkedHashMap<>();
         if (plan.stages().isEmpty()) {
-            return new Outcome(reports, null);
+            return new Outcome(reports, null, false);
         }
+        StorePatience patience = new StorePatience(results.folder(), storeBound, () -> {}, since -> {}, System.err);
         SparkJobs jobs = SparkJobs.start(
                 "siren-sweep " + sweep.name(), master, results.folder().settings(), sparkUi);
         String unwritable = jobs.probeOutput(results.folder());
@@ -152,6 +161,7 @@ public final class SweepController {
                 "siren-sweep staging clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         String jobError = null;
+        boolean storeGone = false;
         int decisionsTold = 0;
         try {
             events.sparkStarted(jobs.uiUrl());
@@ -163,6 +173,7 @@ public final class SweepController {
                         results,
                         SweepPlan.of(sweep, plan, jobs.taskSlots()),
                         checkpointInterval,
+                        storeBound,
                         title(plan),
                         log,
                         progress);
@@ -171,10 +182,19 @@ public final class SweepController {
                         .filter(r -> r.status() != TrialStatus.PAUSED)
                         .forEach(r -> retry.remove(r.trialId()));
                 if (summary.jobError() != null) {
-                    jobError = "Spark: " + summary.jobError();
+                    jobError = summary.storeGone() ? summary.jobError() : "Spark: " + summary.jobError();
+                    storeGone = summary.storeGone();
                     break;
                 }
-                Scheduler.Plan next = scheduler.next(results.standings(sweep, results.rows(new ArrayList<>()), retry));
+                Map<String, ResultDataset.Row> now;
+                try {
+                    now = patience.call("reading the dataset's rows", () -> results.rows(new ArrayList<>()));
+                } catch (StoreUnreachableException e) {
+                    jobError = e.getMessage();
+                    storeGone = true;
+                    break;
+                }
+                Scheduler.Plan next = scheduler.next(results.standings(sweep, now, retry));
                 if (next.stages().equals(plan.stages())) {
                     jobError = "the same " + plan.stages().size() + " trials would run again: their checkpoints did "
                             + "not reach epoch " + plan.towardsEpoch();
@@ -191,8 +211,15 @@ public final class SweepController {
                 // the hook runs anyway
             }
         }
-        results.removeStaging();
-        return new Outcome(reports, jobError);
+        if (!storeGone) {
+            try {
+                results.removeLeftovers();
+            } catch (IOException e) {
+                System.err.println("warning: could not remove what unfinished writes left in " + results.folder() + " ("
+                        + e.getMessage().lines().findFirst().orElse("") + "); the next run removes it");
+            }
+        }
+        return new Outcome(reports, jobError, storeGone);
     }
 
     /** Tells the decisions of {@code plan} after the first {@code told}; returns how many are told now. */

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.sirensweep.files.Location;
 
 /**
@@ -31,9 +32,11 @@ final class DatasetLock implements AutoCloseable {
     static final Duration EXPIRY = Duration.ofSeconds(90);
 
     private final Runnable release;
+    private final Runnable abandon;
 
-    private DatasetLock(Runnable release) {
+    private DatasetLock(Runnable release, Runnable abandon) {
         this.release = release;
+        this.abandon = abandon;
     }
 
     /** Another run holds the lock; the message says what is known of it. */
@@ -67,14 +70,16 @@ final class DatasetLock implements AutoCloseable {
             throw new HeldException("another process holds it");
         }
         FileLock held = lock;
-        return new DatasetLock(() -> {
-            try {
-                held.release();
-                channel.close();
-            } catch (IOException e) {
-                // the process is ending its run; the kernel drops the lock with the channel anyway
-            }
-        });
+        return new DatasetLock(
+                () -> {
+                    try {
+                        held.release();
+                        channel.close();
+                    } catch (IOException e) {
+                        // the process is ending its run; the kernel drops the lock with the channel anyway
+                    }
+                },
+                () -> {});
     }
 
     private static DatasetLock lease(Location file) throws IOException, HeldException {
@@ -102,6 +107,7 @@ final class DatasetLock implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        AtomicBoolean failing = new AtomicBoolean(); // warned once per outage of the store, not at each renewal
         renewal.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -115,25 +121,35 @@ final class DatasetLock implements AutoCloseable {
                             return;
                         }
                         file.overwrite(leaseBytes(owner, since));
+                        failing.set(false);
                     } catch (IOException | RuntimeException e) {
-                        System.err.println("warning: could not renew " + file + ": " + e.getMessage());
+                        // Not the renewal that closing the lock interrupted.
+                        if (!renewal.isShutdown() && !failing.getAndSet(true)) {
+                            System.err.println("warning: could not renew " + file + ": "
+                                    + String.valueOf(e.getMessage())
+                                            .lines()
+                                            .findFirst()
+                                            .orElse(""));
+                        }
                     }
                 },
                 RENEWAL.toMillis(),
                 RENEWAL.toMillis(),
                 TimeUnit.MILLISECONDS);
-        return new DatasetLock(() -> {
-            renewal.shutdownNow();
-            try {
-                renewal.awaitTermination(10, TimeUnit.SECONDS);
-                if (owner.equals(read(file).path("owner").asText())) {
-                    file.delete();
-                }
-            } catch (IOException | InterruptedException e) {
-                System.err.println("warning: could not remove " + file + " (" + e.getMessage()
-                        + "); the next run takes it over after " + EXPIRY.toSeconds() + " s");
-            }
-        });
+        return new DatasetLock(
+                () -> {
+                    renewal.shutdown(); // a renewal under way finishes: interrupted, it would leave S3 a broken upload
+                    try {
+                        renewal.awaitTermination(10, TimeUnit.SECONDS);
+                        if (owner.equals(read(file).path("owner").asText())) {
+                            file.delete();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        System.err.println("warning: could not remove " + file + " (" + e.getMessage()
+                                + "); the next run takes it over after " + EXPIRY.toSeconds() + " s");
+                    }
+                },
+                renewal::shutdownNow);
     }
 
     private static byte[] leaseBytes(String owner, Instant since) throws IOException {
@@ -190,6 +206,14 @@ final class DatasetLock implements AutoCloseable {
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    /**
+     * Lets the lock go without touching its store (which is gone): a lease is no longer renewed and expires, or is
+     * taken over at once by a run on this host once this process has ended.
+     */
+    void abandon() {
+        abandon.run();
     }
 
     @Override

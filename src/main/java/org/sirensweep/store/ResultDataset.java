@@ -47,6 +47,7 @@ public final class ResultDataset implements AutoCloseable {
     private final Location folder;
     private final String sweep;
     private final DatasetLock lock;
+    private boolean abandoned;
 
     private ResultDataset(Location folder, String sweep, DatasetLock lock) {
         this.folder = folder;
@@ -276,9 +277,38 @@ public final class ResultDataset implements AutoCloseable {
         folder.resolve(ResultFiles.STAGING).deleteAll();
     }
 
+    /**
+     * At the end of a run, once no task writes: deletes {@link #removeStaging() unfinished writes}, the checkpoints
+     * of trials that have their rows (a removal the store failed) and temporary files of saves cut short, looking
+     * up only the rows of trials with checkpoints.
+     */
+    public void removeLeftovers() throws IOException {
+        removeStaging();
+        List<Location> stale = new ArrayList<>();
+        for (Map.Entry<String, Location> checkpoint : checkpoints(folder, stale).entrySet()) {
+            if (ResultFiles.fileOf(folder, checkpoint.getKey()).isFile()) {
+                stale.add(checkpoint.getValue());
+            }
+        }
+        for (Location file : stale) {
+            file.delete();
+        }
+    }
+
+    /**
+     * Ends this run's hold on the dataset without touching its store, which is gone: its lock is left to expire
+     * ({@link DatasetLock#abandon}), and closing it afterwards does nothing.
+     */
+    public void abandon() {
+        abandoned = true;
+        lock.abandon();
+    }
+
     @Override
     public void close() {
-        lock.close();
+        if (!abandoned) {
+            lock.close();
+        }
     }
 
     private static boolean hasResultFiles(Location folder) throws IOException {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.CRC32;
 import org.sirensweep.files.Location;
+import org.sirensweep.files.StorePatience;
 import org.sirensweep.train.Checkpoints;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
@@ -25,6 +26,10 @@ import org.sirensweep.train.TrainingState;
  * over the old one, or uploaded whole to an object store, so a kill mid-save leaves the previous checkpoint whole),
  * read back only if its checksum holds and it was saved by the same training ({@link TrialEngine#fingerprint()}). A file that fails either check is moved aside to the quarantine folder with a
  * warning on stderr, and the trial starts over: a bad checkpoint costs time, never a crash or a wrong result.
+ *
+ * <p>A store that does not answer costs no training either ({@link StorePatience}): a read waits for it; a save
+ * that fails is held and tried again at the next save (the newer state replacing it), and {@link #flush} waits until
+ * the held one is written, while the store is away for less than the patience's bound.
  *
  * <p>Layout (big-endian): the magic {@code SIRENCKP}, a format version, the fingerprint, epoch, step, training
  * nanoseconds, the parameters and Adam's moments as float32, the curve points, and last a CRC-32 of all before it.
@@ -45,18 +50,24 @@ public final class CheckpointFile implements Checkpoints {
     private final Duration interval;
     private final String fingerprint;
     private final Location quarantine;
+    private final StorePatience patience;
+    /** A state whose save the store failed, to be written at the next save or flush; null when none waits. */
+    private byte[] held;
 
     /**
      * @param file        where the checkpoint lives
      * @param interval    training time between saves (zero: never save, but still resume from an existing file)
      * @param fingerprint what identifies the training ({@link TrialEngine#fingerprint()})
      * @param quarantine  folder a damaged or foreign checkpoint is moved to
+     * @param patience    how the file's store is waited for when it does not answer
      */
-    public CheckpointFile(Location file, Duration interval, String fingerprint, Location quarantine) {
+    public CheckpointFile(
+            Location file, Duration interval, String fingerprint, Location quarantine, StorePatience patience) {
         this.file = file;
         this.interval = interval;
         this.fingerprint = fingerprint;
         this.quarantine = quarantine;
+        this.patience = patience;
     }
 
     /**
@@ -82,14 +93,9 @@ public final class CheckpointFile implements Checkpoints {
 
     @Override
     public Optional<TrainingState> load() {
-        byte[] bytes;
-        try {
-            if (!file.isFile()) {
-                return Optional.empty();
-            }
-            bytes = file.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        byte[] bytes = patience.call("reading checkpoint " + file, () -> file.isFile() ? file.readAllBytes() : null);
+        if (bytes == null) {
+            return Optional.empty();
         }
         try {
             return Optional.of(read(bytes, fingerprint));
@@ -109,13 +115,29 @@ public final class CheckpointFile implements Checkpoints {
         }
     }
 
+    /**
+     * Saves {@code state}, or holds it if the store fails the write, to be written at the next save or {@link
+     * #flush}; throws {@link org.sirensweep.files.StoreUnreachableException} once the store has failed for longer
+     * than the patience's bound.
+     */
     @Override
     public void save(TrainingState state) {
-        try {
-            file.write(encode(state, fingerprint), file.parent().resolve(file.name() + ".tmp-" + UUID.randomUUID()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save checkpoint " + file + ": " + e.getMessage(), e);
+        held = encode(state, fingerprint);
+        if (patience.tryOnce("saving checkpoint " + file, this::writeHeld)) {
+            held = null;
         }
+    }
+
+    /** Writes the state a failed save held, if there is one, waiting for the store as its patience allows. */
+    public void flush() {
+        if (held != null) {
+            patience.run("saving checkpoint " + file, this::writeHeld);
+            held = null;
+        }
+    }
+
+    private void writeHeld() throws IOException {
+        file.write(held, file.parent().resolve(file.name() + ".tmp-" + UUID.randomUUID()));
     }
 
     /** Where a checkpoint stands: the epochs and optimiser steps it holds, and the learning curve up to there. */
@@ -138,9 +160,14 @@ public final class CheckpointFile implements Checkpoints {
         }
     }
 
-    /** Removes the checkpoint (its trial's result is safely stored). */
-    public void delete() throws IOException {
-        file.delete();
+    /**
+     * Removes the checkpoint (its trial's result is safely stored), dropping a held state. One try: a checkpoint left
+     * by a store that failed it is removed at the end of the run, or by the next, as any checkpoint of a trial with a
+     * row.
+     */
+    public void delete() {
+        held = null;
+        patience.tryOnce("removing checkpoint " + file, file::delete);
     }
 
     static byte[] encode(TrainingState state, String fingerprint) {

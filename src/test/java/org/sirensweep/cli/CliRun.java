@@ -34,6 +34,21 @@ public record CliRun(int exit, String out, String err) {
     /** As {@link #inNewJvm(List, Path)}, with {@code environment} added to this process's. */
     public static Process inNewJvm(List<String> args, Path log, java.util.Map<String, String> environment)
             throws IOException {
+        ProcessBuilder builder = newJvm(args).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** Starts {@code args} in a new JVM, its stdout going to {@code out} and its stderr to {@code err}. */
+    public static Process inNewJvm(List<String> args, Path out, Path err) throws IOException {
+        return newJvm(args)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+    }
+
+    /** The command that runs {@code args} in a JVM started as this one was, with its classpath. */
+    private static ProcessBuilder newJvm(List<String> args) {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -41,9 +56,6 @@ public record CliRun(int exit, String out, String err) {
                 .toList());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SirenSweep.class.getName()));
         command.addAll(args);
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        return builder.start();
+        return new ProcessBuilder(command);
     }
 }

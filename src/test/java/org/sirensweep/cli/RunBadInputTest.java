@@ -69,6 +69,7 @@ class RunBadInputTest {
                 "trial beyond the memory     | --max-trial-memory 1m              | of training buffers, more than the 1.0 MB an executor has (--max-trial-memory 1m); use a smaller width",
                 "memory not a size           | --max-trial-memory lots            | --max-trial-memory: 'lots' is not a memory size",
                 "negative checkpoint minutes | --checkpoint-minutes -1            | --checkpoint-minutes must be between 0 (none) and 10080",
+                "no store outage allowed     | --store-outage-minutes 0           | --store-outage-minutes must be more than 0 and at most 10080 (a week, a fixed limit), got 0.0",
             })
     void badArgumentsAreRefusedBeforeAnythingIsWritten(String name, String args, String expected) throws Exception {
         Path sweep = dir.resolve("good.yaml");

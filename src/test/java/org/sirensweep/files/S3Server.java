@@ -15,19 +15,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * An S3-compatible server for tests: S3Proxy (from Maven Central, copied to {@code target/test-servers} by the
  * build) in a process of its own, storing buckets as folders under a temporary folder. Clients reach it through
- * {@code s3a://} with {@link #settings()}.
+ * {@code s3a://} with {@link #settings()}. It can be stopped and started again on the same port and folder (a store
+ * that goes away for a while).
  */
 public final class S3Server implements AutoCloseable {
     public static final String BUCKET = "sweeps";
     private static final String IDENTITY = "local-identity";
     private static final String CREDENTIAL = "local-credential";
 
-    private final Process process;
+    private final List<String> command;
+    private final Path folder;
     private final int port;
     private final Path store;
+    private Process process;
 
-    private S3Server(Process process, int port, Path store) {
-        this.process = process;
+    private S3Server(List<String> command, Path folder, int port, Path store) {
+        this.command = command;
+        this.folder = folder;
         this.port = port;
         this.store = store;
     }
@@ -63,20 +67,26 @@ public final class S3Server implements AutoCloseable {
                 jar.toString(),
                 "--properties",
                 properties.toString()));
-        Process process = new ProcessBuilder(command)
+        S3Server server = new S3Server(command, folder, port, store);
+        server.startAgain();
+        return server;
+    }
+
+    /** Starts the server again after {@link #close()}, on the same port, with the same objects. */
+    public void startAgain() throws IOException, InterruptedException {
+        Path log = folder.resolve("s3proxy.log");
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(folder.resolve("s3proxy.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        S3Server server = new S3Server(process, port, store);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!server.answers()) {
+        while (!answers()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                server.close();
-                throw new IOException("S3Proxy did not start: " + Files.readString(folder.resolve("s3proxy.log")));
+                close();
+                throw new IOException("S3Proxy did not start: " + Files.readString(log));
             }
             Thread.sleep(100);
         }
-        return server;
     }
 
     private boolean answers() {
@@ -117,6 +127,7 @@ public final class S3Server implements AutoCloseable {
         return store.resolve(BUCKET);
     }
 
+    /** Kills the server (SIGKILL): its clients' connections are refused, until {@link #startAgain()} if at all. */
     @Override
     public void close() {
         process.destroyForcibly();

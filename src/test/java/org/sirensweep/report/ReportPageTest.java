@@ -143,6 +143,7 @@ class ReportPageTest {
         LiveReport report =
                 new LiveReport(sweep, Location.local(live), ImageSelection.BEST, Duration.ofSeconds(2), System.err);
         report.accept(progress(List.of(last), false));
+        report.flush();
         browser.open(report.file().localPath().orElseThrow());
         assertEquals("running", browser.js("return report.table.getRow('" + last + "').getData().status"));
         assertTrue(((String) browser.js("return document.getElementById('live').textContent")).startsWith("Running"));
@@ -151,6 +152,7 @@ class ReportPageTest {
         Files.copy(dataset.resolve(last + ".parquet"), live.resolve(last + ".parquet"));
         Thread.sleep(2100);
         report.accept(progress(List.of(), true));
+        report.flush();
         // The page reloads itself (the flag is gone) and shows the row.
         browser.awaitTrue(
                 "window.beforeTheRowLanded === undefined && window.report && report.draws > 0 && "

@@ -1,7 +1,9 @@
 package org.sirensweep.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import org.apache.spark.Success$;
@@ -21,13 +23,15 @@ import scala.collection.JavaConverters;
 class RunningTasksTest {
     private final LongAccumulator steps = new LongAccumulator();
     private final LongAccumulator other = new LongAccumulator();
+    private final LongAccumulator storeFailing = new LongAccumulator();
     private final RunningTasks running;
 
     RunningTasksTest() {
         // Unregistered accumulators have no id; register them with distinct ids as a SparkContext would.
         steps.metadata_$eq(new org.apache.spark.util.AccumulatorMetadata(41, Option.empty(), false));
         other.metadata_$eq(new org.apache.spark.util.AccumulatorMetadata(42, Option.empty(), false));
-        running = new RunningTasks(steps);
+        storeFailing.metadata_$eq(new org.apache.spark.util.AccumulatorMetadata(43, Option.empty(), false));
+        running = new RunningTasks(steps, storeFailing);
     }
 
     @Test
@@ -41,6 +45,18 @@ class RunningTasksTest {
         assertEquals(20, running.total(), "an ended task's steps are in the accumulator now");
         running.onExecutorMetricsUpdate(heartbeat(task(1, update(steps, 16))));
         assertEquals(20, running.total(), "a heartbeat that arrives after its task ended is ignored");
+    }
+
+    @Test
+    void theStoreFailsSinceTheEarliestTimeARunningTaskReportsUntilEveryTaskFindsItAnsweringOrEnds() {
+        assertNull(running.storeFailingSince());
+        running.onExecutorMetricsUpdate(heartbeat(
+                task(1, update(steps, 10), update(storeFailing, 5_000)), task(2, update(storeFailing, 3_000))));
+        assertEquals(Instant.ofEpochMilli(3_000), running.storeFailingSince());
+        running.onExecutorMetricsUpdate(heartbeat(task(2, update(storeFailing, -1))));
+        assertEquals(Instant.ofEpochMilli(5_000), running.storeFailingSince(), "-1: task 2 finds it answering");
+        running.onTaskEnd(end(1));
+        assertNull(running.storeFailingSince(), "an ended task no longer counts");
     }
 
     @Test

@@ -55,6 +55,7 @@ public final class SparkOverheadBenchmark {
                         SweepPlan.of(
                                 sweep, org.sirensweep.sweep.Scheduler.of(sweep).next(Map.of()), jobs.taskSlots()),
                         java.time.Duration.ZERO,
+                        java.time.Duration.ofMinutes(1),
                         "overhead",
                         new PrintStream(java.io.OutputStream.nullOutputStream()),
                         progress -> {});

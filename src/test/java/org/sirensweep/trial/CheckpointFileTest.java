@@ -3,6 +3,7 @@ package org.sirensweep.trial;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,11 +15,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sirensweep.files.Location;
+import org.sirensweep.files.StorePatience;
+import org.sirensweep.files.StoreUnreachableException;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
 import org.sirensweep.train.TrainingState;
 
-/** A checkpoint comes back exactly as saved, or, damaged or foreign, is moved aside and the training starts over. */
+/**
+ * A checkpoint comes back exactly as saved, or, damaged or foreign, is moved aside and the training starts over; a
+ * save its store fails is held until the store is back, for as long as the bound allows.
+ */
 class CheckpointFileTest {
     @TempDir
     Path dir;
@@ -37,7 +43,8 @@ class CheckpointFileTest {
                 Location.local(dir.resolve("_checkpoints").resolve("t" + CheckpointFile.SUFFIX)),
                 Duration.ofMinutes(5),
                 fingerprint,
-                Location.local(dir.resolve("_quarantine")));
+                Location.local(dir.resolve("_quarantine")),
+                new StorePatience(Location.local(dir), Duration.ofSeconds(3), () -> {}, since -> {}, System.err));
     }
 
     private static Path pathOf(CheckpointFile checkpoint) {
@@ -92,6 +99,32 @@ class CheckpointFileTest {
         assertTrue(other.load().isEmpty());
         assertFalse(Files.exists(pathOf(other)));
         assertEquals(1, quarantined());
+    }
+
+    @Test
+    void aSaveTheStoreFailsIsHeldWhileTheTrainingGoesOnAndWrittenOnceTheStoreIsBack() throws IOException {
+        Path folder = dir.resolve("_checkpoints");
+        Files.writeString(folder, "not a folder"); // every write under it fails, as on a store that is away
+        CheckpointFile file = checkpoint("abc");
+        file.save(state()); // no exception: the training goes on
+        assertFalse(Files.isDirectory(folder));
+
+        Files.delete(folder); // the store is back
+        file.flush();
+        assertEquals(
+                state().step(), CheckpointFile.peek(file.file()).orElseThrow().step());
+        assertEquals(state().epoch(), file.load().orElseThrow().epoch());
+    }
+
+    @Test
+    void aStoreThatFailsPastTheBoundEndsTheTraining() throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("_checkpoints"), "not a folder");
+        CheckpointFile file = checkpoint("abc");
+        file.save(state());
+        Thread.sleep(3_100); // the bound, 3 s
+        StoreUnreachableException gone = assertThrows(StoreUnreachableException.class, () -> file.save(state()));
+        assertTrue(gone.getMessage().contains("has failed every request for 3s"), gone.getMessage());
+        assertTrue(gone.getMessage().contains("saving checkpoint " + file.file()), gone.getMessage());
     }
 
     private long quarantined() throws IOException {
