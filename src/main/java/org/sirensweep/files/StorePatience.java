@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
 /**
  * Calls to a store that may go away for minutes (an S3 endpoint restarted, a namenode failing over, a full disk): a
  * call that fails is tried again with backoff (1 s, doubling to 30 s) until it succeeds or the store has failed every
- * call for {@link #bound()}; then a {@link StoreUnreachableException} ends the wait. An outage is told once when it
+ * call for the bound it is given; then a {@link StoreUnreachableException} ends the wait. An outage is told once when it
  * begins and once when it ends (one line each), and its start goes to a listener (the task's progress counters, so
  * the driver's progress line can say it). One per task or command, used by one thread at a time.
  */
@@ -62,10 +62,6 @@ public final class StorePatience {
                     "must be more than 0 and at most 10080 (a week, a fixed limit), got " + minutes);
         }
         return Duration.ofMillis(Math.round(minutes * 60_000));
-    }
-
-    public Duration bound() {
-        return bound;
     }
 
     /** A store call that may fail. */
