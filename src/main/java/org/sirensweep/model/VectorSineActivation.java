@@ -14,6 +14,7 @@ import static org.sirensweep.model.SinCosPolynomial.TWO_OVER_PI;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -30,17 +31,37 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * scalar implementation, which gives the same bits.
  */
 final class VectorSineActivation implements SineActivation {
-    static final VectorSineActivation INSTANCE = new VectorSineActivation();
+    static final VectorSineActivation INSTANCE = new VectorSineActivation(true);
+    /** The SIMD pass from the first call on, for tests that must run it whatever ran before. */
+    static final VectorSineActivation SIMD_ALWAYS = new VectorSineActivation(false);
+
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int SIGN_SHIFT = 30;
+    /**
+     * Elements the scalar pass computes before this one takes over. Until the JIT has compiled it, the Vector API
+     * runs as objects in the interpreter, at microseconds an element: a run of a few small trials (a test, a quick
+     * look) would spend most of its time there and keep a core compiling it. The scalar pass compiles at once and
+     * gives the same bits, so which of the two ran changes nothing; a 256-wide layer at 64² passes this count in its
+     * first step. Counted per process because the JIT's work is.
+     */
+    private static final AtomicLong COLD_ELEMENTS_LEFT = new AtomicLong(1L << 22);
 
-    private VectorSineActivation() {}
+    private final boolean scalarWhileCold;
+
+    private VectorSineActivation(boolean scalarWhileCold) {
+        this.scalarWhileCold = scalarWhileCold;
+    }
 
     @Override
     public void apply(INDArray sine, INDArray bias, double omega, INDArray cosine) {
-        ByteBuffer s = floatBlock(sine);
-        ByteBuffer c = floatBlock(cosine);
+        if (scalarWhileCold && COLD_ELEMENTS_LEFT.get() > 0) {
+            COLD_ELEMENTS_LEFT.addAndGet(-sine.length());
+            ScalarSineActivation.INSTANCE.apply(sine, bias, omega, cosine);
+            return;
+        }
+        ByteBuffer s = FloatBlocks.of(sine);
+        ByteBuffer c = FloatBlocks.of(cosine);
         if (s == null || c == null || bias.dataType() != DataType.FLOAT) {
             ScalarSineActivation.INSTANCE.apply(sine, bias, omega, cosine);
             return;
@@ -112,24 +133,6 @@ final class VectorSineActivation implements SineActivation {
             cos.intoByteBuffer(c, cAt, ORDER, tail);
             sin.intoByteBuffer(s, sAt, ORDER, tail);
         }
-    }
-
-    /**
-     * The memory of a contiguous f-order float block whose byte offsets fit a {@link ByteBuffer} index, in native
-     * order, or null for any other array. A view's NIO buffer is its whole underlying memory, so its elements start
-     * at {@code offset()} there (a pack's per-trial blocks are such views).
-     */
-    static ByteBuffer floatBlock(INDArray a) {
-        if (a.dataType() != DataType.FLOAT
-                || a.rank() != 2
-                || a.ordering() != 'f'
-                || a.stride(0) != 1
-                || a.stride(1) != a.rows()
-                || (a.offset() + a.length()) * Float.BYTES > Integer.MAX_VALUE) {
-            return null;
-        }
-        ByteBuffer memory = a.data().asNio();
-        return memory.capacity() >= (a.offset() + a.length()) * Float.BYTES ? memory.order(ORDER) : null;
     }
 
     @Override

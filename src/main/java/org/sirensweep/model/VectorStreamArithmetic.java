@@ -25,7 +25,7 @@ final class VectorStreamArithmetic implements StreamArithmetic {
     /** One array's memory and the byte index of its first element there. */
     private record Stream(ByteBuffer memory, int start) {
         static Stream of(INDArray a) {
-            ByteBuffer memory = VectorSineActivation.floatBlock(a);
+            ByteBuffer memory = FloatBlocks.of(a);
             return memory == null ? null : new Stream(memory, (int) (a.offset() * Float.BYTES));
         }
 

@@ -108,7 +108,7 @@ class SinCosPolynomialTest {
 
     private static float[][] runVector(
             float[] product, int rows, int capacity, int columns, INDArray bias, float omega) {
-        return run(VectorSineActivation.INSTANCE, product, rows, capacity, columns, bias, omega);
+        return run(VectorSineActivation.SIMD_ALWAYS, product, rows, capacity, columns, bias, omega);
     }
 
     private static float[][] run(

@@ -28,8 +28,11 @@ class SineActivationTest {
         INDArray product = Nd4j.rand(DataType.FLOAT, rows, columns).subi(0.5).muli(4);
         INDArray bias = Nd4j.rand(DataType.FLOAT, 1, columns).subi(0.5);
         double omega = 30;
-        for (SineActivation activation :
-                List.of(Nd4jSineActivation.INSTANCE, VectorSineActivation.INSTANCE, ScalarSineActivation.INSTANCE)) {
+        for (SineActivation activation : List.of(
+                Nd4jSineActivation.INSTANCE,
+                VectorSineActivation.SIMD_ALWAYS,
+                VectorSineActivation.INSTANCE,
+                ScalarSineActivation.INSTANCE)) {
             INDArray sine = SinCosPolynomialTest.workspaceMatrix(rows, capacity, columns)
                     .assign(product);
             INDArray cosine = SinCosPolynomialTest.workspaceMatrix(rows, capacity, columns);

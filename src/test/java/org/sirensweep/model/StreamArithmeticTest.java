@@ -85,7 +85,7 @@ class StreamArithmeticTest {
             SplittableRandom random = new SplittableRandom(rows * 31L + pack);
             for (INDArray a : arrays) {
                 TestNetworks.fill(a, random, a == ws.cosine[0] || a == ws.cosine[1] ? 30 : 2);
-                assertNotNull(VectorSineActivation.floatBlock(a), "workspace arrays are fused, not passed on");
+                assertNotNull(FloatBlocks.of(a), "workspace arrays are fused, not passed on");
             }
             List<INDArray> start = arrays.stream().map(INDArray::dup).toList();
 
