@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.sirensweep.files.Durations;
 import org.sirensweep.files.Location;
 import org.sirensweep.files.StorePatience;
 import org.sirensweep.report.ImageSelection;
@@ -125,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Duration storeBound;
         try {
-            storeBound = StorePatience.bound(storeOutageMinutes);
+            storeBound = Durations.positiveMinutes(storeOutageMinutes);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--store-outage-minutes " + e.getMessage());
         }
@@ -133,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
         ExecutorMemory memory;
         Duration checkpointInterval;
         try {
-            checkpointInterval = checkpointMinutes == null ? null : CheckpointFile.interval(checkpointMinutes);
+            checkpointInterval = checkpointMinutes == null ? null : Durations.minutesOrNone(checkpointMinutes);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--checkpoint-minutes " + e.getMessage());
         }
@@ -168,34 +169,17 @@ public final class RunCommand implements Callable<Integer> {
                 dataset, sweep.name(), sweepFile.toAbsolutePath().normalize().toString())) {
             Duration interval = checkpointInterval != null
                     ? checkpointInterval
-                    : CheckpointFile.interval(
+                    : Durations.minutesOrNone(
                             Objects.requireNonNullElse(sweep.checkpointMinutes(), CheckpointFile.DEFAULT_MINUTES));
             LiveReport report =
                     new LiveReport(sweep, results.folder(), ImageSelection.BEST, LiveReport.REFRESH, System.err);
-            boolean storeGone = false;
             try {
                 return run(sweep, results, interval, storeBound, report, out);
-            } catch (StoreGoneException e) { // nothing more can be read or written there: the one line, and go
-                storeGone = true;
-                report.abandon();
-                results.abandon();
-                return refuse(e.getMessage(), INCOMPLETE, out);
             } finally {
-                if (!storeGone) {
-                    report.finish();
-                }
+                report.finish();
             }
         } catch (ResultDataset.DatasetException e) {
             throw new CommandLine.ParameterException(cli, "--output: " + e.getMessage());
-        }
-    }
-
-    /** The run stopped because the output's store did not answer for longer than its bound; the message says so. */
-    private static final class StoreGoneException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        StoreGoneException(String message) {
-            super(message);
         }
     }
 
@@ -206,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
             Duration storeBound,
             LiveReport report,
             PrintWriter out)
-            throws IOException, StoreGoneException {
+            throws IOException {
         List<String> warnings = new ArrayList<>();
         SweepController controller = SweepController.prepare(sweep, results, retryFailed, warnings);
         warnings.forEach(w -> System.err.println("warning: " + w));
@@ -220,8 +204,10 @@ public final class RunCommand implements Callable<Integer> {
         } catch (SweepController.OutputUnwritableException e) {
             return refuse("--output: " + e.getMessage(), SirenSweep.BAD_INPUT, out);
         }
-        if (outcome.storeGone()) {
-            throw new StoreGoneException(outcome.jobError());
+        if (outcome.storeGone()) { // nothing more can be read or written there: the one line, and go
+            report.abandon();
+            results.abandon();
+            return refuse(outcome.jobError(), INCOMPLETE, out);
         }
         Map<String, ResultDataset.Row> after = results.rows(new ArrayList<>());
         RunTables.printResults(sweep, after, outcome.reports(), out);

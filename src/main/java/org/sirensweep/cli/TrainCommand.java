@@ -26,6 +26,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.sirensweep.cuda.CudaUnavailableException;
 import org.sirensweep.cuda.Device;
+import org.sirensweep.files.Durations;
 import org.sirensweep.files.Location;
 import org.sirensweep.files.StorePatience;
 import org.sirensweep.image.ImageFormatException;
@@ -137,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Duration checkpointInterval;
         try {
-            checkpointInterval = CheckpointFile.interval(checkpointMinutes);
+            checkpointInterval = Durations.minutesOrNone(checkpointMinutes);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--checkpoint-minutes " + e.getMessage());
         }
@@ -175,7 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
                 Location.local(target.getParent()),
                 new StorePatience(
                         Location.local(target.getParent()),
-                        StorePatience.bound(StorePatience.DEFAULT_MINUTES),
+                        Durations.positiveMinutes(StorePatience.DEFAULT_MINUTES),
                         () -> {},
                         since -> {},
                         System.err));

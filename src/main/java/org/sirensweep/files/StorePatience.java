@@ -21,8 +21,6 @@ import java.util.function.LongConsumer;
 public final class StorePatience {
     /** Minutes a store may fail before the work stops, when no command line says. */
     public static final double DEFAULT_MINUTES = 10;
-    /** The longest bound, in minutes: a week. */
-    public static final double MAX_MINUTES = 7 * 24 * 60;
 
     private static final long FIRST_WAIT_MILLIS = 1_000;
     private static final long LONGEST_WAIT_MILLIS = 30_000;
@@ -50,18 +48,6 @@ public final class StorePatience {
         this.cancelCheck = cancelCheck;
         this.outageListener = outageListener;
         this.log = log;
-    }
-
-    /**
-     * The bound of {@code minutes}; throws {@link IllegalArgumentException}, whose message completes "--store-outage-minutes
-     * ...", for a value outside (0, {@link #MAX_MINUTES}].
-     */
-    public static Duration bound(double minutes) {
-        if (!(minutes > 0 && minutes <= MAX_MINUTES)) {
-            throw new IllegalArgumentException(
-                    "must be more than 0 and at most 10080 (a week, a fixed limit), got " + minutes);
-        }
-        return Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     /** A store call that may fail. */
@@ -136,7 +122,7 @@ public final class StorePatience {
     private void answered() {
         if (failingSince != null) {
             log.println("siren-sweep: " + store + " works again, after "
-                    + describe(Duration.between(failingSince, Instant.now())));
+                    + Durations.describe(Duration.between(failingSince, Instant.now())));
             failingSince = null;
             outageListener.accept(0);
         }
@@ -156,7 +142,7 @@ public final class StorePatience {
             failingSince = Instant.now();
             outageListener.accept(failingSince.toEpochMilli());
             log.println("siren-sweep: " + store + " is failing (" + what + ": " + error + "); trying again for up "
-                    + "to " + describe(bound));
+                    + "to " + Durations.describe(bound));
         }
         if (remainingMillis() <= 0) {
             throw new StoreUnreachableException(unreachableLine(store, failingSince, what + ": " + error), e);
@@ -168,8 +154,9 @@ public final class StorePatience {
      * last error, and how to go on.
      */
     public static String unreachableLine(Location store, Instant since, String lastError) {
-        return store + " has failed every request for " + describe(Duration.between(since, Instant.now())) + " (since "
-                + clock(since) + "; " + lastError + "); run the same command again to resume once it is back";
+        return store + " has failed every request for " + Durations.describe(Duration.between(since, Instant.now()))
+                + " (since " + clock(since) + "; " + lastError
+                + "); run the same command again to resume once it is back";
     }
 
     /** A time of day as the lines give it: 14:03:05 in this machine's zone. */
@@ -177,14 +164,6 @@ public final class StorePatience {
         return LocalTime.ofInstant(time, ZoneId.systemDefault())
                 .truncatedTo(ChronoUnit.SECONDS)
                 .toString();
-    }
-
-    /** "45s", "2m05s", "1h10m". */
-    public static String describe(Duration d) {
-        long s = d.toSeconds();
-        return s >= 3600
-                ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     /**

@@ -5,6 +5,8 @@
  * Hadoop settings ({@code spark.hadoop.*}) that reach the stores. A store that goes away for a while is waited for:
  * {@link org.sirensweep.files.StorePatience} tries a call again until it answers or a bound has passed, {@link
  * org.sirensweep.files.StoreWatch} tells the driver since when it has not answered. Used by everything that touches
- * a dataset, on the driver and on executors.
+ * a dataset, on the driver and on executors. Two small helpers live here too, at the bottom of the ladder: {@link
+ * org.sirensweep.files.Durations} (minutes settings and durations for people) and {@link
+ * org.sirensweep.files.ResourceProperties} (properties files the jars carry).
  */
 package org.sirensweep.files;

@@ -92,6 +92,9 @@ public final class LiveReport implements Consumer<SweepProgress> {
 
     /** Writes the final page (the rows as they are now, without progress or reloading), once the one in flight is. */
     public void finish() {
+        if (writer.isShutdown()) { // abandoned (or finished already): nothing more to write
+            return;
+        }
         flush();
         writer.shutdown();
         write(null);

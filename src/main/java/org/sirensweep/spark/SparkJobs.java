@@ -17,6 +17,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sirensweep.cuda.CudaDevice;
+import org.sirensweep.files.Durations;
 import org.sirensweep.files.FileSettings;
 import org.sirensweep.files.Location;
 import org.sirensweep.files.StorePatience;
@@ -438,18 +439,18 @@ public final class SparkJobs {
                             + " (%s): rows and checkpoints wait";
             if (storeFailing == null && this.storeFailing != null && !finished) {
                 out.print((terminal ? "\r" : "") + store + " works again after "
-                        + StorePatience.describe(Duration.between(this.storeFailing, Instant.now())) + "\n");
+                        + Durations.describe(Duration.between(this.storeFailing, Instant.now())) + "\n");
             }
             this.storeFailing = storeFailing;
             // Logs get a line when the counts change (or every minute); a terminal gets one line rewritten in place.
             boolean changed = !(counts + outage).equals(last);
             if (terminal || changed || finished || elapsed - lastPrinted > 60e9) {
-                String text = counts + ", " + StorePatience.describe(now.elapsed())
-                        + (eta == null ? "" : ", ETA " + StorePatience.describe(eta))
+                String text = counts + ", " + Durations.describe(now.elapsed())
+                        + (eta == null ? "" : ", ETA " + Durations.describe(eta))
                         + (outage.isEmpty()
                                 ? ""
                                 : String.format(
-                                        outage, StorePatience.describe(Duration.between(storeFailing, Instant.now()))));
+                                        outage, Durations.describe(Duration.between(storeFailing, Instant.now()))));
                 out.print(terminal ? "\r" + text + "   " + (finished ? "\n" : "") : text + "\n");
                 out.flush();
                 last = counts + outage;

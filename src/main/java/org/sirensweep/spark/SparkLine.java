@@ -1,10 +1,8 @@
 package org.sirensweep.spark;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.apache.spark.SparkConf;
+import org.sirensweep.files.ResourceProperties;
 
 /**
  * A Spark line and the Scala it is built with: the one this job jar was built for, and the one it runs on. A jar
@@ -17,17 +15,23 @@ import org.apache.spark.SparkConf;
  * @param scala Scala's binary version ({@code 2.13})
  */
 public record SparkLine(String spark, String scala) {
+    private static final String BUILD = "/siren-sweep-spark.properties";
+
     /** The line this jar was built for. */
     static SparkLine built() {
-        Properties p = properties(SparkLine.class, "/siren-sweep-spark.properties");
-        return new SparkLine(p.getProperty("spark_line"), p.getProperty("scala_binary"));
+        return built(ResourceProperties.read(SparkLine.class, BUILD));
+    }
+
+    private static SparkLine built(Properties build) {
+        return new SparkLine(build.getProperty("spark_line"), build.getProperty("scala_binary"));
     }
 
     /** The line of the Spark on the class path (its {@code spark-version-info.properties} and Scala's library's). */
     static SparkLine running() {
-        String spark =
-                properties(SparkConf.class, "/spark-version-info.properties").getProperty("version", "");
-        String scala = properties(scala.Option.class, "/library.properties").getProperty("version.number", "");
+        String spark = ResourceProperties.read(SparkConf.class, "/spark-version-info.properties")
+                .getProperty("version", "");
+        String scala = ResourceProperties.read(scala.Option.class, "/library.properties")
+                .getProperty("version.number", "");
         return new SparkLine(majorMinor(spark), majorMinor(scala));
     }
 
@@ -36,9 +40,9 @@ public record SparkLine(String spark, String scala) {
      * asked before anything else: the jar's own libraries (its YAML parser) already fail against another line's.
      */
     public static String mismatchHere() {
-        Properties build = properties(SparkLine.class, "/siren-sweep-spark.properties");
+        Properties build = ResourceProperties.read(SparkLine.class, BUILD);
         return mismatch(
-                built(),
+                built(build),
                 running(),
                 build.getProperty("jar_name"),
                 build.getProperty("default_line"),
@@ -66,17 +70,5 @@ public record SparkLine(String spark, String scala) {
     static String majorMinor(String version) {
         String[] parts = version.split("\\.");
         return parts.length < 2 ? version : parts[0] + "." + parts[1];
-    }
-
-    private static Properties properties(Class<?> near, String resource) {
-        Properties p = new Properties();
-        try (InputStream in = near.getResourceAsStream(resource)) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
     }
 }

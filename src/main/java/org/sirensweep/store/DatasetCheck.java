@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.sirensweep.files.Location;
 import org.sirensweep.image.ImageFormatException;
 import org.sirensweep.image.PngCodec;
@@ -150,13 +149,11 @@ public final class DatasetCheck {
 
     /** A result file's one row in the documented schema, or null with what is wrong added to {@code problems}. */
     static Group readOnlyRow(Location file, String where, List<String> problems) throws IOException {
-        try (ParquetFileReader footer = ResultFiles.openFooter(file, -1)) {
-            if (!footer.getFileMetaData().getSchema().equals(ResultFiles.SCHEMA)) {
+        try (ResultFiles.RowReader reader = ResultFiles.openRows(file, ResultFiles.SCHEMA)) {
+            if (!reader.fileSchema().equals(ResultFiles.SCHEMA)) {
                 problems.add(where + "its schema is not the documented one (written by another siren-sweep version?)");
                 return null;
             }
-        }
-        try (ResultFiles.RowReader reader = ResultFiles.openRows(file, ResultFiles.SCHEMA)) {
             Group record = reader.read();
             if (record == null || reader.read() != null) {
                 problems.add(where + "does not hold exactly one row");

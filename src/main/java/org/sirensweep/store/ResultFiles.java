@@ -2,8 +2,6 @@ package org.sirensweep.store;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +25,7 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.sirensweep.files.Location;
+import org.sirensweep.files.ResourceProperties;
 import org.sirensweep.image.Supervision;
 import org.sirensweep.train.CurvePoint;
 import org.sirensweep.train.Measures;
@@ -128,7 +127,7 @@ public final class ResultFiles {
               optional binary weights_npz;
             """ + SettingColumns.laterDeclarations() + "}\n");
 
-    private static final Properties VERSIONS = loadVersions();
+    private static final Properties VERSIONS = ResourceProperties.read(ResultFiles.class, "/siren-sweep.properties");
 
     private ResultFiles() {}
 
@@ -202,6 +201,11 @@ public final class ResultFiles {
             file.setRequestedSchema(columns);
         }
 
+        /** The schema the file was written with. */
+        MessageType fileSchema() {
+            return file.getFileMetaData().getSchema();
+        }
+
         /** The next row, or null after the last. */
         Group read() throws IOException {
             while (left == 0) {
@@ -211,7 +215,7 @@ public final class ResultFiles {
                 }
                 left = rowGroup.getRowCount();
                 records = new ColumnIOFactory()
-                        .getColumnIO(columns, file.getFileMetaData().getSchema())
+                        .getColumnIO(columns, fileSchema())
                         .getRecordReader(rowGroup, new GroupRecordConverter(columns));
             }
             left--;
@@ -372,17 +376,5 @@ public final class ResultFiles {
                 .append("psnr_determined", m.determined(supervision))
                 .append("gradient_error", m.gradientError())
                 .append("laplacian_error", m.laplacianError());
-    }
-
-    private static Properties loadVersions() {
-        Properties p = new Properties();
-        try (InputStream in = ResultFiles.class.getResourceAsStream("/siren-sweep.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
     }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.sirensweep.files.Durations;
 import org.sirensweep.files.FileSettings;
 import org.sirensweep.model.Memory;
-import org.sirensweep.trial.CheckpointFile;
 import org.sirensweep.trial.Setting;
 import org.sirensweep.trial.TrialSettings;
 
@@ -314,7 +314,7 @@ public final class SweepFile {
             throw yaml.error(path, "expected minutes, a number from 0 (no checkpoints) to 10080, got " + node);
         }
         try {
-            CheckpointFile.interval(node.doubleValue());
+            Durations.minutesOrNone(node.doubleValue());
         } catch (IllegalArgumentException e) {
             throw yaml.error(path, "expected minutes, a number from 0 (no checkpoints) to 10080: " + e.getMessage());
         }

@@ -41,8 +41,6 @@ public final class CheckpointFile implements Checkpoints {
     private static final long MAGIC = 0x534952454e434b50L; // "SIRENCKP"
     /** 3: Adam is {@code AdamOptimizer}'s (a state saved by ND4J's updater would continue differently). */
     private static final int VERSION = 3;
-    /** The longest interval between checkpoints, in minutes: a week. */
-    public static final double MAX_MINUTES = 7 * 24 * 60;
     /** Training minutes between checkpoints when neither a sweep file nor a command line says. */
     public static final double DEFAULT_MINUTES = 5;
 
@@ -68,18 +66,6 @@ public final class CheckpointFile implements Checkpoints {
         this.fingerprint = fingerprint;
         this.quarantine = quarantine;
         this.patience = patience;
-    }
-
-    /**
-     * The interval between checkpoints of {@code minutes} (0: none); throws {@link IllegalArgumentException}, whose
-     * message completes "--checkpoint-minutes ...", for a value outside 0 to {@link #MAX_MINUTES}.
-     */
-    public static Duration interval(double minutes) {
-        if (!(minutes >= 0 && minutes <= MAX_MINUTES)) {
-            throw new IllegalArgumentException(
-                    "must be between 0 (none) and 10080 (a week, a fixed limit), got " + minutes);
-        }
-        return Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     public Location file() {

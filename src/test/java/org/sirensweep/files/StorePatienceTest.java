@@ -125,9 +125,9 @@ class StorePatienceTest {
 
     @Test
     void theBoundIsMoreThanNothingAndAtMostAWeek() {
-        assertEquals(Duration.ofMinutes(10), StorePatience.bound(10));
-        assertThrows(IllegalArgumentException.class, () -> StorePatience.bound(0));
-        assertThrows(IllegalArgumentException.class, () -> StorePatience.bound(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> StorePatience.bound(7 * 24 * 60 + 1));
+        assertEquals(Duration.ofMinutes(10), Durations.positiveMinutes(10));
+        assertThrows(IllegalArgumentException.class, () -> Durations.positiveMinutes(0));
+        assertThrows(IllegalArgumentException.class, () -> Durations.positiveMinutes(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> Durations.positiveMinutes(7 * 24 * 60 + 1));
     }
 }
