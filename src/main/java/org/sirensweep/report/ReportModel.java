@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.sirensweep.files.Location;
 import org.sirensweep.image.Supervision;
@@ -22,6 +23,7 @@ import org.sirensweep.store.ResultTable;
 import org.sirensweep.sweep.SweepFile;
 import org.sirensweep.sweep.SweepProgress;
 import org.sirensweep.train.Measures;
+import org.sirensweep.train.ParetoFront;
 import org.sirensweep.train.TrialStatus;
 import org.sirensweep.trial.TrialImage;
 import org.sirensweep.trial.UpscaleScore;
@@ -136,10 +138,22 @@ final class ReportModel {
         CURVE_MEASURES.forEach(m -> curveMeasures.addObject().put("name", m).put("lower", Measures.lowerIsBetter(m)));
 
         Set<String> best = best(trials);
+        boolean sizesVary = varied.contains("width") || varied.contains("depth");
+        Set<String> timeFront = front(trials, "train_s", t -> t.number("train_s"));
+        Set<String> sizeFront = sizesVary ? front(trials, ResultTable.PARAMETERS, ReportModel::parameters) : Set.of();
+        page.put("size_front", sizesVary);
         Set<String> used = new HashSet<>();
         ArrayNode rows = page.putArray("trials");
         for (ReportedTrial trial : trials) {
-            rows.add(trialNode(trial, varied, context.images(), best.contains(trial.id()), store, used));
+            ObjectNode node = trialNode(trial, varied, context.images(), best.contains(trial.id()), store, used);
+            List<String> fronts = new ArrayList<>();
+            if (timeFront.contains(trial.id())) {
+                fronts.add("time");
+            }
+            if (sizeFront.contains(trial.id())) {
+                fronts.add("size");
+            }
+            rows.add(node.put("front", String.join(", ", fronts)));
         }
         if (live != null) {
             for (String id : live.progress().running()) {
@@ -156,6 +170,28 @@ final class ReportModel {
         ObjectNode pictures = page.putObject("pictures");
         store.pictures(used).forEach(pictures::put);
         return page;
+    }
+
+    /**
+     * The ok trials of each supervision that no other of it beats on both PSNR (of what the supervision determines)
+     * and {@code cost} ({@code train_s}: training seconds; {@code parameters}: the network's size), lower cost better.
+     */
+    private static Set<String> front(List<ReportedTrial> trials, String cost, ToDoubleFunction<ReportedTrial> value) {
+        List<ParetoFront.Measure<ReportedTrial>> measures = List.of(
+                ParetoFront.Measure.of(MEASURES.get(0), t -> t.number(MEASURES.get(0))),
+                ParetoFront.Measure.of(cost, value));
+        Set<String> front = new HashSet<>();
+        trials.stream()
+                .filter(t -> TrialStatus.OK.id().equals(t.status()))
+                .collect(Collectors.groupingBy(t -> String.valueOf(t.columns().get("supervision"))))
+                .values()
+                .forEach(group -> ParetoFront.of(group, measures).forEach(t -> front.add(t.id())));
+        return front;
+    }
+
+    private static double parameters(ReportedTrial trial) {
+        Long count = ResultTable.parameters(trial.columns());
+        return count == null ? Double.NaN : count;
     }
 
     /** The ok trials whose pictures a BEST report carries at full size: the best few per supervision. */

@@ -13,6 +13,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 import org.sirensweep.files.Location;
+import org.sirensweep.model.SirenConfig;
 import org.sirensweep.trial.Setting;
 
 /**
@@ -36,7 +37,22 @@ public final class ResultTable {
             .map(Setting::key)
             .toList();
 
+    /** A column the rows do not store, for trading quality against size: the network's weights and biases. */
+    public static final String PARAMETERS = "parameters";
+
     private ResultTable() {}
+
+    /**
+     * The parameter count of a row's network (column {@value #PARAMETERS}), from its width, depth and channels; null
+     * where the row lacks one of them (a trial that failed before it read its image).
+     */
+    public static Long parameters(Map<String, Object> row) {
+        return row.get("channels") instanceof Integer channels
+                        && row.get("width") instanceof Integer width
+                        && row.get("depth") instanceof Integer depth
+                ? SirenConfig.forImage(channels, width, depth, 30).parameterCount() // ω₀ counts nothing
+                : null;
+    }
 
     /**
      * The scalar columns (numbers, strings, booleans; not lists) of every row in {@code dataset}, each row a map from

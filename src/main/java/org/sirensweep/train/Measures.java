@@ -47,10 +47,11 @@ public record Measures(double psnr, double psnrAffine, double psnrHarmonic, doub
 
     /**
      * Whether lower values of the measure, curve column or row column named {@code name} are better: the errors,
-     * the losses and the times; PSNRs are better higher.
+     * the losses, the times and the parameter count; PSNRs are better higher.
      */
     public static boolean lowerIsBetter(String name) {
         return name.endsWith("_error")
+                || name.equals("parameters")
                 || name.equals("loss")
                 || name.equals("final_loss")
                 || name.endsWith("_s")

@@ -174,6 +174,7 @@
       settingNames.forEach((s) => { row["s:" + s] = t.s[s]; });
       D.measures.forEach((m) => { row[m.name] = t.m ? t.m[m.name] : null; });
       row.rung = t.status === "stopped" ? t.epoch : null;
+      row.front = t.front || "";
       return row;
     });
     const statuses = [...new Set(D.trials.map((t) => t.status))].sort();
@@ -183,6 +184,14 @@
         headerFilterParams: { values: ["", ...statuses], clearable: true },
         formatter: (c) => `<span class="status ${esc(c.getValue())}">${esc(c.getValue())}</span>` }
     ];
+    // Pareto fronts per supervision: PSNR against training seconds, and against parameter count where sizes vary.
+    columns.push({
+      title: "Pareto front", field: "front", formatter: (c) => esc(c.getValue()),
+      headerTooltip: "no other trial of its supervision is at least as good on " + D.measures[0].name +
+        " and on training time (time)" + (D.size_front ? ", or on parameter count (size)," : "") + " and better on one",
+      headerFilter: "list", headerFilterParams: { values: ["", "time", ...(D.size_front ? ["size"] : [])], clearable: true },
+      headerFilterFunc: (value, cell) => !value || cell.split(", ").includes(value)
+    });
     D.varied.forEach((v) => {
       columns.push({
         title: v.name, field: "s:" + v.name, sorter: v.numeric ? numberSorter : "string",

@@ -106,6 +106,26 @@ class ReportPageTest {
         assertEquals(List.of(3L, 10L), curves, "dashed stopped curves, the rung at epoch 10");
         browser.js("report.table.clearHeaderFilter()");
 
+        // The Pareto front of PSNR against training seconds, per supervision, as the definition gives it from the
+        // page's own numbers: marked in its column, and what the column's filter keeps.
+        Object front = browser.js("const ok = report.data.trials.filter(t => t.status === 'ok');"
+                + "const sup = (t) => t.s.supervision ?? report.data.fixed.supervision;"
+                + "const onFront = (t) => !ok.some(o => sup(o) === sup(t)"
+                + "  && o.m.psnr_determined >= t.m.psnr_determined && o.m.train_s <= t.m.train_s"
+                + "  && (o.m.psnr_determined > t.m.psnr_determined || o.m.train_s < t.m.train_s));"
+                + "const expected = report.data.trials.filter(t => t.status === 'ok' && onFront(t)).map(t => t.id).sort();"
+                + "const marked = report.table.getData().filter(r => r.front === 'time').map(r => r.id).sort();"
+                + "return [expected, marked, report.table.getData().filter(r => r.front !== '' && r.front !== 'time')"
+                + "  .length, report.data.size_front]");
+        List<?> fronts = (List<?>) front;
+        assertEquals(fronts.get(0), fronts.get(1), "the trials marked on the time front");
+        assertTrue(((List<?>) fronts.get(0)).size() >= 3, "one or more per supervision: " + fronts.get(0));
+        assertEquals(List.of(0L, false), fronts.subList(2, 4), "no size front where sizes do not vary");
+        browser.js("report.table.setHeaderFilterValue('front', 'time')");
+        browser.awaitTrue(
+                "report.table.getDataCount('active') === " + ((List<?>) fronts.get(0)).size(), Duration.ofSeconds(5));
+        browser.js("report.table.clearHeaderFilter()");
+
         // A row's details, a picture at full size, the analyses (batch effect and upscale).
         browser.driver()
                 .findElement(By.cssSelector("#trial-table .tabulator-row"))

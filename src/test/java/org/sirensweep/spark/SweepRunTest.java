@@ -648,10 +648,12 @@ class SweepRunTest {
                 SparkSession.builder().master("local[1]").appName("read-back").getOrCreate();
         Map<String, Double> bestPerLr = new HashMap<>();
         Map<String, String> winner = new HashMap<>();
+        Map<String, double[]> psnrAndSeconds = new HashMap<>();
         try {
             for (Row r : spark.read().parquet(dataset.toString()).collectAsList()) {
                 String s = String.valueOf((double) r.<Double>getAs("lr"));
                 double value = r.getAs("psnr_determined");
+                psnrAndSeconds.put(r.getAs("trial_id"), new double[] {value, r.<Double>getAs("train_s")});
                 if (value > bestPerLr.getOrDefault(s, Double.NEGATIVE_INFINITY)) {
                     bestPerLr.put(s, value);
                     winner.put(s, r.getAs("trial_id"));
@@ -682,6 +684,32 @@ class SweepRunTest {
                                         .count()
                                 == 3,
                 lowest.out());
+        // The Pareto front of PSNR and training seconds: exactly the trials no other has at least as good on both and
+        // better on one, as read back by Spark.
+        CliRun front = run("best", dataset.toString(), "--pareto", "psnr_determined,train_s");
+        assertEquals(0, front.exit(), front.err());
+        assertTrue(front.out().contains("psnr_determined (higher is better), train_s (lower is better)"), front.out());
+        for (Map.Entry<String, double[]> t : psnrAndSeconds.entrySet()) {
+            double[] v = t.getValue();
+            boolean beaten = psnrAndSeconds.values().stream()
+                    .anyMatch(o -> o[0] >= v[0] && o[1] <= v[1] && (o[0] > v[0] || o[1] < v[1]));
+            assertEquals(!beaten, front.out().contains(t.getKey()), t.getKey() + " in " + front.out());
+        }
+        // All six trials have one size: the front of PSNR and parameter count is the best PSNR alone.
+        CliRun size = run("best", dataset.toString(), "--pareto", "psnr_determined,parameters");
+        assertEquals(0, size.exit(), size.err());
+        double bestPsnr = bestPerLr.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElseThrow();
+        psnrAndSeconds.forEach(
+                (id, v) -> assertEquals(v[0] == bestPsnr, size.out().contains(id), size.out()));
+        CliRun mixed = run("best", dataset.toString(), "--pareto", "psnr_determined,train_s", "--top", "2");
+        assertEquals(SirenSweep.BAD_INPUT, mixed.exit());
+        assertTrue(mixed.err().contains("leave out --top"), mixed.err());
+        CliRun one = run("best", dataset.toString(), "--pareto", "psnr_determined");
+        assertEquals(SirenSweep.BAD_INPUT, one.exit());
+        assertTrue(one.err().contains("two or more different measures"), one.err());
         CliRun unknown = run("best", dataset.toString(), "--metric", "psnr_afine");
         assertEquals(SirenSweep.BAD_INPUT, unknown.exit());
         assertTrue(unknown.err().contains("'psnr_afine' is not a numeric column"), unknown.err());
